@@ -1,0 +1,127 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vo/api/Call.h"
+#include "vo/api/Campaign.h"
+#include "vo/api/Health.h"
+#include "vo/api/Report.h"
+#include "vo/api/Result.h"
+#include "vo/api/Tenant.h"
+
+namespace vo::api {
+
+// A conditional status change: applied only while the call is in one of `from`, in one atomic
+// write, together with the optional fields and the attempt record it carries.
+struct CallTransition {
+  std::string callId;
+  std::vector<CallStatus> from;
+  CallStatus to = CallStatus::kQueued;
+  int64_t atMs = 0;
+  bool countAttempt = false;  // attempts = attempts + 1
+  std::optional<std::string> providerCallId;
+  std::optional<std::string> providerDataJson;
+  std::optional<std::string> lastError;
+  std::optional<std::string> endReason;
+  std::optional<int64_t> durationSecs;
+  std::optional<int64_t> nextAttemptAtMs;
+  std::optional<CallAttempt> attempt;  // appended to the call's attempts in the same write
+};
+
+// A bounded scan used by the sweeper and the reconciler. Ordered by id ascending.
+struct CallScan {
+  std::vector<CallStatus> statuses;       // required, at least one
+  std::optional<int64_t> dueAtOrBeforeMs;  // nextAttemptAtMs <= this
+  std::optional<int64_t> updatedBeforeMs;  // updatedAtMs < this
+  std::string afterId;                     // resume after this id
+  int limit = 1000;
+};
+
+// The record of truth: tenants, campaigns, every call and its attempts, idempotency records,
+// daily roll-ups. Every method is thread-safe and returns a Result; none throws.
+class CallStore {
+ public:
+  static constexpr const char* kKind = "store";
+  virtual ~CallStore();
+
+  // Creates or upgrades the schema. Safe when several instances run it at once.
+  virtual Result<void> migrate() = 0;
+  virtual ComponentHealth health() = 0;
+
+  // --- tenant registry; create* answers kConflict when the id exists ---
+  virtual Result<void> createWorkspace(const Workspace& workspace) = 0;
+  virtual Result<Workspace> getWorkspace(std::string_view id) = 0;
+  virtual Result<std::vector<Workspace>> listWorkspaces() = 0;
+  virtual Result<void> createAgent(const Agent& agent) = 0;
+  virtual Result<Agent> getAgent(std::string_view workspaceId, std::string_view agentId) = 0;
+  virtual Result<std::vector<Agent>> listAgents(std::string_view workspaceId) = 0;
+  virtual Result<void> createPhoneNumber(const PhoneNumber& phoneNumber) = 0;
+  virtual Result<PhoneNumber> getPhoneNumber(std::string_view workspaceId,
+                                             std::string_view phoneNumberId) = 0;
+  virtual Result<std::vector<PhoneNumber>> listPhoneNumbers(std::string_view workspaceId) = 0;
+  virtual Result<void> createApiKey(const ApiKeyRecord& key) = 0;
+  virtual Result<ApiKeyRecord> findApiKeyByHash(std::string_view keyHash) = 0;
+
+  // --- idempotency: reserve before doing the work, complete with the answer ---
+  // Inserts the record (httpStatus 0 = in progress). Returns false when scope+key exists.
+  virtual Result<bool> reserveIdempotency(const IdempotencyRecord& record) = 0;
+  virtual Result<IdempotencyRecord> findIdempotency(std::string_view scope,
+                                                    std::string_view key) = 0;
+  virtual Result<void> completeIdempotency(std::string_view scope, std::string_view key,
+                                           int httpStatus, std::string_view responseBody) = 0;
+  virtual Result<void> deleteIdempotency(std::string_view scope, std::string_view key) = 0;
+
+  // --- campaigns ---
+  virtual Result<void> createCampaign(const Campaign& campaign) = 0;
+  virtual Result<Campaign> getCampaign(std::string_view id) = 0;
+  virtual Result<std::vector<Campaign>> listCampaigns(std::string_view workspaceId) = 0;
+  virtual Result<void> setCampaignStatus(std::string_view id, CampaignStatus status,
+                                         int64_t atMs) = 0;
+  virtual Result<StatusCounts> campaignProgress(std::string_view id) = 0;
+
+  // --- calls ---
+  // Writes all calls or none, in one transaction (up to 100,000 at once).
+  virtual Result<void> insertCalls(std::span<const Call> calls) = 0;
+  virtual Result<Call> getCall(std::string_view id) = 0;
+  virtual Result<std::vector<CallAttempt>> getAttempts(std::string_view callId) = 0;
+  virtual Result<Call> findByProviderCallId(std::string_view providerCallId) = 0;
+  // Newest first (id descending); `cursor` is the nextCursor of the previous page.
+  virtual Result<CallPage> listCalls(const CallFilter& filter, int limit,
+                                     std::string_view cursor) = 0;
+  // Returns true when applied, false when the call was not in `from` (someone else moved it).
+  virtual Result<bool> transition(const CallTransition& change) = 0;
+  // Moves every call of the campaign that is in `from` to `to`; returns how many moved.
+  virtual Result<int64_t> transitionCampaignCalls(std::string_view campaignId,
+                                                  std::span<const CallStatus> from, CallStatus to,
+                                                  int64_t atMs) = 0;
+  virtual Result<std::vector<Call>> scanCalls(const CallScan& scan) = 0;
+  virtual Result<StatusCounts> countByStatus() = 0;
+
+  // --- reports and retention; days are UTC dates "YYYY-MM-DD" of createdAt ---
+  // Per day x workspace x agent. A day that has a roll-up is read from it; other days from the
+  // live calls. So a purged day reports exactly what it did before the purge.
+  virtual Result<Report> report(const ReportQuery& query) = 0;
+  // Days before `beforeDay` that still have live calls, oldest first.
+  virtual Result<std::vector<std::string>> daysWithCalls(std::string_view beforeDay) = 0;
+  // Recomputes the roll-up of `day` from its live calls, unless the day is frozen. Returns the
+  // number of calls counted (0 for a frozen day). Idempotent.
+  virtual Result<int64_t> rollUpDay(std::string_view day, int64_t nowMs) = 0;
+  // Rolls the day up one last time and freezes it: its roll-up never changes again, so its
+  // calls may be deleted. Idempotent.
+  virtual Result<void> freezeDay(std::string_view day, int64_t nowMs) = 0;
+  // Deletes up to `limit` calls (with their attempts) of a frozen day; kConflict if the day is
+  // not frozen. Returns how many were deleted: 0 when the day is empty.
+  virtual Result<int64_t> purgeDay(std::string_view day, int limit) = 0;
+  // A named lease for work that one instance should do at a time (retention). True when
+  // `holder` holds it until nowMs + ttlMs (acquired or renewed), false when another holds it.
+  virtual Result<bool> acquireLease(std::string_view name, std::string_view holder,
+                                    int64_t nowMs, int64_t ttlMs) = 0;
+  virtual Result<void> releaseLease(std::string_view name, std::string_view holder) = 0;
+};
+
+}  // namespace vo::api

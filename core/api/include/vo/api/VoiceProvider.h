@@ -1,0 +1,89 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "vo/api/Call.h"
+#include "vo/api/CallEvent.h"
+#include "vo/api/Health.h"
+
+namespace vo::api {
+
+struct DialRequest {
+  Call call;
+  std::string phoneNumberProvider;  // "twilio" | "sip_trunk", from the registry
+  std::string apiKey;  // the workspace's own provider key; empty: the plugin's configured key
+};
+
+enum class DialOutcome {
+  kAccepted,   // the provider placed the call: providerCallId is set
+  kNotPlaced,  // certainly not placed (refused connection, 429): safe to retry later
+  kRejected,   // permanently refused (400/401/403/404/422): do not retry
+  kAmbiguous,  // may have been placed (timeout after sending, dropped connection, 5xx): never redial
+};
+
+constexpr const char* toString(DialOutcome outcome) {
+  switch (outcome) {
+    case DialOutcome::kAccepted: return "accepted";
+    case DialOutcome::kNotPlaced: return "not_placed";
+    case DialOutcome::kRejected: return "rejected";
+    case DialOutcome::kAmbiguous: return "ambiguous";
+  }
+  return "ambiguous";
+}
+
+struct DialResult {
+  DialOutcome outcome = DialOutcome::kAmbiguous;
+  std::string providerCallId;
+  std::string providerDataJson = "{}";  // extras to keep, e.g. {"callSid":"CA…"}
+  std::string message;                  // the provider's own words, for the operator
+  int httpStatus = 0;                   // 0 when no HTTP answer came
+  int64_t retryAfterMs = -1;            // from Retry-After, when the provider said so
+  bool throttleAccount = false;         // the account is over its limits: slow down
+};
+
+struct WebhookRequest {
+  std::map<std::string, std::string> headers;  // names in lowercase
+  std::string body;                            // raw bytes, exactly as received
+  int64_t nowMs = 0;
+};
+
+struct WebhookResponse {
+  int httpStatus = 200;
+  std::string body = "{}";
+  std::vector<CallEvent> events;  // applied by the core, exactly like CallEventSink events
+};
+
+enum class LookupOutcome {
+  kUnsupported,  // the provider cannot tell
+  kNotPlaced,    // the provider certainly never placed this call: safe to dial
+  kInProgress,   // placed and not over yet
+  kFinal,        // over: `event` says how
+  kUnavailable,  // could not ask now; try later
+};
+
+struct LookupResult {
+  LookupOutcome outcome = LookupOutcome::kUnsupported;
+  CallEvent event;
+  std::string message;
+};
+
+// A voice-AI provider. dial() is called from many worker threads at once. Outcomes of placed
+// calls arrive later, either as webhooks (handleWebhook) or pushed to the context's
+// CallEventSink; lookup() is the polling fallback and the reconciliation of unknown calls.
+class VoiceProvider {
+ public:
+  static constexpr const char* kKind = "provider";
+  virtual ~VoiceProvider();
+
+  virtual DialResult dial(const DialRequest& request) = 0;
+  // POST /webhooks/{provider name}: verify, parse, answer. Never throws.
+  virtual WebhookResponse handleWebhook(const WebhookRequest& request) = 0;
+  // Asks the provider about a call: by providerCallId when set, else by the call's id.
+  virtual LookupResult lookup(const Call& call) = 0;
+  virtual ComponentHealth health() = 0;
+};
+
+}  // namespace vo::api

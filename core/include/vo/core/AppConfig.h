@@ -1,0 +1,76 @@
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "vo/api/Tenant.h"
+
+namespace vo::core {
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";
+  int port = 3000;                                 // SERVICE_PORT
+  int threads = 32;                                // HTTP worker threads
+  int64_t maxBodyBytes = 32 * 1024 * 1024;         // larger bodies get 413
+  int maxBulkCalls = 100000;                       // rows in one POST /calls/bulk
+  int maxVariables = 64;                           // variables per call
+  int maxVariableBytes = 1024;                     // one variable's value
+};
+
+struct AuthConfig {
+  std::string adminKey;            // VO_ADMIN_API_KEY / auth.adminKey
+  bool adminKeyIsDevelopmentDefault = false;  // local.yaml's default: logged loudly
+};
+
+struct DispatcherConfig {
+  int concurrency = 10;             // CALLS_WORKER_CONCURRENCY: calls dialed at once
+  int64_t leaseMs = 30000;          // a dispatching call whose worker vanished for this long: unknown
+  int maxAttempts = 3;              // dials allowed when the provider certainly did not place it
+  int64_t retryBaseMs = 2000;       // exponential backoff with jitter from here
+  int64_t retryMaxMs = 600000;
+  int64_t sweepIntervalMs = 5000;   // re-enqueue due queued calls the queue lost
+  int64_t reconcileAfterMs = 900000;  // an initiated call with no outcome this long is polled
+  int64_t reconcileIntervalMs = 30000;
+  int64_t shutdownGraceMs = 10000;  // SIGTERM: in-flight dials may finish within this
+  std::string workerId;             // defaults to host:pid
+};
+
+// Default pacing limits per kind of key; registry objects may carry their own.
+struct PacingConfig {
+  vo::api::PacingSettings phoneNumber;
+  vo::api::PacingSettings agent;
+  vo::api::PacingSettings workspace;
+  vo::api::PacingSettings providerAccount;
+};
+
+// plugins.<kind>: which plugin, and its own configuration section.
+struct PluginSelection {
+  std::string name;  // empty: none (only retention is optional)
+  YAML::Node config;
+};
+
+struct TenantSeed {
+  vo::api::Workspace workspace;
+  std::vector<vo::api::Agent> agents;
+  std::vector<vo::api::PhoneNumber> phoneNumbers;
+};
+
+struct AppConfig {
+  std::string sourceFile;  // the YAML file it came from
+  std::string logLevel = "info";  // LOG_LEVEL
+  ServerConfig server;
+  AuthConfig auth;
+  DispatcherConfig dispatcher;
+  PacingConfig pacing;
+  std::vector<std::string> pluginDirs;  // searched in order for vo-<kind>-<name>.so
+  PluginSelection store;
+  PluginSelection queue;
+  PluginSelection provider;
+  PluginSelection retention;
+  std::vector<TenantSeed> tenants;  // declared in YAML, created at start if missing
+};
+
+}  // namespace vo::core

@@ -1,0 +1,69 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "vo/api/Call.h"
+#include "vo/api/CallEvent.h"
+#include "vo/api/CallEventSink.h"
+#include "vo/api/Campaign.h"
+#include "vo/api/Result.h"
+#include "vo/core/AppConfig.h"
+
+namespace spdlog {
+class logger;
+}
+namespace vo::api {
+class CallQueue;
+class CallStore;
+class VoiceProvider;
+}  // namespace vo::api
+
+namespace vo::core {
+
+class Metrics;
+
+// Moves calls through their life: claims due jobs, dials, applies outcomes, retries with backoff
+// when the provider certainly did not place a call, marks `unknown` when it may have, recovers
+// dead workers' leases, re-enqueues due calls the queue lost (sweeper), polls calls whose
+// outcome never came (reconciler), and holds pacing slots until a call's final status.
+class Dispatcher {
+ public:
+  Dispatcher(const DispatcherConfig& config, const PacingConfig& pacing, api::CallStore& store,
+             api::CallQueue& queue, api::VoiceProvider& provider, std::string providerName,
+             Metrics& metrics, spdlog::logger& logger);
+  ~Dispatcher();
+  Dispatcher(const Dispatcher&) = delete;
+  Dispatcher& operator=(const Dispatcher&) = delete;
+
+  // Starts the workers, the sweeper and the reconciler. The first sweep restores the queue
+  // from the store, so calls accepted before a crash or a lost queue go on.
+  void start();
+  // Stops claiming, lets in-flight dials finish within the grace period, joins all threads.
+  void stop();
+
+  // Puts stored `queued` calls in line (after CallStore::insertCalls).
+  api::Result<void> enqueue(std::span<const api::Call> calls);
+  // The priority fast path, on the caller's thread: a stored, enqueued priority call is
+  // dialed now if its pacing limits have room. Returns the call as it stands afterwards, or
+  // nullopt when the limits are full (it stays first in line).
+  api::Result<std::optional<api::Call>> dispatchNow(const api::Call& call);
+
+  // Provider outcomes (webhooks and the sink): idempotent conditional transitions; a final
+  // status releases the call's pacing slots.
+  void applyEvents(std::span<const api::CallEvent> events);
+  api::CallEventSink& eventSink();
+
+  // Campaign control: store and queue together. Answer the campaign as it stands.
+  api::Result<api::Campaign> pauseCampaign(const std::string& campaignId);
+  api::Result<api::Campaign> resumeCampaign(const std::string& campaignId);
+  api::Result<api::Campaign> cancelCampaign(const std::string& campaignId);
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace vo::core

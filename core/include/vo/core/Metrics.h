@@ -1,0 +1,60 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace vo::core {
+
+class Counter {
+ public:
+  void increment(uint64_t by = 1) { value_.fetch_add(by, std::memory_order_relaxed); }
+  uint64_t value() const { return value_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<uint64_t> value_{0};
+};
+
+// Fixed buckets, lock-free observe.
+class Histogram {
+ public:
+  explicit Histogram(std::vector<double> upperBounds);
+  void observe(double value);
+  const std::vector<double>& upperBounds() const { return bounds_; }
+  uint64_t bucketCount(std::size_t index) const;  // cumulative count for bounds_[index]
+  uint64_t count() const { return count_.load(std::memory_order_relaxed); }
+  double sum() const;
+
+ private:
+  std::vector<double> bounds_;
+  std::unique_ptr<std::atomic<uint64_t>[]> buckets_;  // non-cumulative per bucket
+  std::atomic<uint64_t> count_{0};
+  std::atomic<uint64_t> sumMicros_{0};
+};
+
+// A registry of counters and histograms rendered in Prometheus text format. Metrics are
+// created once (at start) and then updated from any thread without locks. Gauges that come
+// from plugins (calls by status, queue depth) are collected at scrape time by collectors.
+class Metrics {
+ public:
+  // `labels` is the Prometheus label set without braces, e.g. outcome="accepted".
+  Counter& counter(const std::string& name, const std::string& help,
+                   const std::string& labels = "");
+  Histogram& histogram(const std::string& name, const std::string& help,
+                       std::vector<double> upperBounds, const std::string& labels = "");
+  // A collector appends complete exposition lines (with # HELP/# TYPE) at scrape time.
+  void addCollector(std::function<void(std::string& out)> collector);
+  std::string render() const;
+
+ private:
+  struct Family;
+  mutable std::mutex mutex_;
+  std::vector<std::unique_ptr<Family>> families_;
+  std::vector<std::function<void(std::string&)>> collectors_;
+};
+
+}  // namespace vo::core
