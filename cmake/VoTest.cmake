@@ -1,0 +1,14 @@
+include(GoogleTest)
+
+# vo_add_gtest(<name> SOURCES <files...> LIBS <targets...> [LABELS <labels...>])
+# A GoogleTest executable registered with CTest, one CTest test per TEST(). Labels let
+# scripts/test.sh pick suites (unit, contract, e2e, redis, postgres, bench).
+function(vo_add_gtest name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS;LABELS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gmock GTest::gtest_main)
+  target_compile_definitions(${name} PRIVATE VO_BINARY_DIR="${CMAKE_BINARY_DIR}"
+                                             VO_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${ARG_LABELS}"
+                       TIMEOUT 900)
+endfunction()
