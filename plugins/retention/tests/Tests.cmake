@@ -1,0 +1,25 @@
+# Included by ../CMakeLists.txt; vo_retention_add_tests runs at the end of the root directory,
+# when every store's impl library is defined.
+function(vo_retention_add_tests)
+  set(dir ${CMAKE_CURRENT_FUNCTION_LIST_DIR})
+  vo_add_gtest(retention_unit_tests
+    SOURCES ${dir}/RetentionScheduleTest.cpp
+    LIBS retention_impl
+    LABELS unit retention)
+
+  # The same suite once per real store, each in its own executable so the PostgreSQL one
+  # carries the "postgres" label that scripts/test.sh runs under pg_virtualenv.
+  set(suite ${dir}/RetentionStoreTest.cpp ${dir}/RetentionTestSupport.cpp
+            ${dir}/StoreBackends.cpp)
+  if(TARGET store_sqlite_impl)
+    vo_add_gtest(retention_sqlite_tests SOURCES ${suite}
+                 LIBS retention_impl store_sqlite_impl yaml-cpp LABELS unit sqlite retention)
+    target_compile_definitions(retention_sqlite_tests PRIVATE VO_RETENTION_TEST_SQLITE)
+  endif()
+  if(TARGET store_postgres_impl)
+    vo_add_gtest(retention_postgres_tests SOURCES ${suite}
+                 LIBS retention_impl store_postgres_impl yaml-cpp PostgreSQL::PostgreSQL
+                 LABELS postgres retention)
+    target_compile_definitions(retention_postgres_tests PRIVATE VO_RETENTION_TEST_POSTGRES)
+  endif()
+endfunction()
