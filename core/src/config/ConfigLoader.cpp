@@ -1,0 +1,169 @@
+#include "vo/core/ConfigLoader.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "config/EnvOverrides.h"
+#include "config/Interpolation.h"
+#include "config/Sections.h"
+#include "vo/api/ConfigReader.h"
+
+namespace vo::core {
+
+namespace {
+
+using api::ConfigError;
+using api::ConfigReader;
+
+// local.yaml's default admin key; accepted only with auth.allowDevelopmentKey: true.
+constexpr const char* kDevelopmentAdminKey = "dev-admin-key";
+constexpr int64_t kDay = 86400000;
+
+std::string readLogLevel(ConfigReader reader) {
+  const std::string level = reader.getString("level", "info");
+  static const char* const kLevels[] = {"trace", "debug",    "info", "warn",
+                                        "error", "critical", "off"};
+  bool known = false;
+  for (const char* candidate : kLevels) known = known || level == candidate;
+  if (!known) {
+    reader.fail("level",
+                "expected trace, debug, info, warn, error, critical or off, got '" + level + "'");
+  }
+  reader.rejectUnknownKeys();
+  return level;
+}
+
+ServerConfig readServer(ConfigReader reader) {
+  ServerConfig server;
+  server.host = reader.getString("host", server.host);
+  if (server.host.empty()) reader.fail("host", "must not be empty");
+  server.port = static_cast<int>(reader.getInt("port", server.port, 0, 65535));
+  server.threads = static_cast<int>(reader.getInt("threads", server.threads, 1, 1024));
+  server.maxBodyBytes = reader.getInt("maxBodyBytes", server.maxBodyBytes, 1024, 1LL << 31);
+  server.maxBulkCalls =
+      static_cast<int>(reader.getInt("maxBulkCalls", server.maxBulkCalls, 1, 1000000));
+  server.maxVariables =
+      static_cast<int>(reader.getInt("maxVariables", server.maxVariables, 0, 10000));
+  server.maxVariableBytes =
+      static_cast<int>(reader.getInt("maxVariableBytes", server.maxVariableBytes, 1, 1 << 20));
+  reader.rejectUnknownKeys();
+  return server;
+}
+
+AuthConfig readAuth(ConfigReader reader) {
+  AuthConfig auth;
+  auth.adminKey = reader.getString("adminKey", "");
+  const bool allowDevelopmentKey = reader.getBool("allowDevelopmentKey", false);
+  if (auth.adminKey.empty()) reader.fail("adminKey", "is required (set VO_ADMIN_API_KEY)");
+  if (auth.adminKey == kDevelopmentAdminKey) {
+    if (!allowDevelopmentKey) {
+      reader.fail("adminKey",
+                  "the development key is refused here (set VO_ADMIN_API_KEY, or "
+                  "auth.allowDevelopmentKey: true on a developer machine)");
+    }
+    auth.adminKeyIsDevelopmentDefault = true;
+  }
+  reader.rejectUnknownKeys();
+  return auth;
+}
+
+std::string defaultWorkerId() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  return std::string(host[0] != '\0' ? host : "localhost") + ":" + std::to_string(::getpid());
+}
+
+DispatcherConfig readDispatcher(ConfigReader reader) {
+  DispatcherConfig d;
+  d.concurrency = static_cast<int>(reader.getInt("concurrency", d.concurrency, 1, 10000));
+  d.leaseMs = reader.getInt("leaseMs", d.leaseMs, 10, kDay);
+  d.maxAttempts = static_cast<int>(reader.getInt("maxAttempts", d.maxAttempts, 1, 100));
+  d.retryBaseMs = reader.getInt("retryBaseMs", d.retryBaseMs, 1, kDay);
+  d.retryMaxMs = reader.getInt("retryMaxMs", d.retryMaxMs, 1, 7 * kDay);
+  if (d.retryMaxMs < d.retryBaseMs) {
+    reader.fail("retryMaxMs",
+                "must not be below retryBaseMs (" + std::to_string(d.retryBaseMs) + ")");
+  }
+  d.sweepIntervalMs = reader.getInt("sweepIntervalMs", d.sweepIntervalMs, 10, kDay);
+  d.reconcileAfterMs = reader.getInt("reconcileAfterMs", d.reconcileAfterMs, 10, 30 * kDay);
+  d.reconcileIntervalMs = reader.getInt("reconcileIntervalMs", d.reconcileIntervalMs, 10, kDay);
+  d.shutdownGraceMs = reader.getInt("shutdownGraceMs", d.shutdownGraceMs, 0, 3600000);
+  d.workerId = reader.getString("workerId", "");
+  if (d.workerId.empty()) d.workerId = defaultWorkerId();
+  reader.rejectUnknownKeys();
+  return d;
+}
+
+// yaml-cpp keeps the first of two equal keys silently; a repeated section is a mistake to name.
+void rejectDuplicateKeys(const YAML::Node& node, const std::string& path) {
+  if (node.IsMap()) {
+    std::set<std::string> seen;
+    for (const auto& entry : node) {
+      const std::string key = entry.first.Scalar();
+      const std::string keyPath = path.empty() ? key : path + "." + key;
+      if (!seen.insert(key).second) throw ConfigError(keyPath + ": duplicate key");
+      rejectDuplicateKeys(entry.second, keyPath);
+    }
+  } else if (node.IsSequence()) {
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      rejectDuplicateKeys(node[i], path + "[" + std::to_string(i) + "]");
+    }
+  }
+}
+
+YAML::Node parseYaml(const std::string& text, const std::string& sourceName) {
+  try {
+    return YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(sourceName + ": line " + std::to_string(e.mark.line + 1) + ", column " +
+                      std::to_string(e.mark.column + 1) + ": " + e.msg);
+  }
+}
+
+}  // namespace
+
+EnvLookup processEnvironment() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    const char* value = std::getenv(name.c_str());
+    if (value == nullptr) return std::nullopt;
+    return std::string(value);
+  };
+}
+
+AppConfig parseConfig(const std::string& yamlText, const std::string& sourceName,
+                      const EnvLookup& env) {
+  YAML::Node root = parseYaml(yamlText, sourceName);
+  if (!root.IsMap() && !root.IsNull()) {
+    throw ConfigError(sourceName + ": expected a mapping of sections (log, server, plugins, ...)");
+  }
+  rejectDuplicateKeys(root, "");
+  config::interpolateTree(root, env);
+  config::applyEnvOverrides(root, env);
+
+  AppConfig config;
+  config.sourceFile = sourceName;
+  ConfigReader reader(root, "");
+  config.logLevel = readLogLevel(reader.child("log"));
+  config.server = readServer(reader.child("server"));
+  config.auth = readAuth(reader.child("auth"));
+  config.dispatcher = readDispatcher(reader.child("dispatcher"));
+  config.pacing = config::readPacing(reader.child("pacing"));
+  config::readPlugins(reader.child("plugins"), root["plugins"], config);
+  config.tenants = config::readTenants(reader.child("tenants"));
+  reader.rejectUnknownKeys();
+  return config;
+}
+
+AppConfig loadConfigFile(const std::string& path, const EnvLookup& env) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(path + ": cannot read the config file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parseConfig(text.str(), path, env);
+}
+
+}  // namespace vo::core
