@@ -1,0 +1,88 @@
+#include <chrono>
+
+#include "dispatch/DispatcherImpl.h"
+
+namespace vo::core::dispatch {
+
+int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+namespace {
+
+constexpr const char* kOutcomes = "vo_dial_outcomes_total";
+constexpr const char* kOutcomesHelp = "Dial attempts by the provider's answer";
+constexpr const char* kEvents = "vo_call_events_total";
+constexpr const char* kEventsHelp = "Provider outcomes received, by what they changed";
+
+}  // namespace
+
+DispatchMetrics::DispatchMetrics(Metrics& metrics)
+    : latency(metrics.histogram(
+          "vo_dispatch_latency_seconds", "From a call becoming due to its dial starting",
+          {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60})),
+      accepted(metrics.counter(kOutcomes, kOutcomesHelp, "outcome=\"accepted\"")),
+      notPlaced(metrics.counter(kOutcomes, kOutcomesHelp, "outcome=\"not_placed\"")),
+      rejected(metrics.counter(kOutcomes, kOutcomesHelp, "outcome=\"rejected\"")),
+      ambiguous(metrics.counter(kOutcomes, kOutcomesHelp, "outcome=\"ambiguous\"")),
+      retried(metrics.counter("vo_dispatch_retries_total",
+                              "Calls put back in line after the provider did not place them")),
+      dropped(metrics.counter("vo_dispatch_dropped_jobs_total",
+                              "Claimed jobs whose call was no longer queued")),
+      markedUnknown(metrics.counter("vo_calls_unknown_total",
+                                    "Calls marked unknown: maybe placed, never redialed blindly")),
+      eventsApplied(metrics.counter(kEvents, kEventsHelp, "result=\"applied\"")),
+      eventsIgnored(metrics.counter(kEvents, kEventsHelp, "result=\"ignored\"")),
+      eventsForUnknownCalls(metrics.counter(kEvents, kEventsHelp, "result=\"unknown_call\"")),
+      swept(metrics.counter("vo_sweeper_enqueued_total",
+                            "Queued calls put back in the queue by the sweeper")),
+      leasesRecovered(metrics.counter("vo_leases_recovered_total",
+                                      "Expired leases of dead or stalled workers taken back")),
+      reconciled(metrics.counter("vo_reconciled_calls_total",
+                                 "Calls whose state was corrected by asking the provider")) {}
+
+Counter& DispatchMetrics::outcome(api::DialOutcome dialOutcome) {
+  switch (dialOutcome) {
+    case api::DialOutcome::kAccepted:
+      return accepted;
+    case api::DialOutcome::kNotPlaced:
+      return notPlaced;
+    case api::DialOutcome::kRejected:
+      return rejected;
+    case api::DialOutcome::kAmbiguous:
+      return ambiguous;
+  }
+  return ambiguous;
+}
+
+void InFlightCalls::begin(const std::string& callId) {
+  std::lock_guard lock(mutex_);
+  running_.insert(callId);
+}
+
+bool InFlightCalls::end(const std::string& callId) {
+  std::lock_guard lock(mutex_);
+  running_.erase(callId);
+  return finishedEarly_.erase(callId) > 0;
+}
+
+bool InFlightCalls::contains(const std::string& callId) {
+  std::lock_guard lock(mutex_);
+  return running_.contains(callId);
+}
+
+bool InFlightCalls::noteFinal(const std::string& callId) {
+  std::lock_guard lock(mutex_);
+  if (!running_.contains(callId)) return false;
+  finishedEarly_.insert(callId);
+  return true;
+}
+
+int64_t InFlightCalls::size() {
+  std::lock_guard lock(mutex_);
+  return static_cast<int64_t>(running_.size());
+}
+
+}  // namespace vo::core::dispatch
