@@ -1,0 +1,223 @@
+#include "vo/elevenlabs/ElevenLabsProvider.h"
+
+#include <Poco/JSON/Parser.h>
+#include <Poco/URI.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <unordered_map>
+
+#include "ApiClient.h"
+#include "DialClassifier.h"
+#include "OutboundCallBody.h"
+#include "WebhookEvents.h"
+#include "WebhookSignature.h"
+
+namespace vo::elevenlabs {
+namespace {
+
+using vo::api::CallEvent;
+using vo::api::DialOutcome;
+using vo::api::DialResult;
+using vo::api::LookupOutcome;
+using vo::api::LookupResult;
+using vo::api::WebhookResponse;
+
+// Health turns down only after this many requests in a row got no HTTP answer at all: one
+// refused connection is a blip, a run of them means the API cannot be reached.
+constexpr int kFailuresBeforeDown = 5;
+// Workspace keys remembered for lookups of their conversations (Call carries no key).
+constexpr size_t kMaxRememberedKeys = 200000;
+
+int64_t nowMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string errorBody(const std::string& message) {
+  Poco::JSON::Object body;
+  body.set("error", message);
+  std::ostringstream text;
+  body.stringify(text);
+  return text.str();
+}
+
+class ElevenLabsProvider final : public vo::api::VoiceProvider {
+ public:
+  ElevenLabsProvider(const ElevenLabsSettings& settings, spdlog::logger& logger)
+      : settings_(settings), logger_(logger), client_(settings) {
+    if (settings_.webhookSecret.empty()) {
+      logger_.warn("webhookSecret is empty: every POST /webhooks/elevenlabs will get 401");
+    }
+    if (settings_.apiKey.empty()) {
+      logger_.warn("apiKey is empty: only workspaces with their own key can place calls");
+    }
+  }
+
+  DialResult dial(const vo::api::DialRequest& request) override {
+    const vo::api::Call& call = request.call;
+    auto body = outboundCallBody(call);
+    if (!body.ok()) return rejectedLocally(body.error().message);
+    const bool ownKey = !request.apiKey.empty();
+    const std::string& key = ownKey ? request.apiKey : settings_.apiKey;
+    if (key.empty()) return rejectedLocally("no ElevenLabs API key (apiKey) is configured");
+    const bool sipTrunk = request.phoneNumberProvider == "sip_trunk";
+    const std::string& path =
+        sipTrunk ? settings_.sipTrunkOutboundCallsPath : settings_.outboundCallsPath;
+
+    const Exchange exchange = client_.send("POST", path, key, body.value());
+    noteReachability(exchange);
+    DialResult result = classifyDial(exchange, nowMillis());
+    if (result.outcome == DialOutcome::kAccepted && ownKey) remember(result.providerCallId, key);
+    logDial(call, result, sipTrunk);
+    return result;
+  }
+
+  WebhookResponse handleWebhook(const vo::api::WebhookRequest& request) override {
+    const int64_t nowMs = request.nowMs > 0 ? request.nowMs : nowMillis();
+    const auto header = request.headers.find("elevenlabs-signature");
+    const SignatureCheck check =
+        checkSignature(header == request.headers.end() ? "" : header->second, request.body,
+                       settings_.webhookSecret, nowMs / 1000, settings_.webhookToleranceSecs);
+    WebhookResponse response;
+    if (!check.valid) {
+      logger_.warn("webhook refused: {}", check.problem);
+      response.httpStatus = 401;
+      response.body = errorBody(check.problem);
+      return response;
+    }
+    auto events = webhookEvents(request.body, nowMs);
+    if (!events.ok()) {
+      logger_.warn("webhook with a valid signature but unusable body: {}", events.error().message);
+      response.httpStatus = 400;
+      response.body = errorBody(events.error().message);
+      return response;
+    }
+    for (const CallEvent& event : events.value()) forget(event.providerCallId);
+    response.events = std::move(events).value();
+    response.body = R"({"received":true})";
+    return response;
+  }
+
+  LookupResult lookup(const vo::api::Call& call) override {
+    LookupResult result;
+    if (call.providerCallId.empty()) {
+      result.message = "ElevenLabs finds conversations only by conversation_id";
+      return result;  // kUnsupported
+    }
+    const std::string path =
+        settings_.conversationPath + "/" + encodePathSegment(call.providerCallId);
+    const Exchange exchange = client_.send("GET", path, keyFor(call.providerCallId), "");
+    noteReachability(exchange);
+    if (exchange.stage != ExchangeStage::kAnswered || exchange.status != 200) {
+      result.outcome = LookupOutcome::kUnavailable;
+      result.message =
+          exchange.stage == ExchangeStage::kAnswered
+              ? "HTTP " + std::to_string(exchange.status) + ": " + providerMessage(exchange.body)
+              : exchange.error;
+      return result;
+    }
+    return lookupFromBody(exchange.body);
+  }
+
+  vo::api::ComponentHealth health() override {
+    const int failures = consecutiveFailures_.load();
+    if (failures < kFailuresBeforeDown) return {true, "ElevenLabs API at " + client_.hostLabel()};
+    std::lock_guard lock(mutex_);
+    return {false, "the last " + std::to_string(failures) + " requests to " + client_.hostLabel() +
+                       " got no answer: " + lastNetworkError_};
+  }
+
+ private:
+  static DialResult rejectedLocally(const std::string& message) {
+    DialResult result;
+    result.outcome = DialOutcome::kRejected;
+    result.message = message;
+    return result;
+  }
+
+  static std::string encodePathSegment(const std::string& segment) {
+    std::string encoded;
+    Poco::URI::encode(segment, "/?#%", encoded);
+    return encoded;
+  }
+
+  LookupResult lookupFromBody(const std::string& body) {
+    LookupResult result;
+    Poco::JSON::Object::Ptr conversation;
+    try {
+      conversation = Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
+    } catch (const std::exception&) {
+      conversation = nullptr;
+    }
+    if (!conversation) {
+      result.outcome = LookupOutcome::kUnavailable;
+      result.message = "the conversation answer is not a JSON object";
+      return result;
+    }
+    auto state = conversationState(*conversation, "", "", nowMillis());
+    if (!state.ok()) {
+      result.outcome = LookupOutcome::kUnavailable;
+      result.message = state.error().message;
+      return result;
+    }
+    result.outcome = state->final ? LookupOutcome::kFinal : LookupOutcome::kInProgress;
+    result.event = std::move(state).value().event;
+    if (result.outcome == LookupOutcome::kFinal) forget(result.event.providerCallId);
+    return result;
+  }
+
+  void noteReachability(const Exchange& exchange) {
+    if (exchange.stage == ExchangeStage::kAnswered) {
+      consecutiveFailures_.store(0);
+      return;
+    }
+    consecutiveFailures_.fetch_add(1);
+    std::lock_guard lock(mutex_);
+    lastNetworkError_ = exchange.error;
+  }
+
+  void logDial(const vo::api::Call& call, const DialResult& result, bool sipTrunk) {
+    const auto level =
+        result.outcome == DialOutcome::kAccepted ? spdlog::level::debug : spdlog::level::warn;
+    logger_.log(level, "dial call={} via={} outcome={} http={} conversation={} {}", call.id,
+                sipTrunk ? "sip_trunk" : "twilio", vo::api::toString(result.outcome),
+                result.httpStatus, result.providerCallId, result.message);
+  }
+
+  void remember(const std::string& conversationId, const std::string& key) {
+    std::lock_guard lock(mutex_);
+    if (workspaceKeys_.size() < kMaxRememberedKeys) workspaceKeys_[conversationId] = key;
+  }
+
+  void forget(const std::string& conversationId) {
+    std::lock_guard lock(mutex_);
+    workspaceKeys_.erase(conversationId);
+  }
+
+  std::string keyFor(const std::string& conversationId) {
+    std::lock_guard lock(mutex_);
+    const auto found = workspaceKeys_.find(conversationId);
+    return found == workspaceKeys_.end() ? settings_.apiKey : found->second;
+  }
+
+  const ElevenLabsSettings settings_;
+  spdlog::logger& logger_;
+  ApiClient client_;
+  std::atomic<int> consecutiveFailures_{0};
+  std::mutex mutex_;
+  std::string lastNetworkError_;
+  std::unordered_map<std::string, std::string> workspaceKeys_;
+};
+
+}  // namespace
+
+std::unique_ptr<vo::api::VoiceProvider> makeElevenLabsProvider(const ElevenLabsSettings& settings,
+                                                               spdlog::logger& logger) {
+  return std::make_unique<ElevenLabsProvider>(settings, logger);
+}
+
+}  // namespace vo::elevenlabs

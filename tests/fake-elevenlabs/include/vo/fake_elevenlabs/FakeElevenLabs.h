@@ -1,0 +1,116 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace vo::fake_elevenlabs {
+
+// How an accepted call ends, and so which post-call webhook the fake sends.
+enum class CallOutcome {
+  kCompleted,           // post_call_transcription, status done, call_successful success
+  kConversationFailed,  // post_call_transcription, status failed
+  kBusy,                // call_initiation_failure, failure_reason busy
+  kNoAnswer,            // call_initiation_failure, failure_reason no-answer
+  kInitiationFailed,    // call_initiation_failure, failure_reason unknown
+  kSilent,              // ends done but sends no webhook (for the polling fallback)
+};
+
+struct FakeOptions {
+  std::set<std::string> apiKeys = {"xi-test-key"};  // keys accepted in xi-api-key
+  int maxConcurrentCalls = 0;          // beyond this: 429 too_many_concurrent_requests; 0: no limit
+  int64_t retryAfterSecsOnLimit = -1;  // Retry-After on those 429s; -1: none
+  int64_t latencyMs = 0;               // before every answer
+  int64_t callDurationMs = 50;         // from accept until the conversation ends
+  int64_t reportedDurationSecs = 42;   // metadata.call_duration_secs of finished calls
+  std::string webhookUrl;              // empty: no webhooks are sent
+  std::string webhookSecret = "wsec_test_secret";
+  std::string outboundCallsPath = "/v1/convai/twilio/outbound-call";
+  std::string sipTrunkOutboundCallsPath = "/v1/convai/sip-trunk/outbound-call";
+  std::string conversationPath = "/v1/convai/conversations";
+  int serverThreads = 256;  // each kept-alive client connection holds one
+};
+
+enum class FaultKind {
+  kStatus,  // answer `status` with `body` (a body in the real shape when empty) and `headers`
+  kHang,    // answer nothing until the client gives up and closes the connection
+  kDrop,    // close the connection without answering
+};
+
+// One injected failure, consumed by the next request it targets.
+struct Fault {
+  FaultKind kind = FaultKind::kStatus;
+  int status = 500;
+  std::string body;
+  std::map<std::string, std::string> headers;
+  bool acceptFirst = false;  // place the call (it rings, is recorded) and then fail to answer
+};
+
+struct RecordedRequest {
+  std::string method;
+  std::string path;
+  std::map<std::string, std::string> headers;  // names in lowercase
+  std::string body;
+  int64_t receivedAtUs = 0;  // system clock, when the request line arrived
+};
+
+struct AcceptedCall {
+  std::string conversationId;
+  std::string telephonyCallId;  // callSid (twilio) or sip_call_id
+  std::string path;             // which endpoint placed it
+  std::string apiKey;
+  std::string agentId;
+  std::string agentPhoneNumberId;
+  std::string toNumber;
+  std::string dynamicVariablesJson;  // "{}" when none were sent
+  int64_t receivedAtUs = 0;
+};
+
+struct WebhookDelivery {
+  std::string conversationId;
+  std::string eventType;
+  int httpStatus = 0;  // the last answer; 0: never reached
+  int attempts = 0;
+};
+
+// A fake ElevenLabs API on 127.0.0.1 (a free port) speaking the real wire format: the twilio and
+// sip-trunk outbound-call endpoints, GET conversation, signed post-call webhooks. Thread-safe.
+class FakeElevenLabs {
+ public:
+  explicit FakeElevenLabs(FakeOptions options = {});
+  ~FakeElevenLabs();  // stops answering, ends hangs, sends no more webhooks
+  FakeElevenLabs(const FakeElevenLabs&) = delete;
+  FakeElevenLabs& operator=(const FakeElevenLabs&) = delete;
+
+  int port() const;
+  std::string baseUrl() const;  // http://127.0.0.1:<port>
+
+  void setWebhookUrl(const std::string& url);
+  void setLatencyMs(int64_t latencyMs);
+  void setMaxConcurrentCalls(int maxConcurrentCalls);
+  void setDefaultOutcome(CallOutcome outcome);
+  void setOutcomeFor(const std::string& toNumber, CallOutcome outcome);
+  // Consumed in order by the next outbound-call requests (or conversation lookups).
+  void injectFaults(const std::vector<Fault>& faults);
+  void injectLookupFaults(const std::vector<Fault>& faults);
+
+  std::vector<AcceptedCall> acceptedCalls() const;
+  std::vector<RecordedRequest> requests() const;
+  std::vector<WebhookDelivery> webhookDeliveries() const;
+  int activeCalls() const;
+  int peakActiveCalls() const;
+  int64_t concurrencyRejections() const;  // 429s sent because of maxConcurrentCalls
+
+  // The ElevenLabs-Signature value for `body` signed at `timestampSecs`.
+  static std::string signatureHeader(const std::string& secret, const std::string& body,
+                                     int64_t timestampSecs);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace vo::fake_elevenlabs

@@ -1,0 +1,132 @@
+#include "vo/fake_elevenlabs/FakeElevenLabs.h"
+
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/ThreadPool.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <atomic>
+
+#include "ApiHandler.h"
+#include "ConversationClock.h"
+#include "FakeRegistry.h"
+
+namespace vo::fake_elevenlabs {
+
+struct FakeElevenLabs::State {
+  explicit State(FakeOptions options)
+      : registry(std::move(options)),
+        clock(registry),
+        pool(2, std::max(2, registry.options().serverThreads), 60) {}
+
+  FakeRegistry registry;
+  std::atomic<bool> stopping{false};
+  ConversationClock clock;
+  Poco::ThreadPool pool;
+  std::unique_ptr<Poco::Net::HTTPServer> server;
+  int port = 0;
+};
+
+FakeElevenLabs::FakeElevenLabs(FakeOptions options)
+    : state_(std::make_unique<State>(std::move(options))) {
+  const int threads = state_->registry.options().serverThreads;
+  Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0), 1024);
+  state_->port = socket.address().port();
+  Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
+  params->setMaxThreads(threads);
+  params->setMaxQueued(4096);
+  params->setKeepAlive(true);
+  params->setKeepAliveTimeout(Poco::Timespan(60, 0));
+  params->setMaxKeepAliveRequests(0);
+  state_->server = std::make_unique<Poco::Net::HTTPServer>(
+      new ApiHandlerFactory(state_->registry, state_->clock, state_->stopping), state_->pool,
+      socket, params);
+  state_->server->start();
+}
+
+FakeElevenLabs::~FakeElevenLabs() {
+  state_->stopping.store(true);
+  state_->server->stopAll(true);
+  state_->clock.stop();
+  state_->pool.joinAll();
+}
+
+int FakeElevenLabs::port() const {
+  return state_->port;
+}
+
+std::string FakeElevenLabs::baseUrl() const {
+  return "http://127.0.0.1:" + std::to_string(state_->port);
+}
+
+void FakeElevenLabs::setWebhookUrl(const std::string& url) {
+  state_->registry.update([&](FakeOptions& options) { options.webhookUrl = url; });
+}
+
+void FakeElevenLabs::setLatencyMs(int64_t latencyMs) {
+  state_->registry.update([&](FakeOptions& options) { options.latencyMs = latencyMs; });
+}
+
+void FakeElevenLabs::setMaxConcurrentCalls(int maxConcurrentCalls) {
+  state_->registry.update(
+      [&](FakeOptions& options) { options.maxConcurrentCalls = maxConcurrentCalls; });
+}
+
+void FakeElevenLabs::setDefaultOutcome(CallOutcome outcome) {
+  state_->registry.setOutcome(std::nullopt, outcome);
+}
+
+void FakeElevenLabs::setOutcomeFor(const std::string& toNumber, CallOutcome outcome) {
+  state_->registry.setOutcome(toNumber, outcome);
+}
+
+void FakeElevenLabs::injectFaults(const std::vector<Fault>& faults) {
+  state_->registry.addFaults(faults, false);
+}
+
+void FakeElevenLabs::injectLookupFaults(const std::vector<Fault>& faults) {
+  state_->registry.addFaults(faults, true);
+}
+
+std::vector<AcceptedCall> FakeElevenLabs::acceptedCalls() const {
+  return state_->registry.accepted();
+}
+
+std::vector<RecordedRequest> FakeElevenLabs::requests() const {
+  return state_->registry.requests();
+}
+
+std::vector<WebhookDelivery> FakeElevenLabs::webhookDeliveries() const {
+  return state_->registry.deliveries();
+}
+
+int FakeElevenLabs::activeCalls() const {
+  return state_->registry.active();
+}
+int FakeElevenLabs::peakActiveCalls() const {
+  return state_->registry.peak();
+}
+int64_t FakeElevenLabs::concurrencyRejections() const {
+  return state_->registry.rejections();
+}
+
+std::string FakeElevenLabs::signatureHeader(const std::string& secret, const std::string& body,
+                                            int64_t timestampSecs) {
+  const std::string signedText = std::to_string(timestampSecs) + "." + body;
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+       reinterpret_cast<const unsigned char*>(signedText.data()), signedText.size(), digest,
+       &length);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) {
+    hex += kHex[digest[i] >> 4];
+    hex += kHex[digest[i] & 0xf];
+  }
+  return "t=" + std::to_string(timestampSecs) + ",v0=" + hex;
+}
+
+}  // namespace vo::fake_elevenlabs

@@ -1,0 +1,69 @@
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "vo/fake_elevenlabs/FakeElevenLabs.h"
+
+namespace vo::fake_elevenlabs {
+
+struct Conversation {
+  AcceptedCall call;
+  std::string telephony;  // "twilio" | "sip_trunk"
+  CallOutcome outcome = CallOutcome::kCompleted;
+  int64_t startedAtSecs = 0;
+  bool ended = false;
+};
+
+// Everything the fake knows, behind one mutex: settings that tests change while it runs, the
+// injected faults, what it recorded, the live conversations and the concurrency count.
+class FakeRegistry {
+ public:
+  explicit FakeRegistry(FakeOptions options) : options_(std::move(options)) {}
+
+  FakeOptions options() const;
+  void update(const std::function<void(FakeOptions&)>& change);
+  void setOutcome(std::optional<std::string> toNumber, CallOutcome outcome);
+  void addFaults(const std::vector<Fault>& faults, bool lookups);
+  std::optional<Fault> takeFault(bool lookup);
+
+  void record(RecordedRequest request);
+  // Admits a call within maxConcurrentCalls: the new conversation, or nullopt (429).
+  std::optional<Conversation> admit(AcceptedCall call, const std::string& telephony,
+                                    int64_t nowSecs);
+  // Marks the conversation over and frees its concurrency slot; nullopt if already over.
+  std::optional<Conversation> end(const std::string& conversationId);
+  std::optional<Conversation> find(const std::string& conversationId) const;
+  void recordDelivery(WebhookDelivery delivery);
+
+  std::vector<AcceptedCall> accepted() const;
+  std::vector<RecordedRequest> requests() const;
+  std::vector<WebhookDelivery> deliveries() const;
+  int active() const;
+  int peak() const;
+  int64_t rejections() const;
+
+ private:
+  mutable std::mutex mutex_;
+  FakeOptions options_;
+  CallOutcome defaultOutcome_ = CallOutcome::kCompleted;
+  std::map<std::string, CallOutcome> outcomeByNumber_;
+  std::deque<Fault> callFaults_;
+  std::deque<Fault> lookupFaults_;
+  std::vector<RecordedRequest> requests_;
+  std::vector<AcceptedCall> accepted_;
+  std::unordered_map<std::string, Conversation> conversations_;
+  std::vector<WebhookDelivery> deliveries_;
+  int active_ = 0;
+  int peak_ = 0;
+  int64_t rejections_ = 0;
+  uint64_t sequence_ = 0;
+};
+
+}  // namespace vo::fake_elevenlabs
