@@ -1,0 +1,93 @@
+#include "http/ApiHandler.h"
+
+#include <spdlog/spdlog.h>
+
+#include "http/IsoTime.h"
+#include "vo/core/Metrics.h"
+
+namespace vo::core::http {
+
+namespace {
+
+bool isJsonContentType(const std::string& contentType) {
+  std::string mediaType = contentType.substr(0, contentType.find(';'));
+  while (!mediaType.empty() && mediaType.back() == ' ') mediaType.pop_back();
+  for (char& c : mediaType) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return mediaType == "application/json" ||
+         (mediaType.starts_with("application/") && mediaType.ends_with("+json"));
+}
+
+}  // namespace
+
+ApiHandler::ApiHandler(ApiServices services)
+    : context_(std::move(services)),
+      authenticator_(context_.services.config.auth.adminKey, context_.services.store),
+      idempotency_(context_.services.store),
+      callWrites_(context_),
+      callReads_(context_),
+      campaigns_(context_),
+      registry_(context_),
+      ops_(context_) {
+  callWrites_.addTo(router_);
+  callReads_.addTo(router_);
+  campaigns_.addTo(router_);
+  registry_.addTo(router_);
+  ops_.addTo(router_);
+  for (int i = 0; i < 5; ++i) {
+    answersByClass_[i] = &context_.services.metrics.counter(
+        "vo_http_requests_total", "HTTP requests answered, by status class.",
+        "code=\"" + std::to_string(i + 1) + "xx\"");
+  }
+}
+
+void ApiHandler::countAnswer(int status) {
+  const int statusClass = status / 100;
+  if (statusClass >= 1 && statusClass <= 5) answersByClass_[statusClass - 1]->increment();
+}
+
+ApiResponse ApiHandler::handle(const ApiRequest& request) {
+  ApiResponse response;
+  try {
+    response = route(request);
+  } catch (const std::exception& error) {
+    context_.services.logger.error("{} {} failed: {}", request.method, request.path, error.what());
+    response = errorResponse(ApiError{500, "internal", "internal error"});
+  } catch (...) {
+    context_.services.logger.error("{} {} failed with an unknown exception", request.method,
+                                   request.path);
+    response = errorResponse(ApiError{500, "internal", "internal error"});
+  }
+  countAnswer(response.status);
+  return response;
+}
+
+ApiResponse ApiHandler::route(const ApiRequest& request) {
+  auto matched = router_.match(request.method, request.path);
+  if (auto* answer = std::get_if<ApiResponse>(&matched)) return std::move(*answer);
+  const RouteMatch& match = std::get<RouteMatch>(matched);
+  const RouteOptions& options = match.route->options;
+  const int64_t now = nowMs();
+
+  Caller caller{true, ""};
+  if (options.authenticated) {
+    auto identity = authenticator_.authenticate(request.header("authorization"), now);
+    if (auto* error = std::get_if<ApiError>(&identity)) return errorResponse(*error);
+    caller = std::get<Caller>(identity);
+  }
+  const bool isPost = request.method == "POST";
+  if (isPost && options.jsonBody && !request.body.empty() &&
+      !isJsonContentType(request.header("content-type"))) {
+    return errorResponse(
+        fieldError(415, "unsupported_media_type", "Content-Type", "must be application/json"));
+  }
+  RouteContext context{request, caller, match.params};
+  const std::string key = request.header("idempotency-key");
+  if (!isPost || !options.jsonBody || request.headers.count("idempotency-key") == 0) {
+    return match.route->handler(context);
+  }
+  if (auto error = Idempotency::checkKey(key)) return errorResponse(*error);
+  return idempotency_.run(caller.idempotencyScope(), key, request, now,
+                          [&] { return match.route->handler(context); });
+}
+
+}  // namespace vo::core::http

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <array>
+
+#include "http/ApiContext.h"
+#include "http/Authenticator.h"
+#include "http/CallReadRoutes.h"
+#include "http/CallWriteRoutes.h"
+#include "http/CampaignRoutes.h"
+#include "http/Idempotency.h"
+#include "http/OpsRoutes.h"
+#include "http/RegistryRoutes.h"
+#include "http/Router.h"
+
+namespace vo::core {
+class Counter;
+}
+
+namespace vo::core::http {
+
+// The whole REST API as a function of ApiRequest -> ApiResponse: routing, authentication,
+// content-type and idempotency rules, then the route. Thread-safe; never throws.
+class ApiHandler {
+ public:
+  explicit ApiHandler(ApiServices services);
+  ApiHandler(const ApiHandler&) = delete;
+  ApiHandler& operator=(const ApiHandler&) = delete;
+
+  ApiResponse handle(const ApiRequest& request);
+
+  // Counts an answer by status class (also for answers the HTTP layer gives itself).
+  void countAnswer(int status);
+  const ApiContext& context() const { return context_; }
+
+ private:
+  ApiResponse route(const ApiRequest& request);
+
+  ApiContext context_;
+  Authenticator authenticator_;
+  Idempotency idempotency_;
+  Router router_;
+  CallWriteRoutes callWrites_;
+  CallReadRoutes callReads_;
+  CampaignRoutes campaigns_;
+  RegistryRoutes registry_;
+  OpsRoutes ops_;
+  std::array<Counter*, 5> answersByClass_{};
+};
+
+}  // namespace vo::core::http

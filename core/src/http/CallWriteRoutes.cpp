@@ -1,0 +1,222 @@
+#include "http/CallWriteRoutes.h"
+
+#include <spdlog/spdlog.h>
+
+#include "http/BulkRequest.h"
+#include "http/Encoding.h"
+#include "http/IsoTime.h"
+#include "vo/api/CallStore.h"
+#include "vo/core/Dispatcher.h"
+
+namespace vo::core::http {
+
+namespace {
+
+struct CallBase {
+  std::string workspaceId;
+  std::string agentId;
+  std::string agentPhoneNumberId;
+  std::string from;
+  std::string campaignId;
+  api::Lane lane = api::Lane::kBulk;
+};
+
+api::Call newCall(ApiContext& context, const CallBase& base, int64_t atMs) {
+  api::Call call;
+  call.id = context.ids.next();
+  call.workspaceId = base.workspaceId;
+  call.agentId = base.agentId;
+  call.agentPhoneNumberId = base.agentPhoneNumberId;
+  call.campaignId = base.campaignId;
+  call.from = base.from;
+  call.lane = base.lane;
+  call.status = api::CallStatus::kQueued;
+  call.maxAttempts = context.services.config.dispatcher.maxAttempts;
+  call.createdAtMs = atMs;
+  call.updatedAtMs = atMs;
+  call.nextAttemptAtMs = atMs;
+  return call;
+}
+
+ApiError unknownReference(const std::string& field, const std::string& reason) {
+  return fieldError(422, "unknown_reference", field, reason);
+}
+
+// After the dial: 201 once the provider took it, 422 when it refused, 202 while it waits.
+ApiResponse priorityAnswer(const api::Call& call) {
+  switch (call.status) {
+    case api::CallStatus::kInitiated:
+    case api::CallStatus::kCompleted:
+    case api::CallStatus::kNoAnswer:
+    case api::CallStatus::kBusy:
+      return jsonResponse(201, callJson(call));
+    case api::CallStatus::kFailed: {
+      std::string details;
+      JsonWriter(details).beginObject().key("call").raw(callJson(call)).endObject();
+      return errorResponse(ApiError{422, "provider_rejected",
+                                    "the provider refused the call: " + call.lastError,
+                                    std::move(details)});
+    }
+    default:
+      return jsonResponse(202, callJson(call));
+  }
+}
+
+}  // namespace
+
+void CallWriteRoutes::addTo(Router& router) {
+  router.add("POST", "/calls/priority",
+             [this](const RouteContext& route) { return priority(route); });
+  router.add("POST", "/calls/bulk", [this](const RouteContext& route) { return bulk(route); });
+}
+
+std::optional<ApiError> CallWriteRoutes::checkReferences(const std::string& workspaceId,
+                                                         const std::string& agentId,
+                                                         const std::string& phoneNumberId) {
+  api::CallStore& store = context_.services.store;
+  auto workspace = store.getWorkspace(workspaceId);
+  if (!workspace) {
+    if (workspace.error().code != api::ErrorCode::kNotFound) {
+      return dependencyError(workspace.error(), "workspace");
+    }
+    return unknownReference("workspaceId", "no workspace '" + workspaceId + "'");
+  }
+  auto agent = store.getAgent(workspaceId, agentId);
+  if (!agent) {
+    if (agent.error().code != api::ErrorCode::kNotFound) {
+      return dependencyError(agent.error(), "agent");
+    }
+    return unknownReference("agentId",
+                            "no agent '" + agentId + "' in workspace '" + workspaceId + "'");
+  }
+  auto phone = store.getPhoneNumber(workspaceId, phoneNumberId);
+  if (!phone) {
+    if (phone.error().code != api::ErrorCode::kNotFound) {
+      return dependencyError(phone.error(), "phone number");
+    }
+    return unknownReference("agentPhoneNumberId", "no phone number '" + phoneNumberId +
+                                                      "' in workspace '" + workspaceId + "'");
+  }
+  return std::nullopt;
+}
+
+ApiResponse CallWriteRoutes::priority(const RouteContext& route) {
+  JsonValue body;
+  if (auto error = parseBodyObject(route.request, body)) return errorResponse(*error);
+  ObjectFields fields(body, "");
+  CallBase base;
+  base.lane = api::Lane::kPriority;
+  std::string to;
+  std::string variablesJson;
+  std::optional<ApiError> error =
+      fields.onlyKnown({"workspaceId", "agentId", "agentPhoneNumberId", "to", "from", "variables"});
+  if (!error) error = fields.requiredId("workspaceId", base.workspaceId);
+  if (!error) error = fields.requiredId("agentId", base.agentId);
+  if (!error) error = fields.requiredId("agentPhoneNumberId", base.agentPhoneNumberId);
+  if (!error) error = fields.requiredPhone("to", to);
+  if (!error) error = fields.optionalPhone("from", base.from);
+  if (!error) error = fields.optionalVariables("variables", context_.limits, variablesJson);
+  if (!error) error = forbidOtherWorkspace(route.caller, base.workspaceId, "workspaceId");
+  if (!error) error = checkReferences(base.workspaceId, base.agentId, base.agentPhoneNumberId);
+  if (error) return errorResponse(*error);
+
+  api::Call call = newCall(context_, base, nowMs());
+  call.to = std::move(to);
+  call.variablesJson = std::move(variablesJson);
+  auto inserted = context_.services.store.insertCalls(std::span(&call, 1));
+  if (!inserted) return errorResponse(dependencyError(inserted.error(), "storing the call"));
+
+  Dispatcher& dispatcher = context_.services.dispatcher;
+  if (auto enqueued = dispatcher.enqueue(std::span(&call, 1)); !enqueued) {
+    // Stored as queued: the sweeper puts it in line. Accepted, not lost.
+    context_.services.logger.warn("priority call {} stored but not enqueued: {}", call.id,
+                                  enqueued.error().message);
+    return jsonResponse(202, callJson(call));
+  }
+  auto dialed = dispatcher.dispatchNow(call);
+  if (!dialed) {
+    context_.services.logger.warn("priority call {} queued; dispatch now failed: {}", call.id,
+                                  dialed.error().message);
+    return jsonResponse(202, callJson(call));
+  }
+  if (!dialed.value()) return jsonResponse(202, callJson(call));
+  return priorityAnswer(*dialed.value());
+}
+
+ApiResponse CallWriteRoutes::bulk(const RouteContext& route) {
+  BulkRequest request;
+  std::optional<ApiError> error = parseBulkRequest(
+      route.request.body, context_.limits, context_.services.config.server.maxBulkCalls, request);
+  if (!error) error = forbidOtherWorkspace(route.caller, request.workspaceId, "workspaceId");
+  if (!error) {
+    error = checkReferences(request.workspaceId, request.agentId, request.agentPhoneNumberId);
+  }
+  if (error) return errorResponse(*error);
+
+  auto writeRejected = [&](JsonWriter& writer) {
+    writer.key("rejected").beginArray();
+    for (const auto& rejected : request.rejected) {
+      writer.beginObject().key("index").integer(static_cast<int64_t>(rejected.index));
+      writer.key("field").string(rejected.error.field);
+      writer.key("code").string(rejected.error.code);
+      writer.key("error").string(rejected.error.message).endObject();
+    }
+    writer.endArray();
+  };
+  if (request.rows.empty()) {
+    std::string details;
+    JsonWriter writer(details);
+    writer.beginObject();
+    writeRejected(writer);
+    writer.endObject();
+    return errorResponse(ApiError{422, "no_valid_calls",
+                                  "no row of calls is valid; nothing was created",
+                                  std::move(details)});
+  }
+
+  const int64_t atMs = nowMs();
+  api::Campaign campaign;
+  campaign.id = context_.ids.next();
+  campaign.workspaceId = request.workspaceId;
+  campaign.agentId = request.agentId;
+  campaign.agentPhoneNumberId = request.agentPhoneNumberId;
+  campaign.name = request.name;
+  campaign.totalCalls = static_cast<int64_t>(request.rows.size());
+  campaign.createdAtMs = atMs;
+  campaign.updatedAtMs = atMs;
+
+  CallBase base{request.workspaceId, request.agentId, request.agentPhoneNumberId,
+                request.from,        campaign.id,     api::Lane::kBulk};
+  std::vector<api::Call> calls;
+  calls.reserve(request.rows.size());
+  for (auto& row : request.rows) {
+    calls.push_back(newCall(context_, base, atMs));
+    calls.back().to = std::move(row.to);
+    calls.back().variablesJson = std::move(row.variablesJson);
+  }
+  std::vector<BulkRow>().swap(request.rows);  // free the rows before the store copies the calls
+
+  api::CallStore& store = context_.services.store;
+  if (auto created = store.createCampaign(campaign); !created) {
+    return errorResponse(dependencyError(created.error(), "creating the campaign"));
+  }
+  if (auto inserted = store.insertCalls(calls); !inserted) {
+    // No call was written (all or none): close the empty campaign so it shows as nothing.
+    (void)store.setCampaignStatus(campaign.id, api::CampaignStatus::kCanceled, atMs);
+    return errorResponse(dependencyError(inserted.error(), "storing the calls"));
+  }
+  if (auto enqueued = context_.services.dispatcher.enqueue(calls); !enqueued) {
+    context_.services.logger.warn(
+        "campaign {}: {} calls stored, enqueue failed ({}); the "
+        "sweeper will put them in line",
+        campaign.id, calls.size(), enqueued.error().message);
+  }
+  return writeResponse(202, [&](JsonWriter& writer) {
+    writer.beginObject().key("campaignId").string(campaign.id);
+    writer.key("accepted").integer(static_cast<int64_t>(calls.size()));
+    writeRejected(writer);
+    writer.endObject();
+  });
+}
+
+}  // namespace vo::core::http

@@ -1,0 +1,163 @@
+#include "http/OpsRoutes.h"
+
+#include <mutex>
+
+#include "http/IsoTime.h"
+#include "vo/api/CallQueue.h"
+#include "vo/api/CallStore.h"
+#include "vo/api/RetentionPolicy.h"
+#include "vo/api/VoiceProvider.h"
+#include "vo/core/Dispatcher.h"
+#include "vo/core/Metrics.h"
+
+namespace vo::core::http {
+
+namespace {
+
+constexpr int64_t kCallCountCacheMs = 1000;
+
+void writeComponent(JsonWriter& writer, const std::string& kind, const std::string& name,
+                    const api::ComponentHealth& health) {
+  writer.key(kind).beginObject().key("name").string(name);
+  writer.key("up").boolean(health.up).key("detail").string(health.detail);
+}
+
+void writeRun(JsonWriter& writer, const api::RetentionRun& run) {
+  writer.beginObject();
+  writer.key("startedAt").stringOrNull(run.startedAtMs > 0 ? formatIsoMs(run.startedAtMs) : "");
+  writer.key("finishedAt").stringOrNull(run.finishedAtMs > 0 ? formatIsoMs(run.finishedAtMs) : "");
+  writer.key("daysRolledUp").integer(run.daysRolledUp);
+  writer.key("callsRolledUp").integer(run.callsRolledUp);
+  writer.key("callsPurged").integer(run.callsPurged);
+  writer.key("skipped").boolean(run.skipped).key("error").stringOrNull(run.error);
+  writer.endObject();
+}
+
+void appendGauge(std::string& out, const std::string& name, const std::string& help,
+                 const std::vector<std::pair<std::string, int64_t>>& samples) {
+  out += "# HELP " + name + " " + help + "\n# TYPE " + name + " gauge\n";
+  for (const auto& [labels, value] : samples) {
+    out += name + (labels.empty() ? "" : "{" + labels + "}") + " " + std::to_string(value) + "\n";
+  }
+}
+
+// Counting calls by status scans the store; scrapes in the same second share one count.
+struct CallCountCache {
+  std::mutex mutex;
+  int64_t fetchedAtMs = 0;
+  std::vector<std::pair<std::string, int64_t>> samples;
+  bool ok = false;
+};
+
+}  // namespace
+
+void OpsRoutes::addTo(Router& router) {
+  const RouteOptions open{false, false};
+  router.add(
+      "GET", "/health", [this](const RouteContext& route) { return health(route); }, open);
+  router.add(
+      "GET", "/metrics", [this](const RouteContext& route) { return metrics(route); }, open);
+  router.add(
+      "POST", "/webhooks/{provider}", [this](const RouteContext& route) { return webhook(route); },
+      open);
+}
+
+ApiResponse OpsRoutes::health(const RouteContext&) {
+  const ApiServices& services = context_.services;
+  const api::ComponentHealth store = services.store.health();
+  const api::ComponentHealth queue = services.queue.health();
+  const api::ComponentHealth provider = services.provider.health();
+  bool up = store.up && queue.up && provider.up;
+  std::string body;
+  JsonWriter writer(body);
+  writer.beginObject().key("components").beginObject();
+  writeComponent(writer, "store", services.storeName, store);
+  writer.endObject();
+  writeComponent(writer, "queue", services.queueName, queue);
+  writer.endObject();
+  writeComponent(writer, "provider", services.providerName, provider);
+  writer.endObject();
+  if (services.retention != nullptr) {
+    const api::ComponentHealth retention = services.retention->health();
+    up = up && retention.up;
+    writeComponent(writer, "retention", services.retentionName, retention);
+    writer.key("lastRun");
+    writeRun(writer, services.retention->lastRun());
+    writer.endObject();
+  }
+  writer.endObject().key("status").string(up ? "ok" : "down").endObject();
+  return jsonResponse(up ? 200 : 503, std::move(body));
+}
+
+ApiResponse OpsRoutes::metrics(const RouteContext&) {
+  ApiResponse response{200, context_.services.metrics.render()};
+  response.contentType = "text/plain; version=0.0.4; charset=utf-8";
+  return response;
+}
+
+ApiResponse OpsRoutes::webhook(const RouteContext& route) {
+  if (route.params[0] != context_.services.providerName) {
+    return errorResponse(notFound("webhook provider '" + route.params[0] + "'"));
+  }
+  api::WebhookRequest request;
+  request.headers = route.request.headers;
+  request.body = route.request.body;
+  request.nowMs = nowMs();
+  api::WebhookResponse answer = context_.services.provider.handleWebhook(request);
+  if (!answer.events.empty()) context_.services.dispatcher.applyEvents(answer.events);
+  const int status = answer.httpStatus >= 200 && answer.httpStatus <= 599 ? answer.httpStatus : 500;
+  return jsonResponse(status, std::move(answer.body));
+}
+
+void OpsRoutes::registerCollectors(const ApiServices& services) {
+  api::CallStore* store = &services.store;
+  auto cache = std::make_shared<CallCountCache>();
+  services.metrics.addCollector([store, cache](std::string& out) {
+    std::lock_guard lock(cache->mutex);
+    const int64_t now = nowMs();
+    if (now - cache->fetchedAtMs >= kCallCountCacheMs) {
+      auto counts = store->countByStatus();
+      cache->fetchedAtMs = now;
+      cache->ok = counts.ok();
+      cache->samples.clear();
+      if (counts) {
+        for (api::CallStatus status : api::kAllCallStatuses) {
+          auto found = counts->find(status);
+          cache->samples.emplace_back("status=\"" + std::string(api::toString(status)) + "\"",
+                                      found == counts->end() ? 0 : found->second);
+        }
+      }
+    }
+    if (cache->ok) appendGauge(out, "vo_calls", "Stored calls by status.", cache->samples);
+  });
+
+  api::CallQueue* queue = &services.queue;
+  services.metrics.addCollector([queue](std::string& out) {
+    auto counts = queue->counts();
+    if (!counts) return;
+    appendGauge(out, "vo_queue_jobs", "Queue jobs by state.",
+                {{"state=\"waiting\"", counts->waiting},
+                 {"state=\"delayed\"", counts->delayed},
+                 {"state=\"active\"", counts->active},
+                 {"state=\"paused\"", counts->paused}});
+    appendGauge(out, "vo_queue_slots_held", "Calls holding pacing slots.",
+                {{"", counts->slotsHeld}});
+  });
+
+  if (api::RetentionPolicy* retention = services.retention) {
+    services.metrics.addCollector([retention](std::string& out) {
+      const api::RetentionRun run = retention->lastRun();
+      appendGauge(out, "vo_retention_last_run_finished_seconds",
+                  "When the last retention run finished (Unix time).",
+                  {{"", run.finishedAtMs / 1000}});
+      appendGauge(
+          out, "vo_retention_last_run_calls",
+          "Calls rolled up and purged by the last retention run.",
+          {{"action=\"rolled_up\"", run.callsRolledUp}, {"action=\"purged\"", run.callsPurged}});
+      appendGauge(out, "vo_retention_last_run_failed", "1 when the last retention run failed.",
+                  {{"", run.error.empty() ? 0 : 1}});
+    });
+  }
+}
+
+}  // namespace vo::core::http

@@ -1,0 +1,209 @@
+#include "http/RegistryRoutes.h"
+
+#include <Poco/RandomStream.h>
+
+#include "http/Authenticator.h"
+#include "http/Encoding.h"
+#include "http/IsoTime.h"
+#include "vo/api/CallStore.h"
+
+namespace vo::core::http {
+
+namespace {
+
+constexpr int kMaxConcurrentLimit = 100000;
+constexpr double kMaxRateLimit = 10000;
+
+ApiError adminOnly() {
+  return ApiError{403, "forbidden", "only the admin key may do this"};
+}
+
+std::optional<ApiError> readPacing(const ObjectFields& fields, api::PacingSettings& pacing) {
+  if (auto error = fields.optionalCount("maxConcurrentCalls", kMaxConcurrentLimit,
+                                        pacing.maxConcurrentCalls)) {
+    return error;
+  }
+  return fields.optionalRate("callsPerSecond", kMaxRateLimit, pacing.callsPerSecond);
+}
+
+// 201 with the object, or 409 when the id exists.
+template <typename Object, typename Write>
+ApiResponse createdAnswer(const api::Result<void>& stored, const Object& object,
+                          const std::string& what, Write write) {
+  if (!stored) {
+    if (stored.error().code == api::ErrorCode::kConflict) {
+      return errorResponse(fieldError(409, "already_exists", "id", what + " already exists"));
+    }
+    return errorResponse(dependencyError(stored.error(), what));
+  }
+  return writeResponse(201, [&](JsonWriter& writer) { write(writer, object); });
+}
+
+template <typename Items, typename Write>
+ApiResponse listAnswer(const Items& items, Write write) {
+  return writeResponse(200, [&](JsonWriter& writer) {
+    writer.beginObject().key("data").beginArray();
+    for (const auto& item : items) write(writer, item);
+    writer.endArray().endObject();
+  });
+}
+
+std::string newApiKey() {
+  char random[32];
+  Poco::RandomInputStream().read(random, sizeof random);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string key = "vo_";
+  for (char byte : random) {
+    key += kHex[static_cast<unsigned char>(byte) >> 4];
+    key += kHex[static_cast<unsigned char>(byte) & 0xF];
+  }
+  return key;
+}
+
+}  // namespace
+
+void RegistryRoutes::addTo(Router& router) {
+  auto bind = [this](ApiResponse (RegistryRoutes::*handler)(const RouteContext&)) {
+    return [this, handler](const RouteContext& route) { return (this->*handler)(route); };
+  };
+  router.add("POST", "/workspaces", bind(&RegistryRoutes::createWorkspace));
+  router.add("GET", "/workspaces", bind(&RegistryRoutes::listWorkspaces));
+  router.add("GET", "/workspaces/{id}", bind(&RegistryRoutes::getWorkspace));
+  router.add("POST", "/workspaces/{id}/agents", bind(&RegistryRoutes::createAgent));
+  router.add("GET", "/workspaces/{id}/agents", bind(&RegistryRoutes::listAgents));
+  router.add("POST", "/workspaces/{id}/phone-numbers", bind(&RegistryRoutes::createPhoneNumber));
+  router.add("GET", "/workspaces/{id}/phone-numbers", bind(&RegistryRoutes::listPhoneNumbers));
+  router.add("POST", "/workspaces/{id}/api-keys", bind(&RegistryRoutes::createApiKey));
+}
+
+std::optional<ApiError> RegistryRoutes::checkWorkspace(const RouteContext& route, bool write) {
+  const std::string& id = route.params[0];
+  const std::string what = "workspace '" + id + "'";
+  if (checkId(id)) return notFound(what);
+  if (!route.caller.canSee(id)) {
+    return write ? ApiError{403, "forbidden", "this API key belongs to another workspace"}
+                 : notFound(what);
+  }
+  if (auto error = QueryParams(route.request.query).check({})) return error;
+  auto workspace = context_.services.store.getWorkspace(id);
+  if (!workspace) return dependencyError(workspace.error(), what);
+  return std::nullopt;
+}
+
+ApiResponse RegistryRoutes::createWorkspace(const RouteContext& route) {
+  if (!route.caller.admin) return errorResponse(adminOnly());
+  JsonValue body;
+  if (auto error = parseBodyObject(route.request, body)) return errorResponse(*error);
+  ObjectFields fields(body, "");
+  api::Workspace workspace;
+  std::optional<ApiError> error =
+      fields.onlyKnown({"id", "name", "providerApiKey", "maxConcurrentCalls", "callsPerSecond"});
+  if (!error) error = fields.requiredId("id", workspace.id);
+  if (!error) error = fields.requiredName("name", workspace.name);
+  if (!error) error = fields.optionalSecret("providerApiKey", workspace.providerApiKey);
+  if (!error) error = readPacing(fields, workspace.pacing);
+  if (error) return errorResponse(*error);
+  workspace.createdAtMs = nowMs();
+  return createdAnswer(context_.services.store.createWorkspace(workspace), workspace,
+                       "workspace '" + workspace.id + "'", writeWorkspace);
+}
+
+ApiResponse RegistryRoutes::listWorkspaces(const RouteContext& route) {
+  if (auto error = QueryParams(route.request.query).check({})) return errorResponse(*error);
+  auto workspaces = context_.services.store.listWorkspaces();
+  if (!workspaces) return errorResponse(dependencyError(workspaces.error(), "workspaces"));
+  std::vector<api::Workspace> visible;
+  for (auto& workspace : workspaces.value()) {
+    if (route.caller.canSee(workspace.id)) visible.push_back(std::move(workspace));
+  }
+  return listAnswer(visible, writeWorkspace);
+}
+
+ApiResponse RegistryRoutes::getWorkspace(const RouteContext& route) {
+  if (auto error = checkWorkspace(route, false)) return errorResponse(*error);
+  auto workspace = context_.services.store.getWorkspace(route.params[0]);
+  if (!workspace) return errorResponse(dependencyError(workspace.error(), "workspace"));
+  return writeResponse(200, [&](JsonWriter& writer) { writeWorkspace(writer, *workspace); });
+}
+
+ApiResponse RegistryRoutes::createAgent(const RouteContext& route) {
+  if (auto error = checkWorkspace(route, true)) return errorResponse(*error);
+  JsonValue body;
+  if (auto error = parseBodyObject(route.request, body)) return errorResponse(*error);
+  ObjectFields fields(body, "");
+  api::Agent agent;
+  agent.workspaceId = route.params[0];
+  std::optional<ApiError> error =
+      fields.onlyKnown({"id", "name", "maxConcurrentCalls", "callsPerSecond"});
+  if (!error) error = fields.requiredId("id", agent.id);
+  if (!error) error = fields.requiredName("name", agent.name);
+  if (!error) error = readPacing(fields, agent.pacing);
+  if (error) return errorResponse(*error);
+  agent.createdAtMs = nowMs();
+  return createdAnswer(context_.services.store.createAgent(agent), agent,
+                       "agent '" + agent.id + "'", writeAgent);
+}
+
+ApiResponse RegistryRoutes::listAgents(const RouteContext& route) {
+  if (auto error = checkWorkspace(route, false)) return errorResponse(*error);
+  auto agents = context_.services.store.listAgents(route.params[0]);
+  if (!agents) return errorResponse(dependencyError(agents.error(), "agents"));
+  return listAnswer(agents.value(), writeAgent);
+}
+
+ApiResponse RegistryRoutes::createPhoneNumber(const RouteContext& route) {
+  if (auto error = checkWorkspace(route, true)) return errorResponse(*error);
+  JsonValue body;
+  if (auto error = parseBodyObject(route.request, body)) return errorResponse(*error);
+  ObjectFields fields(body, "");
+  api::PhoneNumber phone;
+  phone.workspaceId = route.params[0];
+  std::optional<ApiError> error =
+      fields.onlyKnown({"id", "number", "provider", "maxConcurrentCalls", "callsPerSecond"});
+  if (!error) error = fields.requiredId("id", phone.id);
+  if (!error) error = fields.requiredPhone("number", phone.number);
+  if (!error) error = fields.requiredId("provider", phone.provider);
+  if (!error && phone.provider != "twilio" && phone.provider != "sip_trunk") {
+    error = invalidField("provider", "must be \"twilio\" or \"sip_trunk\"");
+  }
+  if (!error) error = readPacing(fields, phone.pacing);
+  if (error) return errorResponse(*error);
+  phone.createdAtMs = nowMs();
+  return createdAnswer(context_.services.store.createPhoneNumber(phone), phone,
+                       "phone number '" + phone.id + "'", writePhoneNumber);
+}
+
+ApiResponse RegistryRoutes::listPhoneNumbers(const RouteContext& route) {
+  if (auto error = checkWorkspace(route, false)) return errorResponse(*error);
+  auto phones = context_.services.store.listPhoneNumbers(route.params[0]);
+  if (!phones) return errorResponse(dependencyError(phones.error(), "phone numbers"));
+  return listAnswer(phones.value(), writePhoneNumber);
+}
+
+ApiResponse RegistryRoutes::createApiKey(const RouteContext& route) {
+  if (!route.caller.admin) return errorResponse(adminOnly());
+  if (auto error = checkWorkspace(route, true)) return errorResponse(*error);
+  if (!route.request.body.empty()) {
+    JsonValue body;
+    if (auto error = parseBodyObject(route.request, body)) return errorResponse(*error);
+    if (auto error = ObjectFields(body, "").onlyKnown({})) return errorResponse(*error);
+  }
+  const std::string key = newApiKey();
+  api::ApiKeyRecord record{context_.ids.next(), route.params[0], sha256Hex(key), nowMs()};
+  if (auto stored = context_.services.store.createApiKey(record); !stored) {
+    return errorResponse(dependencyError(stored.error(), "api key"));
+  }
+  auto answer = [&](std::string_view shownKey) {
+    return writeResponse(201, [&](JsonWriter& writer) {
+      writer.beginObject().key("id").string(record.id);
+      writer.key("workspaceId").string(record.workspaceId).key("key").stringOrNull(shownKey);
+      writer.key("createdAt").string(formatIsoMs(record.createdAtMs)).endObject();
+    });
+  };
+  // The key is shown once: an idempotent replay answers the same record with "key": null.
+  ApiResponse response = answer(key);
+  response.replayBody = answer("").body;
+  return response;
+}
+
+}  // namespace vo::core::http

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <functional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "http/ApiMessage.h"
+
+namespace vo::core::http {
+
+struct RouteContext {
+  const ApiRequest& request;
+  const Caller& caller;
+  const std::vector<std::string>& params;  // the {placeholders} of the path, in order
+};
+
+using RouteHandler = std::function<ApiResponse(const RouteContext&)>;
+
+struct RouteOptions {
+  bool authenticated = true;  // Bearer key required
+  bool jsonBody = true;       // a POST body must be JSON; Idempotency-Key applies
+};
+
+struct Route {
+  std::string method;
+  std::vector<std::string> segments;  // "{}" matches any one segment
+  RouteOptions options;
+  RouteHandler handler;
+};
+
+struct RouteMatch {
+  const Route* route = nullptr;
+  std::vector<std::string> params;
+};
+
+// Maps method + path to a handler: 404 for unknown paths, 405 with Allow for known paths asked
+// with another method. A literal segment wins over a placeholder (/calls/report vs /calls/{id}).
+class Router {
+ public:
+  // `pattern` like "/workspaces/{id}/agents".
+  void add(std::string method, const std::string& pattern, RouteHandler handler,
+           RouteOptions options = {});
+  // Either the route, or the finished 404 / 405 (with an Allow header) answer.
+  std::variant<RouteMatch, ApiResponse> match(const std::string& method,
+                                              const std::string& path) const;
+
+ private:
+  std::vector<Route> routes_;
+};
+
+std::vector<std::string> splitPath(const std::string& path);
+
+}  // namespace vo::core::http

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "http/ApiMessage.h"
+#include "http/Json.h"
+
+namespace vo::core::http {
+
+struct ValidationLimits {
+  int maxVariables = 64;
+  int maxVariableBytes = 1024;
+};
+
+inline constexpr std::size_t kMaxIdLength = 128;
+inline constexpr std::size_t kMaxNameLength = 200;
+
+// Each check returns the reason a value is refused, or nullopt when it is fine.
+std::optional<std::string> checkE164(std::string_view number);
+// Ids travel in URLs and logs: 1..128 of [A-Za-z0-9_.:-].
+std::optional<std::string> checkId(std::string_view id);
+// Display names: 1..200 bytes, no control characters.
+std::optional<std::string> checkName(std::string_view name);
+
+// Reads the fields of one JSON object; errors name the field as `prefix` + name.
+class ObjectFields {
+ public:
+  ObjectFields(const JsonValue& object, std::string prefix);
+
+  // 400 naming the first member not in `allowed`.
+  std::optional<ApiError> onlyKnown(std::initializer_list<std::string_view> allowed) const;
+  std::optional<ApiError> requiredId(std::string_view name, std::string& out) const;
+  std::optional<ApiError> requiredName(std::string_view name, std::string& out) const;
+  std::optional<ApiError> optionalName(std::string_view name, std::string& out) const;
+  std::optional<ApiError> requiredPhone(std::string_view name, std::string& out) const;
+  std::optional<ApiError> optionalPhone(std::string_view name, std::string& out) const;
+  std::optional<ApiError> optionalSecret(std::string_view name, std::string& out) const;
+  std::optional<ApiError> optionalCount(std::string_view name, int maxValue, int& out) const;
+  std::optional<ApiError> optionalRate(std::string_view name, double maxValue, double& out) const;
+  // A flat object of scalars, re-serialized compactly into `json` ("{}" when absent).
+  std::optional<ApiError> optionalVariables(std::string_view name, const ValidationLimits& limits,
+                                            std::string& json) const;
+
+  std::string fieldName(std::string_view name) const;
+
+ private:
+  std::optional<ApiError> stringField(std::string_view name, bool required, std::string& out) const;
+  const JsonValue& object_;
+  std::string prefix_;
+};
+
+// 400 unless `value` is a JSON object; `what` names it ("body", "calls[3]").
+std::optional<ApiError> requireObject(const JsonValue& value, const std::string& what);
+
+// Validates a flat variables object and serializes it compactly.
+std::optional<ApiError> validateVariables(const JsonValue& variables, const std::string& field,
+                                          const ValidationLimits& limits, std::string& json);
+
+}  // namespace vo::core::http
