@@ -1,0 +1,37 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "vo/api/Call.h"
+#include "vo/api/Campaign.h"
+#include "vo/api/Tenant.h"
+#include "vo/sql/SqlQuery.h"
+
+namespace vo::sql {
+
+// The calls table's columns in the order of callParams() and rowToCall().
+inline constexpr std::string_view kCallColumns =
+    "id, workspace_id, agent_id, agent_phone_number_id, campaign_id, to_number, from_number, "
+    "variables_json, status, lane, attempts, max_attempts, provider_call_id, provider_data_json, "
+    "last_error, duration_secs, end_reason, created_at_ms, created_day, updated_at_ms, "
+    "next_attempt_at_ms";
+inline constexpr int kCallColumnCount = 21;
+
+// The UTC date "YYYY-MM-DD" of a Unix time in milliseconds.
+std::string dayOf(int64_t unixMs);
+
+SqlParams callParams(const vo::api::Call& call);
+vo::api::Call rowToCall(const SqlRow& row);
+
+inline constexpr std::string_view kCampaignColumns =
+    "id, workspace_id, agent_id, agent_phone_number_id, name, status, total_calls, created_at_ms, "
+    "updated_at_ms";
+vo::api::Campaign rowToCampaign(const SqlRow& row);
+vo::api::CampaignStatus parseCampaignStatus(std::string_view text);
+
+// Parses a status read back from the database; unknown text reads as kUnknown.
+vo::api::CallStatus statusOf(const Poco::Dynamic::Var& value);
+
+}  // namespace vo::sql

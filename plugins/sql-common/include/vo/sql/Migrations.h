@@ -1,0 +1,19 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace vo::sql {
+
+// One schema version: statements run in order inside the migration transaction. SQL shared by
+// SQLite and PostgreSQL (one statement each, since PostgreSQL prepares them one at a time).
+struct Migration {
+  int version = 0;
+  std::string description;
+  std::vector<std::string> statements;
+};
+
+// Every version this binary knows, oldest first. Append new versions; never edit old ones.
+const std::vector<Migration>& schemaMigrations();
+
+}  // namespace vo::sql

@@ -1,0 +1,144 @@
+#pragma once
+
+#include <Poco/Exception.h>
+
+#include <exception>
+#include <memory>
+#include <string>
+#include <type_traits>
+
+#include "vo/api/CallStore.h"
+#include "vo/sql/SqlBackend.h"
+#include "vo/sql/SqlQuery.h"
+#include "vo/sql/SqlSessionPool.h"
+
+namespace vo::sql {
+
+// The CallStore over any SQL database a SqlBackend describes. The shared SQL is written once
+// here; the backends differ only in connections, placeholders, locking and bulk inserts.
+class SqlCallStore final : public vo::api::CallStore {
+ public:
+  SqlCallStore(std::unique_ptr<SqlBackend> backend, int poolSize);
+  ~SqlCallStore() override;
+
+  vo::api::Result<void> migrate() override;
+  vo::api::ComponentHealth health() override;
+
+  vo::api::Result<void> createWorkspace(const vo::api::Workspace& workspace) override;
+  vo::api::Result<vo::api::Workspace> getWorkspace(std::string_view id) override;
+  vo::api::Result<std::vector<vo::api::Workspace>> listWorkspaces() override;
+  vo::api::Result<void> createAgent(const vo::api::Agent& agent) override;
+  vo::api::Result<vo::api::Agent> getAgent(std::string_view workspaceId,
+                                           std::string_view agentId) override;
+  vo::api::Result<std::vector<vo::api::Agent>> listAgents(std::string_view workspaceId) override;
+  vo::api::Result<void> createPhoneNumber(const vo::api::PhoneNumber& phoneNumber) override;
+  vo::api::Result<vo::api::PhoneNumber> getPhoneNumber(std::string_view workspaceId,
+                                                       std::string_view phoneNumberId) override;
+  vo::api::Result<std::vector<vo::api::PhoneNumber>> listPhoneNumbers(
+      std::string_view workspaceId) override;
+  vo::api::Result<void> createApiKey(const vo::api::ApiKeyRecord& key) override;
+  vo::api::Result<vo::api::ApiKeyRecord> findApiKeyByHash(std::string_view keyHash) override;
+
+  vo::api::Result<bool> reserveIdempotency(const vo::api::IdempotencyRecord& record) override;
+  vo::api::Result<vo::api::IdempotencyRecord> findIdempotency(std::string_view scope,
+                                                              std::string_view key) override;
+  vo::api::Result<void> completeIdempotency(std::string_view scope, std::string_view key,
+                                            int httpStatus, std::string_view responseBody) override;
+  vo::api::Result<void> deleteIdempotency(std::string_view scope, std::string_view key) override;
+
+  vo::api::Result<void> createCampaign(const vo::api::Campaign& campaign) override;
+  vo::api::Result<vo::api::Campaign> getCampaign(std::string_view id) override;
+  vo::api::Result<std::vector<vo::api::Campaign>> listCampaigns(
+      std::string_view workspaceId) override;
+  vo::api::Result<void> setCampaignStatus(std::string_view id, vo::api::CampaignStatus status,
+                                          int64_t atMs) override;
+  vo::api::Result<vo::api::StatusCounts> campaignProgress(std::string_view id) override;
+
+  vo::api::Result<void> insertCalls(std::span<const vo::api::Call> calls) override;
+  vo::api::Result<vo::api::Call> getCall(std::string_view id) override;
+  vo::api::Result<std::vector<vo::api::CallAttempt>> getAttempts(std::string_view callId) override;
+  vo::api::Result<vo::api::Call> findByProviderCallId(std::string_view providerCallId) override;
+  vo::api::Result<vo::api::CallPage> listCalls(const vo::api::CallFilter& filter, int limit,
+                                               std::string_view cursor) override;
+  vo::api::Result<bool> transition(const vo::api::CallTransition& change) override;
+  vo::api::Result<int64_t> transitionCampaignCalls(std::string_view campaignId,
+                                                   std::span<const vo::api::CallStatus> from,
+                                                   vo::api::CallStatus to, int64_t atMs) override;
+  vo::api::Result<std::vector<vo::api::Call>> scanCalls(const vo::api::CallScan& scan) override;
+  vo::api::Result<vo::api::StatusCounts> countByStatus() override;
+
+  vo::api::Result<vo::api::Report> report(const vo::api::ReportQuery& query) override;
+  vo::api::Result<std::vector<std::string>> daysWithCalls(std::string_view beforeDay) override;
+  vo::api::Result<int64_t> rollUpDay(std::string_view day, int64_t nowMs) override;
+  vo::api::Result<void> freezeDay(std::string_view day, int64_t nowMs) override;
+  vo::api::Result<int64_t> purgeDay(std::string_view day, int limit) override;
+  vo::api::Result<bool> acquireLease(std::string_view name, std::string_view holder, int64_t nowMs,
+                                     int64_t ttlMs) override;
+  vo::api::Result<void> releaseLease(std::string_view name, std::string_view holder) override;
+
+ private:
+  // Runs `body(SqlRunner&)` -> Result<T> on a pooled session, turning exceptions into errors.
+  template <typename T, typename Body>
+  vo::api::Result<T> read(Body&& body);
+  // The same inside one write transaction, committed only when the body succeeds.
+  template <typename T, typename Body>
+  vo::api::Result<T> write(Body&& body);
+  // One autocommitted write statement: no explicit transaction needed.
+  template <typename T, typename Body>
+  vo::api::Result<T> writeOne(Body&& body);
+
+  vo::api::Error failure(const Poco::Exception& error) const;
+  int64_t rollUp(SqlRunner& sql, const std::string& day, int64_t nowMs, bool freeze);
+
+  std::unique_ptr<SqlBackend> backend_;
+  SqlSessionPool pool_;
+};
+
+// ---- implementation of the private templates (used by every SqlCallStore source) ----
+
+template <typename T, typename Body>
+vo::api::Result<T> SqlCallStore::read(Body&& body) {
+  try {
+    SqlSessionPool::Lease lease = pool_.acquire();
+    SqlRunner sql(*backend_, lease.session());
+    return body(sql);
+  } catch (const Poco::Exception& error) {
+    return failure(error);
+  } catch (const std::exception& error) {
+    return vo::api::makeError(vo::api::ErrorCode::kInternal, error.what());
+  }
+}
+
+template <typename T, typename Body>
+vo::api::Result<T> SqlCallStore::writeOne(Body&& body) {
+  std::unique_lock writer = backend_->lockWriter();
+  return read<T>(std::forward<Body>(body));
+}
+
+template <typename T, typename Body>
+vo::api::Result<T> SqlCallStore::write(Body&& body) {
+  std::unique_lock writer = backend_->lockWriter();
+  try {
+    SqlSessionPool::Lease lease = pool_.acquire();
+    SqlRunner sql(*backend_, lease.session());
+    backend_->beginWrite(lease.session());
+    try {
+      vo::api::Result<T> result = body(sql);
+      sql.execute(result.ok() ? "COMMIT" : "ROLLBACK");
+      return result;
+    } catch (...) {
+      try {
+        sql.execute("ROLLBACK");
+      } catch (const Poco::Exception&) {
+        // The connection is gone; the pool drops it and the database rolled back by itself.
+      }
+      throw;
+    }
+  } catch (const Poco::Exception& error) {
+    return failure(error);
+  } catch (const std::exception& error) {
+    return vo::api::makeError(vo::api::ErrorCode::kInternal, error.what());
+  }
+}
+
+}  // namespace vo::sql

@@ -1,0 +1,97 @@
+#include "vo/sql/CallColumns.h"
+
+#include <chrono>
+#include <cstdio>
+
+namespace vo::sql {
+
+std::string dayOf(int64_t unixMs) {
+  using namespace std::chrono;
+  const sys_days days = floor<std::chrono::days>(sys_time<milliseconds>(milliseconds(unixMs)));
+  const year_month_day date(days);
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
+  return text;
+}
+
+SqlParams callParams(const vo::api::Call& call) {
+  SqlValue duration = nullptr;
+  if (call.durationSecs) duration = *call.durationSecs;
+  return {call.id,
+          call.workspaceId,
+          call.agentId,
+          call.agentPhoneNumberId,
+          textOrNull(call.campaignId),
+          call.to,
+          call.from,
+          call.variablesJson,
+          std::string(toString(call.status)),
+          std::string(toString(call.lane)),
+          int64_t{call.attempts},
+          int64_t{call.maxAttempts},
+          textOrNull(call.providerCallId),
+          call.providerDataJson,
+          call.lastError,
+          duration,
+          call.endReason,
+          call.createdAtMs,
+          dayOf(call.createdAtMs),
+          call.updatedAtMs,
+          call.nextAttemptAtMs};
+}
+
+vo::api::CallStatus statusOf(const Poco::Dynamic::Var& value) {
+  return vo::api::parseCallStatus(textOf(value)).value_or(vo::api::CallStatus::kUnknown);
+}
+
+vo::api::Call rowToCall(const SqlRow& row) {
+  vo::api::Call call;
+  call.id = textOf(row[0]);
+  call.workspaceId = textOf(row[1]);
+  call.agentId = textOf(row[2]);
+  call.agentPhoneNumberId = textOf(row[3]);
+  call.campaignId = textOf(row[4]);
+  call.to = textOf(row[5]);
+  call.from = textOf(row[6]);
+  call.variablesJson = textOf(row[7]);
+  call.status = statusOf(row[8]);
+  call.lane = textOf(row[9]) == "priority" ? vo::api::Lane::kPriority : vo::api::Lane::kBulk;
+  call.attempts = static_cast<int>(intOf(row[10]));
+  call.maxAttempts = static_cast<int>(intOf(row[11]));
+  call.providerCallId = textOf(row[12]);
+  call.providerDataJson = textOf(row[13]);
+  call.lastError = textOf(row[14]);
+  if (!row[15].isEmpty()) call.durationSecs = intOf(row[15]);
+  call.endReason = textOf(row[16]);
+  call.createdAtMs = intOf(row[17]);
+  // row[18] is created_day, derived from createdAtMs.
+  call.updatedAtMs = intOf(row[19]);
+  call.nextAttemptAtMs = intOf(row[20]);
+  return call;
+}
+
+vo::api::CampaignStatus parseCampaignStatus(std::string_view text) {
+  using vo::api::CampaignStatus;
+  for (CampaignStatus status : {CampaignStatus::kActive, CampaignStatus::kPaused,
+                                CampaignStatus::kCanceled, CampaignStatus::kCompleted}) {
+    if (toString(status) == text) return status;
+  }
+  return CampaignStatus::kActive;
+}
+
+vo::api::Campaign rowToCampaign(const SqlRow& row) {
+  vo::api::Campaign campaign;
+  campaign.id = textOf(row[0]);
+  campaign.workspaceId = textOf(row[1]);
+  campaign.agentId = textOf(row[2]);
+  campaign.agentPhoneNumberId = textOf(row[3]);
+  campaign.name = textOf(row[4]);
+  campaign.status = parseCampaignStatus(textOf(row[5]));
+  campaign.totalCalls = intOf(row[6]);
+  campaign.createdAtMs = intOf(row[7]);
+  campaign.updatedAtMs = intOf(row[8]);
+  return campaign;
+}
+
+}  // namespace vo::sql

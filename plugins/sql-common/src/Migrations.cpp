@@ -1,0 +1,137 @@
+#include "vo/sql/Migrations.h"
+
+namespace vo::sql {
+
+namespace {
+
+// Version 1: the seed's entities (Workspace, Agent, WorkspacePhoneNumber, Campaign, Call,
+// CallDailyAggregate) plus attempts, API keys, idempotency records, day states and leases.
+// Times are Unix milliseconds; created_day is the UTC date of created_at_ms, kept as a column so
+// reports, roll-ups and purges group and seek by it without date functions.
+Migration initialSchema() {
+  return {1,
+          "initial schema",
+          {
+              R"(CREATE TABLE workspaces (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  provider_api_key TEXT NOT NULL,
+  max_concurrent_calls INTEGER NOT NULL,
+  calls_per_second DOUBLE PRECISION NOT NULL,
+  created_at_ms BIGINT NOT NULL))",
+              R"(CREATE TABLE agents (
+  workspace_id TEXT NOT NULL REFERENCES workspaces (id),
+  id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  max_concurrent_calls INTEGER NOT NULL,
+  calls_per_second DOUBLE PRECISION NOT NULL,
+  created_at_ms BIGINT NOT NULL,
+  PRIMARY KEY (workspace_id, id)))",
+              R"(CREATE TABLE phone_numbers (
+  workspace_id TEXT NOT NULL REFERENCES workspaces (id),
+  id TEXT NOT NULL,
+  number TEXT NOT NULL,
+  provider TEXT NOT NULL,
+  max_concurrent_calls INTEGER NOT NULL,
+  calls_per_second DOUBLE PRECISION NOT NULL,
+  created_at_ms BIGINT NOT NULL,
+  PRIMARY KEY (workspace_id, id)))",
+              R"(CREATE TABLE api_keys (
+  id TEXT PRIMARY KEY,
+  workspace_id TEXT NOT NULL REFERENCES workspaces (id),
+  key_hash TEXT NOT NULL UNIQUE,
+  created_at_ms BIGINT NOT NULL))",
+              R"(CREATE TABLE idempotency_records (
+  scope TEXT NOT NULL,
+  idem_key TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  http_status INTEGER NOT NULL,
+  response_body TEXT NOT NULL,
+  created_at_ms BIGINT NOT NULL,
+  PRIMARY KEY (scope, idem_key)))",
+              R"(CREATE TABLE campaigns (
+  id TEXT PRIMARY KEY,
+  workspace_id TEXT NOT NULL REFERENCES workspaces (id),
+  agent_id TEXT NOT NULL,
+  agent_phone_number_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  status TEXT NOT NULL,
+  total_calls BIGINT NOT NULL,
+  created_at_ms BIGINT NOT NULL,
+  updated_at_ms BIGINT NOT NULL,
+  FOREIGN KEY (workspace_id, agent_id) REFERENCES agents (workspace_id, id),
+  FOREIGN KEY (workspace_id, agent_phone_number_id) REFERENCES phone_numbers (workspace_id, id)))",
+              "CREATE INDEX campaigns_workspace ON campaigns (workspace_id, id)",
+              R"(CREATE TABLE calls (
+  id TEXT PRIMARY KEY,
+  workspace_id TEXT NOT NULL REFERENCES workspaces (id),
+  agent_id TEXT NOT NULL,
+  agent_phone_number_id TEXT NOT NULL,
+  campaign_id TEXT REFERENCES campaigns (id),
+  to_number TEXT NOT NULL,
+  from_number TEXT NOT NULL,
+  variables_json TEXT NOT NULL,
+  status TEXT NOT NULL,
+  lane TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  max_attempts INTEGER NOT NULL,
+  provider_call_id TEXT,
+  provider_data_json TEXT NOT NULL,
+  last_error TEXT NOT NULL,
+  duration_secs BIGINT,
+  end_reason TEXT NOT NULL,
+  created_at_ms BIGINT NOT NULL,
+  created_day TEXT NOT NULL,
+  updated_at_ms BIGINT NOT NULL,
+  next_attempt_at_ms BIGINT NOT NULL,
+  FOREIGN KEY (workspace_id, agent_id) REFERENCES agents (workspace_id, id),
+  FOREIGN KEY (workspace_id, agent_phone_number_id) REFERENCES phone_numbers (workspace_id, id)))",
+              // GET /calls: the usual filters, each ending in id for keyset pagination.
+              "CREATE INDEX calls_workspace_status ON calls (workspace_id, status, id)",
+              "CREATE INDEX calls_workspace_agent ON calls (workspace_id, agent_id, id)",
+              "CREATE INDEX calls_campaign_status ON calls (campaign_id, status, id)",
+              "CREATE INDEX calls_to ON calls (to_number, id)",
+              "CREATE INDEX calls_provider_call ON calls (provider_call_id) "
+              "WHERE provider_call_id IS NOT NULL",
+              // The sweeper and the reconciler scan by status and due time.
+              "CREATE INDEX calls_status_due ON calls (status, next_attempt_at_ms, id)",
+              // Reports, roll-ups and purges seek by day.
+              "CREATE INDEX calls_day ON calls (created_day, workspace_id, agent_id, status)",
+              R"(CREATE TABLE call_attempts (
+  call_id TEXT NOT NULL REFERENCES calls (id) ON DELETE CASCADE,
+  attempt_number INTEGER NOT NULL,
+  started_at_ms BIGINT NOT NULL,
+  outcome TEXT NOT NULL,
+  provider_call_id TEXT NOT NULL,
+  error TEXT NOT NULL,
+  PRIMARY KEY (call_id, attempt_number)))",
+              R"(CREATE TABLE call_daily_aggregates (
+  day TEXT NOT NULL,
+  workspace_id TEXT NOT NULL,
+  agent_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  total BIGINT NOT NULL,
+  duration_secs BIGINT NOT NULL,
+  PRIMARY KEY (day, workspace_id, agent_id, status)))",
+              // A day with rolled_up_at_ms is reported from call_daily_aggregates; a frozen one
+              // never changes again, so its calls may be purged.
+              R"(CREATE TABLE call_days (
+  day TEXT PRIMARY KEY,
+  rolled_up_at_ms BIGINT NOT NULL,
+  calls_counted BIGINT NOT NULL,
+  frozen_at_ms BIGINT))",
+              R"(CREATE TABLE leases (
+  name TEXT PRIMARY KEY,
+  holder TEXT NOT NULL,
+  expires_at_ms BIGINT NOT NULL))",
+          }};
+}
+
+}  // namespace
+
+const std::vector<Migration>& schemaMigrations() {
+  static const std::vector<Migration> migrations{initialSchema()};
+  return migrations;
+}
+
+}  // namespace vo::sql

@@ -1,0 +1,206 @@
+// Calls: bulk insert, lookups, keyset listing, conditional transitions and scans.
+#include <algorithm>
+
+#include "vo/sql/CallColumns.h"
+#include "vo/sql/SqlCallStore.h"
+
+namespace vo::sql {
+
+using vo::api::Call;
+using vo::api::ErrorCode;
+using vo::api::makeError;
+using vo::api::Result;
+
+namespace {
+
+std::string str(std::string_view text) {
+  return std::string(text);
+}
+
+const std::string& selectCalls() {
+  static const std::string sql = "SELECT " + str(kCallColumns) + " FROM calls";
+  return sql;
+}
+
+std::vector<std::string> statusTexts(std::span<const vo::api::CallStatus> statuses) {
+  std::vector<std::string> texts;
+  for (vo::api::CallStatus status : statuses) texts.emplace_back(toString(status));
+  return texts;
+}
+
+std::vector<Call> rowsToCalls(const std::vector<SqlRow>& rows) {
+  std::vector<Call> calls;
+  calls.reserve(rows.size());
+  for (const SqlRow& row : rows) calls.push_back(rowToCall(row));
+  return calls;
+}
+
+Result<Call> singleCall(const std::vector<SqlRow>& rows, const std::string& what) {
+  if (rows.empty()) return makeError(ErrorCode::kNotFound, what + " not found");
+  return rowToCall(rows.front());
+}
+
+// The SET list of a transition and its parameters, in order.
+void addTransitionFields(const vo::api::CallTransition& change, std::string& set,
+                         SqlParams& params) {
+  set = "status = ?, updated_at_ms = ?";
+  params = {str(toString(change.to)), change.atMs};
+  if (change.countAttempt) set += ", attempts = attempts + 1";
+  const auto assign = [&](const char* column, SqlValue value) {
+    set += ", ";
+    set += column;
+    set += " = ?";
+    params.push_back(std::move(value));
+  };
+  if (change.providerCallId) assign("provider_call_id", textOrNull(*change.providerCallId));
+  if (change.providerDataJson) assign("provider_data_json", *change.providerDataJson);
+  if (change.lastError) assign("last_error", *change.lastError);
+  if (change.endReason) assign("end_reason", *change.endReason);
+  if (change.durationSecs) assign("duration_secs", *change.durationSecs);
+  if (change.nextAttemptAtMs) assign("next_attempt_at_ms", *change.nextAttemptAtMs);
+}
+
+}  // namespace
+
+Result<void> SqlCallStore::insertCalls(std::span<const Call> calls) {
+  if (calls.empty()) return Result<void>::success();
+  return write<void>([&](SqlRunner& sql) -> Result<void> {
+    backend_->insertCalls(sql.session(), calls);
+    return Result<void>::success();
+  });
+}
+
+Result<Call> SqlCallStore::getCall(std::string_view id) {
+  return read<Call>([&](SqlRunner& sql) {
+    return singleCall(sql.query(selectCalls() + " WHERE id = ?", {str(id)}), "call " + str(id));
+  });
+}
+
+Result<std::vector<vo::api::CallAttempt>> SqlCallStore::getAttempts(std::string_view callId) {
+  return read<std::vector<vo::api::CallAttempt>>(
+      [&](SqlRunner& sql) -> Result<std::vector<vo::api::CallAttempt>> {
+        if (sql.query("SELECT id FROM calls WHERE id = ?", {str(callId)}).empty()) {
+          return makeError(ErrorCode::kNotFound, "call " + str(callId) + " not found");
+        }
+        std::vector<vo::api::CallAttempt> attempts;
+        for (const SqlRow& row :
+             sql.query("SELECT attempt_number, started_at_ms, outcome, provider_call_id, error "
+                       "FROM call_attempts WHERE call_id = ? ORDER BY attempt_number",
+                       {str(callId)})) {
+          attempts.push_back({static_cast<int>(intOf(row[0])), intOf(row[1]), textOf(row[2]),
+                              textOf(row[3]), textOf(row[4])});
+        }
+        return attempts;
+      });
+}
+
+Result<Call> SqlCallStore::findByProviderCallId(std::string_view providerCallId) {
+  if (providerCallId.empty()) {
+    return makeError(ErrorCode::kInvalid, "providerCallId must not be empty");
+  }
+  return read<Call>([&](SqlRunner& sql) {
+    return singleCall(sql.query(selectCalls() + " WHERE provider_call_id = ? ORDER BY id LIMIT 1",
+                                {str(providerCallId)}),
+                      "call with provider call id " + str(providerCallId));
+  });
+}
+
+Result<vo::api::CallPage> SqlCallStore::listCalls(const vo::api::CallFilter& filter, int limit,
+                                                  std::string_view cursor) {
+  if (limit < 1) return makeError(ErrorCode::kInvalid, "limit must be at least 1");
+  SqlWhere where;
+  if (!filter.workspaceId.empty()) where.add("workspace_id = ?", filter.workspaceId);
+  if (!filter.agentId.empty()) where.add("agent_id = ?", filter.agentId);
+  if (!filter.campaignId.empty()) where.add("campaign_id = ?", filter.campaignId);
+  if (!filter.to.empty()) where.add("to_number = ?", filter.to);
+  if (filter.status) where.add("status = ?", str(toString(*filter.status)));
+  if (filter.createdFromMs) where.add("created_at_ms >= ?", *filter.createdFromMs);
+  if (filter.createdToMs) where.add("created_at_ms < ?", *filter.createdToMs);
+  if (!cursor.empty()) where.add("id < ?", str(cursor));
+  // One row more than asked tells whether another page exists.
+  where.params.emplace_back(int64_t{limit} + 1);
+  return read<vo::api::CallPage>([&](SqlRunner& sql) {
+    vo::api::CallPage page;
+    page.calls = rowsToCalls(
+        sql.query(selectCalls() + where.clause() + " ORDER BY id DESC LIMIT ?", where.params));
+    if (page.calls.size() > static_cast<std::size_t>(limit)) {
+      page.calls.resize(static_cast<std::size_t>(limit));
+      page.nextCursor = page.calls.back().id;
+    }
+    return page;
+  });
+}
+
+Result<bool> SqlCallStore::transition(const vo::api::CallTransition& change) {
+  if (change.from.empty()) return false;
+  std::string set;
+  SqlParams params;
+  addTransitionFields(change, set, params);
+  SqlWhere where;
+  where.params = std::move(params);
+  where.add("id = ?", change.callId);
+  where.addIn("status", statusTexts(change.from));
+  const auto apply = [&](SqlRunner& sql) -> Result<bool> {
+    const auto updated =
+        sql.query("UPDATE calls SET " + set + where.clause() + " RETURNING attempts", where.params);
+    if (updated.empty()) {
+      if (sql.query("SELECT id FROM calls WHERE id = ?", {change.callId}).empty()) {
+        return makeError(ErrorCode::kNotFound, "call " + change.callId + " not found");
+      }
+      return false;
+    }
+    if (change.attempt) {
+      const vo::api::CallAttempt& attempt = *change.attempt;
+      sql.execute(
+          "INSERT INTO call_attempts (call_id, attempt_number, started_at_ms, outcome, "
+          "provider_call_id, error) VALUES (?, ?, ?, ?, ?, ?)",
+          {change.callId,
+           attempt.number > 0 ? int64_t{attempt.number}
+                              : std::max<int64_t>(1, intOf(updated[0][0])),
+           attempt.startedAtMs, attempt.outcome, attempt.providerCallId, attempt.error});
+    }
+    return true;
+  };
+  return change.attempt ? write<bool>(apply) : writeOne<bool>(apply);
+}
+
+Result<int64_t> SqlCallStore::transitionCampaignCalls(std::string_view campaignId,
+                                                      std::span<const vo::api::CallStatus> from,
+                                                      vo::api::CallStatus to, int64_t atMs) {
+  if (from.empty()) return int64_t{0};
+  SqlWhere where;
+  where.params = {str(toString(to)), atMs};
+  where.add("campaign_id = ?", str(campaignId));
+  where.addIn("status", statusTexts(from));
+  return writeOne<int64_t>([&](SqlRunner& sql) -> Result<int64_t> {
+    return sql.execute("UPDATE calls SET status = ?, updated_at_ms = ?" + where.clause(),
+                       where.params);
+  });
+}
+
+Result<std::vector<Call>> SqlCallStore::scanCalls(const vo::api::CallScan& scan) {
+  if (scan.statuses.empty()) return makeError(ErrorCode::kInvalid, "scan needs a status");
+  if (scan.limit < 1) return makeError(ErrorCode::kInvalid, "scan limit must be at least 1");
+  SqlWhere where;
+  where.addIn("status", statusTexts(scan.statuses));
+  if (scan.dueAtOrBeforeMs) where.add("next_attempt_at_ms <= ?", *scan.dueAtOrBeforeMs);
+  if (scan.updatedBeforeMs) where.add("updated_at_ms < ?", *scan.updatedBeforeMs);
+  if (!scan.afterId.empty()) where.add("id > ?", scan.afterId);
+  where.params.emplace_back(int64_t{scan.limit});
+  return read<std::vector<Call>>([&](SqlRunner& sql) {
+    return rowsToCalls(
+        sql.query(selectCalls() + where.clause() + " ORDER BY id LIMIT ?", where.params));
+  });
+}
+
+Result<vo::api::StatusCounts> SqlCallStore::countByStatus() {
+  return read<vo::api::StatusCounts>([&](SqlRunner& sql) {
+    vo::api::StatusCounts counts;
+    for (const SqlRow& row : sql.query("SELECT status, COUNT(*) FROM calls GROUP BY status")) {
+      counts[statusOf(row[0])] += intOf(row[1]);
+    }
+    return counts;
+  });
+}
+
+}  // namespace vo::sql

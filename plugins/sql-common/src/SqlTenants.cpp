@@ -1,0 +1,276 @@
+// The tenant registry, API keys, idempotency records and campaigns.
+#include "vo/sql/CallColumns.h"
+#include "vo/sql/SqlCallStore.h"
+
+namespace vo::sql {
+
+using vo::api::ErrorCode;
+using vo::api::makeError;
+using vo::api::Result;
+
+namespace {
+
+constexpr std::string_view kAgentColumns =
+    "workspace_id, id, name, max_concurrent_calls, calls_per_second, created_at_ms";
+constexpr std::string_view kPhoneColumns =
+    "workspace_id, id, number, provider, max_concurrent_calls, calls_per_second, created_at_ms";
+
+vo::api::PacingSettings pacingOf(const SqlRow& row, std::size_t first) {
+  return {static_cast<int>(intOf(row[first])), doubleOf(row[first + 1])};
+}
+
+vo::api::Workspace rowToWorkspace(const SqlRow& row) {
+  return {textOf(row[0]), textOf(row[1]), textOf(row[2]), pacingOf(row, 3), intOf(row[5])};
+}
+
+vo::api::Agent rowToAgent(const SqlRow& row) {
+  return {textOf(row[1]), textOf(row[0]), textOf(row[2]), pacingOf(row, 3), intOf(row[5])};
+}
+
+vo::api::PhoneNumber rowToPhoneNumber(const SqlRow& row) {
+  return {textOf(row[1]), textOf(row[0]),   textOf(row[2]),
+          textOf(row[3]), pacingOf(row, 4), intOf(row[6])};
+}
+
+template <typename T, typename Convert>
+std::vector<T> convertAll(const std::vector<SqlRow>& rows, Convert convert) {
+  std::vector<T> items;
+  items.reserve(rows.size());
+  for (const SqlRow& row : rows) items.push_back(convert(row));
+  return items;
+}
+
+// The single row a lookup found, or kNotFound naming what was asked for.
+template <typename T, typename Convert>
+Result<T> single(const std::vector<SqlRow>& rows, Convert convert, const std::string& what) {
+  if (rows.empty()) return makeError(ErrorCode::kNotFound, what + " not found");
+  return convert(rows.front());
+}
+
+std::string str(std::string_view text) {
+  return std::string(text);
+}
+
+}  // namespace
+
+Result<void> SqlCallStore::createWorkspace(const vo::api::Workspace& workspace) {
+  return writeOne<void>([&](SqlRunner& sql) -> Result<void> {
+    sql.execute(
+        "INSERT INTO workspaces (id, name, provider_api_key, max_concurrent_calls, "
+        "calls_per_second, created_at_ms) VALUES (?, ?, ?, ?, ?, ?)",
+        {workspace.id, workspace.name, workspace.providerApiKey,
+         int64_t{workspace.pacing.maxConcurrentCalls}, workspace.pacing.callsPerSecond,
+         workspace.createdAtMs});
+    return Result<void>::success();
+  });
+}
+
+Result<vo::api::Workspace> SqlCallStore::getWorkspace(std::string_view id) {
+  return read<vo::api::Workspace>([&](SqlRunner& sql) {
+    return single<vo::api::Workspace>(
+        sql.query("SELECT id, name, provider_api_key, max_concurrent_calls, calls_per_second, "
+                  "created_at_ms FROM workspaces WHERE id = ?",
+                  {str(id)}),
+        rowToWorkspace, "workspace " + str(id));
+  });
+}
+
+Result<std::vector<vo::api::Workspace>> SqlCallStore::listWorkspaces() {
+  return read<std::vector<vo::api::Workspace>>([&](SqlRunner& sql) {
+    return convertAll<vo::api::Workspace>(
+        sql.query("SELECT id, name, provider_api_key, max_concurrent_calls, calls_per_second, "
+                  "created_at_ms FROM workspaces ORDER BY id"),
+        rowToWorkspace);
+  });
+}
+
+Result<void> SqlCallStore::createAgent(const vo::api::Agent& agent) {
+  return writeOne<void>([&](SqlRunner& sql) -> Result<void> {
+    sql.execute("INSERT INTO agents (" + str(kAgentColumns) + ") VALUES (?, ?, ?, ?, ?, ?)",
+                {agent.workspaceId, agent.id, agent.name, int64_t{agent.pacing.maxConcurrentCalls},
+                 agent.pacing.callsPerSecond, agent.createdAtMs});
+    return Result<void>::success();
+  });
+}
+
+Result<vo::api::Agent> SqlCallStore::getAgent(std::string_view workspaceId,
+                                              std::string_view agentId) {
+  return read<vo::api::Agent>([&](SqlRunner& sql) {
+    return single<vo::api::Agent>(
+        sql.query("SELECT " + str(kAgentColumns) + " FROM agents WHERE workspace_id = ? AND id = ?",
+                  {str(workspaceId), str(agentId)}),
+        rowToAgent, "agent " + str(agentId) + " of workspace " + str(workspaceId));
+  });
+}
+
+Result<std::vector<vo::api::Agent>> SqlCallStore::listAgents(std::string_view workspaceId) {
+  return read<std::vector<vo::api::Agent>>([&](SqlRunner& sql) {
+    return convertAll<vo::api::Agent>(
+        sql.query(
+            "SELECT " + str(kAgentColumns) + " FROM agents WHERE workspace_id = ? ORDER BY id",
+            {str(workspaceId)}),
+        rowToAgent);
+  });
+}
+
+Result<void> SqlCallStore::createPhoneNumber(const vo::api::PhoneNumber& phone) {
+  return writeOne<void>([&](SqlRunner& sql) -> Result<void> {
+    sql.execute(
+        "INSERT INTO phone_numbers (" + str(kPhoneColumns) + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
+        {phone.workspaceId, phone.id, phone.number, phone.provider,
+         int64_t{phone.pacing.maxConcurrentCalls}, phone.pacing.callsPerSecond, phone.createdAtMs});
+    return Result<void>::success();
+  });
+}
+
+Result<vo::api::PhoneNumber> SqlCallStore::getPhoneNumber(std::string_view workspaceId,
+                                                          std::string_view phoneNumberId) {
+  return read<vo::api::PhoneNumber>([&](SqlRunner& sql) {
+    return single<vo::api::PhoneNumber>(
+        sql.query("SELECT " + str(kPhoneColumns) +
+                      " FROM phone_numbers WHERE workspace_id = ? AND id = ?",
+                  {str(workspaceId), str(phoneNumberId)}),
+        rowToPhoneNumber,
+        "phone number " + str(phoneNumberId) + " of workspace " + str(workspaceId));
+  });
+}
+
+Result<std::vector<vo::api::PhoneNumber>> SqlCallStore::listPhoneNumbers(
+    std::string_view workspaceId) {
+  return read<std::vector<vo::api::PhoneNumber>>([&](SqlRunner& sql) {
+    return convertAll<vo::api::PhoneNumber>(
+        sql.query("SELECT " + str(kPhoneColumns) +
+                      " FROM phone_numbers WHERE workspace_id = ? ORDER BY id",
+                  {str(workspaceId)}),
+        rowToPhoneNumber);
+  });
+}
+
+Result<void> SqlCallStore::createApiKey(const vo::api::ApiKeyRecord& key) {
+  return writeOne<void>([&](SqlRunner& sql) -> Result<void> {
+    sql.execute(
+        "INSERT INTO api_keys (id, workspace_id, key_hash, created_at_ms) VALUES (?, ?, ?, ?)",
+        {key.id, key.workspaceId, key.keyHash, key.createdAtMs});
+    return Result<void>::success();
+  });
+}
+
+Result<vo::api::ApiKeyRecord> SqlCallStore::findApiKeyByHash(std::string_view keyHash) {
+  return read<vo::api::ApiKeyRecord>([&](SqlRunner& sql) {
+    return single<vo::api::ApiKeyRecord>(
+        sql.query("SELECT id, workspace_id, key_hash, created_at_ms FROM api_keys "
+                  "WHERE key_hash = ?",
+                  {str(keyHash)}),
+        [](const SqlRow& row) {
+          return vo::api::ApiKeyRecord{textOf(row[0]), textOf(row[1]), textOf(row[2]),
+                                       intOf(row[3])};
+        },
+        "api key");
+  });
+}
+
+Result<bool> SqlCallStore::reserveIdempotency(const vo::api::IdempotencyRecord& record) {
+  return writeOne<bool>([&](SqlRunner& sql) -> Result<bool> {
+    const auto inserted = sql.query(
+        "INSERT INTO idempotency_records (scope, idem_key, request_hash, http_status, "
+        "response_body, created_at_ms) VALUES (?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (scope, idem_key) DO NOTHING RETURNING scope",
+        {record.scope, record.key, record.requestHash, int64_t{record.httpStatus},
+         record.responseBody, record.createdAtMs});
+    return !inserted.empty();
+  });
+}
+
+Result<vo::api::IdempotencyRecord> SqlCallStore::findIdempotency(std::string_view scope,
+                                                                 std::string_view key) {
+  return read<vo::api::IdempotencyRecord>([&](SqlRunner& sql) {
+    return single<vo::api::IdempotencyRecord>(
+        sql.query("SELECT scope, idem_key, request_hash, http_status, response_body, "
+                  "created_at_ms FROM idempotency_records WHERE scope = ? AND idem_key = ?",
+                  {str(scope), str(key)}),
+        [](const SqlRow& row) {
+          return vo::api::IdempotencyRecord{textOf(row[0]), textOf(row[1]),
+                                            textOf(row[2]), static_cast<int>(intOf(row[3])),
+                                            textOf(row[4]), intOf(row[5])};
+        },
+        "idempotency key " + str(key));
+  });
+}
+
+Result<void> SqlCallStore::completeIdempotency(std::string_view scope, std::string_view key,
+                                               int httpStatus, std::string_view responseBody) {
+  return writeOne<void>([&](SqlRunner& sql) -> Result<void> {
+    const int64_t changed = sql.execute(
+        "UPDATE idempotency_records SET http_status = ?, response_body = ? "
+        "WHERE scope = ? AND idem_key = ?",
+        {int64_t{httpStatus}, str(responseBody), str(scope), str(key)});
+    if (changed == 0)
+      return makeError(ErrorCode::kNotFound, "idempotency key " + str(key) + " not found");
+    return Result<void>::success();
+  });
+}
+
+Result<void> SqlCallStore::deleteIdempotency(std::string_view scope, std::string_view key) {
+  return writeOne<void>([&](SqlRunner& sql) -> Result<void> {
+    sql.execute("DELETE FROM idempotency_records WHERE scope = ? AND idem_key = ?",
+                {str(scope), str(key)});
+    return Result<void>::success();
+  });
+}
+
+Result<void> SqlCallStore::createCampaign(const vo::api::Campaign& campaign) {
+  return writeOne<void>([&](SqlRunner& sql) -> Result<void> {
+    sql.execute(
+        "INSERT INTO campaigns (" + str(kCampaignColumns) + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {campaign.id, campaign.workspaceId, campaign.agentId, campaign.agentPhoneNumberId,
+         campaign.name, str(toString(campaign.status)), campaign.totalCalls, campaign.createdAtMs,
+         campaign.updatedAtMs});
+    return Result<void>::success();
+  });
+}
+
+Result<vo::api::Campaign> SqlCallStore::getCampaign(std::string_view id) {
+  return read<vo::api::Campaign>([&](SqlRunner& sql) {
+    return single<vo::api::Campaign>(
+        sql.query("SELECT " + str(kCampaignColumns) + " FROM campaigns WHERE id = ?", {str(id)}),
+        rowToCampaign, "campaign " + str(id));
+  });
+}
+
+Result<std::vector<vo::api::Campaign>> SqlCallStore::listCampaigns(std::string_view workspaceId) {
+  return read<std::vector<vo::api::Campaign>>([&](SqlRunner& sql) {
+    return convertAll<vo::api::Campaign>(
+        sql.query("SELECT " + str(kCampaignColumns) +
+                      " FROM campaigns WHERE workspace_id = ? ORDER BY id",
+                  {str(workspaceId)}),
+        rowToCampaign);
+  });
+}
+
+Result<void> SqlCallStore::setCampaignStatus(std::string_view id, vo::api::CampaignStatus status,
+                                             int64_t atMs) {
+  return writeOne<void>([&](SqlRunner& sql) -> Result<void> {
+    const int64_t changed =
+        sql.execute("UPDATE campaigns SET status = ?, updated_at_ms = ? WHERE id = ?",
+                    {str(toString(status)), atMs, str(id)});
+    if (changed == 0) return makeError(ErrorCode::kNotFound, "campaign " + str(id) + " not found");
+    return Result<void>::success();
+  });
+}
+
+Result<vo::api::StatusCounts> SqlCallStore::campaignProgress(std::string_view id) {
+  return read<vo::api::StatusCounts>([&](SqlRunner& sql) -> Result<vo::api::StatusCounts> {
+    if (sql.query("SELECT id FROM campaigns WHERE id = ?", {str(id)}).empty()) {
+      return makeError(ErrorCode::kNotFound, "campaign " + str(id) + " not found");
+    }
+    vo::api::StatusCounts counts;
+    for (const SqlRow& row :
+         sql.query("SELECT status, COUNT(*) FROM calls WHERE campaign_id = ? GROUP BY status",
+                   {str(id)})) {
+      counts[statusOf(row[0])] += intOf(row[1]);
+    }
+    return counts;
+  });
+}
+
+}  // namespace vo::sql

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <mutex>
+#include <string>
+
+#include "vo/sql/SqlBackend.h"
+
+namespace vo::store_sqlite {
+
+struct SqliteSettings {
+  std::string path = "./data/voice-orchestrator.db";
+  int busyTimeoutMs = 5000;
+  std::string synchronous = "NORMAL";  // OFF | NORMAL | FULL | EXTRA
+};
+
+// SQLite behind SqlCallStore: WAL so readers never block the writer, one writer at a time in
+// this process (a mutex) and across processes (BEGIN IMMEDIATE plus the busy timeout), and a
+// raw prepared INSERT reused for every row of a bulk insert.
+class SqliteBackend final : public vo::sql::SqlBackend {
+ public:
+  explicit SqliteBackend(SqliteSettings settings);
+  ~SqliteBackend() override;
+
+  std::string name() const override { return "sqlite"; }
+  Poco::Data::Session openSession() override;
+  bool isUsable(Poco::Data::Session& session) override;
+  std::string placeholders(std::string_view sql) const override { return std::string(sql); }
+  std::unique_lock<std::mutex> lockWriter() override;
+  void beginWrite(Poco::Data::Session& session) override;
+  void lockForMigration(Poco::Data::Session& session) override;
+  void insertCalls(Poco::Data::Session& session, std::span<const vo::api::Call> calls) override;
+  vo::api::ErrorCode classify(const Poco::Exception& error) const override;
+  std::string describe() const override { return "sqlite " + settings_.path; }
+
+ private:
+  const SqliteSettings settings_;
+  std::mutex writer_;
+};
+
+}  // namespace vo::store_sqlite

@@ -1,0 +1,360 @@
+// Contract: calls — atomic bulk insert, lookups, keyset listing, transitions, scans.
+#include <algorithm>
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include "vo/contract/StoreContract.h"
+
+namespace vo::contract {
+namespace {
+
+using vo::api::Call;
+using vo::api::CallStatus;
+using vo::api::ErrorCode;
+
+std::string idOf(int i) {
+  char text[16];
+  std::snprintf(text, sizeof text, "call%05d", i);
+  return text;
+}
+
+TEST_P(StoreContract, InsertedCallsReadBackFieldForField) {
+  seedTenants();
+  Call call = makeCall("c-priority", msOfDay(3, 1234));
+  call.campaignId.clear();
+  call.lane = vo::api::Lane::kPriority;
+  call.agentId = "ag2";
+  call.from.clear();
+  call.variablesJson = R"({"a":1,"b":"x\"y","c":true})";
+  call.attempts = 1;
+  call.maxAttempts = 5;
+  call.providerCallId = "conv_1";
+  call.providerDataJson = R"({"callSid":"CA1"})";
+  call.lastError = "earlier";
+  call.durationSecs = 42;
+  call.endReason = "hangup";
+  call.status = CallStatus::kInitiated;
+  call.updatedAtMs = call.createdAtMs + 5;
+  call.nextAttemptAtMs = call.createdAtMs + 60000;
+  insert({call});
+
+  const auto found = store_->getCall("c-priority");
+  ASSERT_TRUE(found.ok()) << found.error().message;
+  EXPECT_EQ(found->id, call.id);
+  EXPECT_EQ(found->workspaceId, "ws1");
+  EXPECT_EQ(found->agentId, "ag2");
+  EXPECT_EQ(found->agentPhoneNumberId, "ph1");
+  EXPECT_EQ(found->campaignId, "");
+  EXPECT_EQ(found->to, call.to);
+  EXPECT_EQ(found->from, "");
+  EXPECT_EQ(found->variablesJson, call.variablesJson);
+  EXPECT_EQ(found->status, CallStatus::kInitiated);
+  EXPECT_EQ(found->lane, vo::api::Lane::kPriority);
+  EXPECT_EQ(found->attempts, 1);
+  EXPECT_EQ(found->maxAttempts, 5);
+  EXPECT_EQ(found->providerCallId, "conv_1");
+  EXPECT_EQ(found->providerDataJson, call.providerDataJson);
+  EXPECT_EQ(found->lastError, "earlier");
+  EXPECT_EQ(found->durationSecs, std::optional<int64_t>(42));
+  EXPECT_EQ(found->endReason, "hangup");
+  EXPECT_EQ(found->createdAtMs, call.createdAtMs);
+  EXPECT_EQ(found->updatedAtMs, call.updatedAtMs);
+  EXPECT_EQ(found->nextAttemptAtMs, call.nextAttemptAtMs);
+
+  const auto bulk = makeCall("c-bulk", msOfDay(3));
+  insert({bulk});
+  const auto plain = store_->getCall("c-bulk");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->campaignId, "cmp1");
+  EXPECT_EQ(plain->lane, vo::api::Lane::kBulk);
+  EXPECT_FALSE(plain->durationSecs.has_value());
+  EXPECT_EQ(plain->status, CallStatus::kQueued);
+
+  EXPECT_EQ(store_->getCall("c-none").error().code, ErrorCode::kNotFound);
+  EXPECT_TRUE(store_->getAttempts("c-bulk")->empty());
+  EXPECT_EQ(store_->getAttempts("c-none").error().code, ErrorCode::kNotFound);
+  EXPECT_TRUE(store_->insertCalls({}).ok());
+}
+
+TEST_P(StoreContract, InsertCallsWritesAllOrNothing) {
+  seedTenants();
+  insert({makeCall(idOf(1), msOfDay(0))});
+  // A batch whose last row repeats an existing id writes none of its rows.
+  std::vector<Call> batch;
+  for (int i = 2; i <= 50; ++i) batch.push_back(makeCall(idOf(i), msOfDay(0, i)));
+  batch.push_back(makeCall(idOf(1), msOfDay(0)));
+  const auto refused = store_->insertCalls(batch);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(store_->getCall(idOf(2)).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->getCall(idOf(50)).error().code, ErrorCode::kNotFound);
+
+  // A duplicate inside the batch itself, too.
+  std::vector<Call> twice{makeCall(idOf(60), msOfDay(0)), makeCall(idOf(60), msOfDay(0))};
+  EXPECT_FALSE(store_->insertCalls(twice).ok());
+  EXPECT_EQ(store_->getCall(idOf(60)).error().code, ErrorCode::kNotFound);
+
+  const auto counts = store_->countByStatus();
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->at(CallStatus::kQueued), 1);
+
+  // The store keeps working after a refused batch.
+  batch.pop_back();
+  insert(batch);
+  EXPECT_EQ(store_->countByStatus()->at(CallStatus::kQueued), 50);
+}
+
+TEST_P(StoreContract, FindsCallsByProviderCallId) {
+  seedTenants();
+  Call call = makeCall("c1", msOfDay(0));
+  insert({call, makeCall("c2", msOfDay(0))});
+  EXPECT_EQ(store_->findByProviderCallId("conv_x").error().code, ErrorCode::kNotFound);
+  vo::api::CallTransition change =
+      transitionOf("c1", {CallStatus::kQueued}, CallStatus::kInitiated, 5);
+  change.providerCallId = "conv_x";
+  ASSERT_TRUE(store_->transition(change).value());
+  const auto found = store_->findByProviderCallId("conv_x");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->id, "c1");
+  EXPECT_EQ(found->status, CallStatus::kInitiated);
+}
+
+// 90 calls across workspaces, agents, campaigns, numbers, statuses and three days.
+std::vector<Call> variedCalls() {
+  std::vector<Call> calls;
+  for (int i = 0; i < 90; ++i) {
+    Call call = makeCall(idOf(i), msOfDay(i % 3, i * 1000));
+    call.workspaceId = i % 5 == 0 ? "ws2" : "ws1";
+    call.agentId = i % 2 == 0 ? "ag1" : "ag2";
+    call.campaignId = call.workspaceId == "ws1" && i % 4 == 0 ? "cmp1" : "";
+    call.to = i % 7 == 0 ? "+15550007" : "+15550000";
+    call.status = vo::api::kAllCallStatuses[i % 4];
+    calls.push_back(call);
+  }
+  return calls;
+}
+
+// Walks every page of a filter and checks it returns exactly the expected ids, newest first.
+void expectPages(vo::api::CallStore& store, const vo::api::CallFilter& filter,
+                 const std::vector<Call>& all, const std::function<bool(const Call&)>& matches) {
+  std::vector<std::string> expected;
+  for (const Call& call : all) {
+    if (matches(call)) expected.push_back(call.id);
+  }
+  std::sort(expected.rbegin(), expected.rend());
+  std::vector<std::string> seen;
+  std::string cursor;
+  for (int page = 0; page < 100; ++page) {
+    const auto result = store.listCalls(filter, 7, cursor);
+    ASSERT_TRUE(result.ok()) << result.error().message;
+    for (const Call& call : result->calls) seen.push_back(call.id);
+    ASSERT_LE(result->calls.size(), 7u);
+    if (result->nextCursor.empty()) break;
+    ASSERT_EQ(result->calls.size(), 7u);
+    cursor = result->nextCursor;
+  }
+  EXPECT_EQ(seen, expected);
+}
+
+TEST_P(StoreContract, ListCallsFiltersAndWalksEveryPageExactlyOnce) {
+  seedTenants();
+  const std::vector<Call> calls = variedCalls();
+  insert(calls);
+  vo::api::CallFilter filter;
+  expectPages(*store_, filter, calls, [](const Call&) { return true; });
+  filter.workspaceId = "ws1";
+  expectPages(*store_, filter, calls, [](const Call& c) { return c.workspaceId == "ws1"; });
+  filter.agentId = "ag2";
+  expectPages(*store_, filter, calls,
+              [](const Call& c) { return c.workspaceId == "ws1" && c.agentId == "ag2"; });
+  filter = {};
+  filter.campaignId = "cmp1";
+  expectPages(*store_, filter, calls, [](const Call& c) { return c.campaignId == "cmp1"; });
+  filter = {};
+  filter.to = "+15550007";
+  expectPages(*store_, filter, calls, [](const Call& c) { return c.to == "+15550007"; });
+  filter = {};
+  filter.status = CallStatus::kInitiated;
+  filter.workspaceId = "ws1";
+  expectPages(*store_, filter, calls, [](const Call& c) {
+    return c.status == CallStatus::kInitiated && c.workspaceId == "ws1";
+  });
+  filter = {};
+  filter.createdFromMs = msOfDay(1);
+  filter.createdToMs = msOfDay(2);
+  expectPages(*store_, filter, calls, [](const Call& c) {
+    return c.createdAtMs >= msOfDay(1) && c.createdAtMs < msOfDay(2);
+  });
+  filter = {};
+  filter.workspaceId = "ws-none";
+  expectPages(*store_, filter, calls, [](const Call&) { return false; });
+
+  // A page of exactly the remaining rows says there is no next page.
+  filter = {};
+  filter.workspaceId = "ws2";
+  const auto whole = store_->listCalls(filter, 18, "");
+  ASSERT_TRUE(whole.ok());
+  EXPECT_EQ(whole->calls.size(), 18u);
+  EXPECT_TRUE(whole->nextCursor.empty());
+  EXPECT_EQ(store_->listCalls(filter, 0, "").error().code, ErrorCode::kInvalid);
+}
+
+TEST_P(StoreContract, TransitionsApplyOnlyFromTheGivenStatuses) {
+  seedTenants();
+  insert({makeCall("c1", msOfDay(0))});
+  vo::api::CallTransition claim =
+      transitionOf("c1", {CallStatus::kQueued}, CallStatus::kDispatching, 100);
+  claim.countAttempt = true;
+  EXPECT_TRUE(store_->transition(claim).value());
+  // The same claim again finds it dispatching: not applied, nothing changes.
+  EXPECT_FALSE(store_->transition(claim).value());
+  auto call = store_->getCall("c1");
+  EXPECT_EQ(call->status, CallStatus::kDispatching);
+  EXPECT_EQ(call->attempts, 1);
+  EXPECT_EQ(call->updatedAtMs, 100);
+
+  vo::api::CallTransition accepted =
+      transitionOf("c1", {CallStatus::kDispatching}, CallStatus::kInitiated, 200);
+  accepted.providerCallId = "conv_9";
+  accepted.providerDataJson = R"({"callSid":"CA9"})";
+  accepted.attempt = vo::api::CallAttempt{1, 150, "accepted", "conv_9", ""};
+  EXPECT_TRUE(store_->transition(accepted).value());
+
+  vo::api::CallTransition ended =
+      transitionOf("c1", {CallStatus::kInitiated}, CallStatus::kCompleted, 300);
+  ended.durationSecs = 61;
+  ended.endReason = "agent_hangup";
+  ended.lastError = "none";
+  ended.nextAttemptAtMs = 999;
+  EXPECT_TRUE(store_->transition(ended).value());
+  call = store_->getCall("c1");
+  EXPECT_EQ(call->status, CallStatus::kCompleted);
+  EXPECT_EQ(call->providerCallId, "conv_9");
+  EXPECT_EQ(call->providerDataJson, R"({"callSid":"CA9"})");
+  EXPECT_EQ(call->durationSecs, std::optional<int64_t>(61));
+  EXPECT_EQ(call->endReason, "agent_hangup");
+  EXPECT_EQ(call->lastError, "none");
+  EXPECT_EQ(call->nextAttemptAtMs, 999);
+  EXPECT_EQ(call->attempts, 1);
+  EXPECT_EQ(call->updatedAtMs, 300);
+
+  // A refused transition appends no attempt.
+  vo::api::CallTransition late =
+      transitionOf("c1", {CallStatus::kQueued}, CallStatus::kDispatching, 400);
+  late.attempt = vo::api::CallAttempt{2, 400, "accepted", "conv_10", ""};
+  EXPECT_FALSE(store_->transition(late).value());
+  const auto attempts = store_->getAttempts("c1");
+  ASSERT_TRUE(attempts.ok());
+  ASSERT_EQ(attempts->size(), 1u);
+  EXPECT_EQ(attempts.value()[0].number, 1);
+  EXPECT_EQ(attempts.value()[0].startedAtMs, 150);
+  EXPECT_EQ(attempts.value()[0].outcome, "accepted");
+  EXPECT_EQ(attempts.value()[0].providerCallId, "conv_9");
+
+  vo::api::CallTransition ghost =
+      transitionOf("c-none", {CallStatus::kQueued}, CallStatus::kDispatching, 1);
+  const auto missing = store_->transition(ghost);
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(StoreContract, ManyThreadsClaimingOneCallOnlyOneWins) {
+  seedTenants();
+  std::vector<Call> calls;
+  for (int i = 0; i < 20; ++i) calls.push_back(makeCall(idOf(i), msOfDay(0, i)));
+  insert(calls);
+  std::atomic<int> wins{0};
+  std::atomic<int> errors{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 20; ++i) {
+        vo::api::CallTransition claim =
+            transitionOf(idOf(i), {CallStatus::kQueued}, CallStatus::kDispatching, 1);
+        claim.countAttempt = true;
+        const auto result = store_->transition(claim);
+        if (!result.ok())
+          ++errors;
+        else if (result.value())
+          ++wins;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(errors.load(), 0);
+  EXPECT_EQ(wins.load(), 20);
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(store_->getCall(idOf(i))->attempts, 1);
+}
+
+TEST_P(StoreContract, TransitionCampaignCallsMovesOnlyMatchingCalls) {
+  seedTenants();
+  std::vector<Call> calls;
+  for (int i = 0; i < 6; ++i) calls.push_back(makeCall(idOf(i), msOfDay(0, i)));
+  calls[5].campaignId.clear();
+  calls[4].status = CallStatus::kInitiated;
+  insert(calls);
+  const CallStatus from[] = {CallStatus::kQueued};
+  const auto moved =
+      store_->transitionCampaignCalls("cmp1", from, CallStatus::kCanceled, msOfDay(1));
+  ASSERT_TRUE(moved.ok());
+  EXPECT_EQ(moved.value(), 4);
+  EXPECT_EQ(store_->getCall(idOf(0))->status, CallStatus::kCanceled);
+  EXPECT_EQ(store_->getCall(idOf(0))->updatedAtMs, msOfDay(1));
+  EXPECT_EQ(store_->getCall(idOf(4))->status, CallStatus::kInitiated);
+  EXPECT_EQ(store_->getCall(idOf(5))->status, CallStatus::kQueued);
+  EXPECT_EQ(store_->transitionCampaignCalls("cmp1", from, CallStatus::kCanceled, 1).value(), 0);
+}
+
+TEST_P(StoreContract, ScanCallsByStatusDueTimeAndAgeInIdOrder) {
+  seedTenants();
+  std::vector<Call> calls;
+  for (int i = 0; i < 30; ++i) {
+    Call call = makeCall(idOf(i), msOfDay(0, i));
+    call.status = i % 3 == 0 ? CallStatus::kDispatching : CallStatus::kQueued;
+    call.nextAttemptAtMs = msOfDay(0, i * 10);
+    call.updatedAtMs = msOfDay(0, i * 100);
+    calls.push_back(call);
+  }
+  insert(calls);
+  vo::api::CallScan due;
+  due.statuses = {CallStatus::kQueued};
+  due.dueAtOrBeforeMs = msOfDay(0, 100);  // i <= 10 and queued: 1,2,4,5,7,8,10
+  due.limit = 4;
+  auto page = store_->scanCalls(due);
+  ASSERT_TRUE(page.ok());
+  std::vector<std::string> ids;
+  for (const Call& call : page.value()) ids.push_back(call.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{idOf(1), idOf(2), idOf(4), idOf(5)}));
+  due.afterId = idOf(5);
+  ids.clear();
+  page = store_->scanCalls(due);
+  ASSERT_TRUE(page.ok());
+  for (const Call& call : page.value()) ids.push_back(call.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{idOf(7), idOf(8), idOf(10)}));
+
+  vo::api::CallScan stale;
+  stale.statuses = {CallStatus::kDispatching, CallStatus::kInitiated};
+  stale.updatedBeforeMs = msOfDay(0, 1000);  // i < 10 and dispatching: 0,3,6,9
+  ids.clear();
+  page = store_->scanCalls(stale);
+  ASSERT_TRUE(page.ok());
+  for (const Call& call : page.value()) ids.push_back(call.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{idOf(0), idOf(3), idOf(6), idOf(9)}));
+  EXPECT_EQ(store_->scanCalls(vo::api::CallScan{}).error().code, ErrorCode::kInvalid);
+}
+
+TEST_P(StoreContract, CountByStatusCountsEveryCall) {
+  seedTenants();
+  const std::vector<Call> calls = variedCalls();
+  insert(calls);
+  const auto counts = store_->countByStatus();
+  ASSERT_TRUE(counts.ok());
+  int64_t total = 0;
+  for (const auto& [status, count] : counts.value()) total += count;
+  EXPECT_EQ(total, 90);
+  EXPECT_EQ(counts->at(CallStatus::kQueued), 23);
+  EXPECT_EQ(counts->at(CallStatus::kInitiated), 22);
+}
+
+}  // namespace
+}  // namespace vo::contract
