@@ -123,7 +123,7 @@ ApiResponse RegistryRoutes::getWorkspace(const RouteContext& route) {
   if (auto error = checkWorkspace(route, false)) return errorResponse(*error);
   auto workspace = context_.services.store.getWorkspace(route.params[0]);
   if (!workspace) return errorResponse(dependencyError(workspace.error(), "workspace"));
-  return writeResponse(200, [&](JsonWriter& writer) { writeWorkspace(writer, *workspace); });
+  return writeResponse(200, [&](JsonWriter& writer) { writeWorkspace(writer, workspace.value()); });
 }
 
 ApiResponse RegistryRoutes::createAgent(const RouteContext& route) {
