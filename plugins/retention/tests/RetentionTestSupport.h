@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 
@@ -29,6 +30,11 @@ struct StoreBackend {
   std::string name;
   std::function<std::unique_ptr<TestDatabase>()> create;
 };
+
+// Test names show the backend's name rather than its bytes.
+inline void PrintTo(const StoreBackend& backend, std::ostream* out) {
+  *out << backend.name;
+}
 
 // The backends compiled into this test executable (see Tests.cmake).
 std::vector<StoreBackend> compiledBackends();
