@@ -67,6 +67,10 @@ class MemoryQueue final : public api::CallQueue {
       }
       slot->second = std::make_shared<Entry>();
       slot->second->job = job;
+      // A key named twice counts once.
+      auto& keys = slot->second->job.pacingKeys;
+      std::sort(keys.begin(), keys.end());
+      keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
       Entry& entry = *slot->second;
       entry.stream = &streamFor(job);
       if (job.dueAtMs > latestNowMs_) {
