@@ -1,0 +1,79 @@
+#include "app/RetentionTimer.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "vo/api/RetentionPolicy.h"
+
+namespace vo::core {
+
+namespace {
+
+int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// The policy is asked again at least this often, so a changed wall clock is noticed.
+constexpr int64_t kMaxSleepMs = 60000;
+// A policy that keeps answering "now" is not run in a busy loop.
+constexpr int64_t kMinGapMs = 1000;
+
+}  // namespace
+
+RetentionTimer::RetentionTimer(api::RetentionPolicy& policy, spdlog::logger& logger)
+    : policy_(policy), logger_(logger) {}
+
+RetentionTimer::~RetentionTimer() {
+  stop();
+}
+
+void RetentionTimer::start() {
+  std::lock_guard lock(mutex_);
+  if (thread_.joinable()) return;
+  stopping_ = false;
+  thread_ = std::thread([this] { run(); });
+}
+
+void RetentionTimer::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void RetentionTimer::run() {
+  int64_t earliestNextRun = 0;
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    const int64_t now = nowMs();
+    const int64_t due = std::max(policy_.nextRunAtMs(now), earliestNextRun);
+    if (due > now) {
+      wake_.wait_for(lock, std::chrono::milliseconds(std::min(due - now, kMaxSleepMs)));
+      continue;
+    }
+    lock.unlock();
+    const auto result = policy_.runDue(now);
+    if (!result.ok()) {
+      logger_.error("retention run failed: {}", result.error().message);
+    } else if (result.value().skipped) {
+      logger_.info("retention run skipped: another instance holds the lease");
+    } else if (!result.value().error.empty()) {
+      logger_.error("retention run ended with an error: {}", result.value().error);
+    } else {
+      const auto& run = result.value();
+      logger_.info("retention run: {} days rolled up ({} calls), {} calls purged in {} ms",
+                   run.daysRolledUp, run.callsRolledUp, run.callsPurged,
+                   run.finishedAtMs - run.startedAtMs);
+    }
+    earliestNextRun = nowMs() + kMinGapMs;
+    lock.lock();
+  }
+}
+
+}  // namespace vo::core

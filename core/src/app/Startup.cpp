@@ -1,0 +1,98 @@
+#include "app/Startup.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <stdexcept>
+
+#include "vo/api/CallQueue.h"
+#include "vo/api/CallStore.h"
+#include "vo/api/RetentionPolicy.h"
+#include "vo/api/VoiceProvider.h"
+#include "vo/core/PluginHost.h"
+
+namespace vo::core {
+
+namespace {
+
+int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+void logCreated(const PluginHost& host, spdlog::logger& logger) {
+  const PluginInfo info = host.created().back();
+  logger.info("plugin {} '{}' loaded from {}", info.kind, info.name, info.file);
+}
+
+// True when created now, false when it was there already.
+bool createdOrPresent(const api::Result<void>& result, const std::string& what) {
+  if (result.ok()) return true;
+  if (result.error().code == api::ErrorCode::kConflict) return false;
+  throw std::runtime_error("cannot seed " + what + " from the config: " + result.error().message);
+}
+
+}  // namespace
+
+std::vector<std::string> pluginSearchDirs(const AppConfig& config) {
+  return config.pluginDirs.empty() ? defaultPluginDirs() : config.pluginDirs;
+}
+
+api::CallStore& createStore(PluginHost& host, const AppConfig& config, api::CallEventSink& events,
+                            Migration migration, spdlog::logger& logger) {
+  auto& store = host.create<api::CallStore>(config.store, {events, nullptr});
+  logCreated(host, logger);
+  if (migration == Migration::kRun) {
+    const auto migrated = store.migrate();
+    if (!migrated.ok()) {
+      throw std::runtime_error("store '" + config.store.name +
+                               "': migration failed: " + migrated.error().message);
+    }
+    logger.info("store '{}' schema is up to date", config.store.name);
+  }
+  return store;
+}
+
+AppPlugins createPlugins(PluginHost& host, const AppConfig& config, api::CallEventSink& events,
+                         Migration migration, spdlog::logger& logger) {
+  AppPlugins plugins;
+  plugins.store = &createStore(host, config, events, migration, logger);
+  const PluginServices services{events, plugins.store};
+  plugins.queue = &host.create<api::CallQueue>(config.queue, services);
+  logCreated(host, logger);
+  plugins.provider = &host.create<api::VoiceProvider>(config.provider, services);
+  logCreated(host, logger);
+  if (!config.retention.name.empty()) {
+    plugins.retention = &host.create<api::RetentionPolicy>(config.retention, services);
+    logCreated(host, logger);
+  }
+  return plugins;
+}
+
+void seedTenants(api::CallStore& store, const std::vector<TenantSeed>& tenants,
+                 spdlog::logger& logger) {
+  const int64_t now = nowMs();
+  int created = 0;
+  int present = 0;
+  const auto count = [&](bool wasCreated) { wasCreated ? ++created : ++present; };
+  for (const TenantSeed& seed : tenants) {
+    api::Workspace workspace = seed.workspace;
+    workspace.createdAtMs = now;
+    count(createdOrPresent(store.createWorkspace(workspace), "workspace '" + workspace.id + "'"));
+    for (api::Agent agent : seed.agents) {
+      agent.createdAtMs = now;
+      count(createdOrPresent(store.createAgent(agent), "agent '" + agent.id + "'"));
+    }
+    for (api::PhoneNumber phone : seed.phoneNumbers) {
+      phone.createdAtMs = now;
+      count(createdOrPresent(store.createPhoneNumber(phone), "phone number '" + phone.id + "'"));
+    }
+  }
+  if (!tenants.empty()) {
+    logger.info("tenants from the config: {} workspaces; {} objects created, {} already present",
+                tenants.size(), created, present);
+  }
+}
+
+}  // namespace vo::core
