@@ -1,0 +1,57 @@
+#include "EndScheduler.h"
+
+#include <chrono>
+
+namespace vo::simulator {
+
+int64_t epochMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+EndScheduler::EndScheduler(Deliver deliver) : deliver_(std::move(deliver)) {
+  thread_ = std::thread([this] { run(); });
+}
+
+EndScheduler::~EndScheduler() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  thread_.join();
+}
+
+void EndScheduler::schedule(api::CallEvent event) {
+  bool earliest = false;
+  {
+    std::lock_guard lock(mutex_);
+    const int64_t atMs = event.atMs;
+    earliest = pending_.empty() || atMs < pending_.top().atMs;
+    pending_.push(Pending{atMs, sequence_++, std::move(event)});
+  }
+  if (earliest) changed_.notify_one();
+}
+
+void EndScheduler::run() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    if (pending_.empty()) {
+      changed_.wait(lock);
+      continue;
+    }
+    const int64_t now = epochMs();
+    if (pending_.top().atMs > now) {
+      changed_.wait_for(lock, std::chrono::milliseconds(pending_.top().atMs - now));
+      continue;
+    }
+    api::CallEvent event = pending_.top().event;
+    pending_.pop();
+    lock.unlock();
+    deliver_(event);
+    lock.lock();
+  }
+}
+
+}  // namespace vo::simulator

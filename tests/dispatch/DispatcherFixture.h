@@ -1,0 +1,82 @@
+#pragma once
+
+#include <gtest/gtest.h>
+#include <spdlog/sinks/null_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "FakeCallStore.h"
+#include "vo/api/VoiceProvider.h"
+#include "vo/core/Dispatcher.h"
+#include "vo/core/Metrics.h"
+#include "vo/queue_memory/MemoryQueue.h"
+#include "vo/testing/Wait.h"
+
+namespace vo::testing {
+
+// A provider whose answers the test scripts, counting every dial per call.
+class ScriptedProvider : public api::VoiceProvider {
+ public:
+  using DialScript = std::function<api::DialResult(const api::DialRequest&)>;
+  using LookupScript = std::function<api::LookupResult(const api::Call&)>;
+
+  void onDial(DialScript script);
+  void onLookup(LookupScript script);
+  int dials(const std::string& callId);
+  int totalDials();
+  std::vector<api::DialRequest> requests();
+
+  api::DialResult dial(const api::DialRequest& request) override;
+  api::WebhookResponse handleWebhook(const api::WebhookRequest&) override;
+  api::LookupResult lookup(const api::Call& call) override;
+  api::ComponentHealth health() override { return {}; }
+
+ private:
+  std::mutex mutex_;
+  DialScript dialScript_;
+  LookupScript lookupScript_;
+  std::map<std::string, int> dials_;
+  std::vector<api::DialRequest> requests_;
+};
+
+api::DialResult acceptedAs(const std::string& providerCallId);
+api::DialResult answered(api::DialOutcome outcome, std::string message = "provider says no");
+
+// A dispatcher over a fake store, the real in-memory queue and a scripted provider, with one
+// workspace "ws1" (agent "agent1", phone number "phone1") registered.
+class DispatcherTest : public ::testing::Test {
+ protected:
+  DispatcherTest();
+  ~DispatcherTest() override;
+
+  // Builds the dispatcher (not started) with `config_` and `pacing_` as they are now.
+  core::Dispatcher& dispatcher();
+  api::Call makeCall(const std::string& id, api::Lane lane = api::Lane::kBulk,
+                     const std::string& campaignId = "");
+  // Stores the calls as queued and puts them in line.
+  void submit(const std::vector<api::Call>& calls);
+  api::Call stored(const std::string& id);
+  // Bounded wait until the call's status is `status`; false if it never got there.
+  bool waitForStatus(const std::string& id, api::CallStatus status);
+  bool waitUntilAll(const std::function<bool(const api::Call&)>& done);
+  api::QueueCounts queueCounts();
+  // One per process (see TestMetrics.cpp): counters are read by differences.
+  static core::Metrics& metrics();
+  static uint64_t counter(const std::string& name, const std::string& labels);
+
+  core::DispatcherConfig config_;
+  core::PacingConfig pacing_;
+  FakeCallStore store_;
+  std::unique_ptr<api::CallQueue> queue_ = queue_memory::makeMemoryQueue();
+  ScriptedProvider provider_;
+  std::shared_ptr<spdlog::logger> logger_;
+  std::unique_ptr<core::Dispatcher> dispatcher_;
+};
+
+}  // namespace vo::testing

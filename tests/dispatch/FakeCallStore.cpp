@@ -1,0 +1,232 @@
+#include "FakeCallStore.h"
+
+#include <algorithm>
+
+namespace vo::testing {
+
+namespace {
+
+std::string pair(std::string_view a, std::string_view b) {
+  return std::string(a) + "/" + std::string(b);
+}
+
+api::Error notFound(std::string_view what) {
+  return api::makeError(api::ErrorCode::kNotFound, std::string(what) + " not found");
+}
+
+template <typename Map, typename Value>
+api::Result<void> insertNew(Map& map, const std::string& key, const Value& value) {
+  if (!map.emplace(key, value).second) {
+    return api::makeError(api::ErrorCode::kConflict, key + " exists");
+  }
+  return {};
+}
+
+template <typename Map>
+auto lookup(Map& map, std::string_view key) -> api::Result<typename Map::mapped_type> {
+  auto found = map.find(key);
+  if (found == map.end()) return notFound(key);
+  return found->second;
+}
+
+}  // namespace
+
+api::Result<void> FakeCallStore::createWorkspace(const api::Workspace& workspace) {
+  std::lock_guard lock(mutex_);
+  return insertNew(workspaces_, workspace.id, workspace);
+}
+
+api::Result<api::Workspace> FakeCallStore::getWorkspace(std::string_view id) {
+  std::lock_guard lock(mutex_);
+  return lookup(workspaces_, id);
+}
+
+api::Result<std::vector<api::Workspace>> FakeCallStore::listWorkspaces() {
+  std::lock_guard lock(mutex_);
+  std::vector<api::Workspace> all;
+  for (const auto& [id, workspace] : workspaces_) all.push_back(workspace);
+  return all;
+}
+
+api::Result<void> FakeCallStore::createAgent(const api::Agent& agent) {
+  std::lock_guard lock(mutex_);
+  return insertNew(agents_, pair(agent.workspaceId, agent.id), agent);
+}
+
+api::Result<api::Agent> FakeCallStore::getAgent(std::string_view workspaceId,
+                                                std::string_view agentId) {
+  std::lock_guard lock(mutex_);
+  return lookup(agents_, pair(workspaceId, agentId));
+}
+
+api::Result<std::vector<api::Agent>> FakeCallStore::listAgents(std::string_view workspaceId) {
+  std::lock_guard lock(mutex_);
+  std::vector<api::Agent> all;
+  for (const auto& [key, agent] : agents_) {
+    if (agent.workspaceId == workspaceId) all.push_back(agent);
+  }
+  return all;
+}
+
+api::Result<void> FakeCallStore::createPhoneNumber(const api::PhoneNumber& phone) {
+  std::lock_guard lock(mutex_);
+  return insertNew(phones_, pair(phone.workspaceId, phone.id), phone);
+}
+
+api::Result<api::PhoneNumber> FakeCallStore::getPhoneNumber(std::string_view workspaceId,
+                                                            std::string_view phoneNumberId) {
+  std::lock_guard lock(mutex_);
+  return lookup(phones_, pair(workspaceId, phoneNumberId));
+}
+
+api::Result<std::vector<api::PhoneNumber>> FakeCallStore::listPhoneNumbers(
+    std::string_view workspaceId) {
+  std::lock_guard lock(mutex_);
+  std::vector<api::PhoneNumber> all;
+  for (const auto& [key, phone] : phones_) {
+    if (phone.workspaceId == workspaceId) all.push_back(phone);
+  }
+  return all;
+}
+
+api::Result<void> FakeCallStore::createCampaign(const api::Campaign& campaign) {
+  std::lock_guard lock(mutex_);
+  return insertNew(campaigns_, campaign.id, campaign);
+}
+
+api::Result<api::Campaign> FakeCallStore::getCampaign(std::string_view id) {
+  std::lock_guard lock(mutex_);
+  return lookup(campaigns_, id);
+}
+
+api::Result<std::vector<api::Campaign>> FakeCallStore::listCampaigns(std::string_view workspaceId) {
+  std::lock_guard lock(mutex_);
+  std::vector<api::Campaign> all;
+  for (const auto& [id, campaign] : campaigns_) {
+    if (workspaceId.empty() || campaign.workspaceId == workspaceId) all.push_back(campaign);
+  }
+  return all;
+}
+
+api::Result<void> FakeCallStore::setCampaignStatus(std::string_view id, api::CampaignStatus status,
+                                                   int64_t atMs) {
+  std::lock_guard lock(mutex_);
+  auto found = campaigns_.find(id);
+  if (found == campaigns_.end()) return notFound(id);
+  found->second.status = status;
+  found->second.updatedAtMs = atMs;
+  return {};
+}
+
+api::Result<api::StatusCounts> FakeCallStore::campaignProgress(std::string_view id) {
+  std::lock_guard lock(mutex_);
+  api::StatusCounts counts;
+  for (const auto& [callId, call] : calls_) {
+    if (call.campaignId == id) ++counts[call.status];
+  }
+  return counts;
+}
+
+api::Result<void> FakeCallStore::insertCalls(std::span<const api::Call> calls) {
+  std::lock_guard lock(mutex_);
+  for (const auto& call : calls) {
+    if (calls_.contains(call.id)) {
+      return api::makeError(api::ErrorCode::kConflict, call.id + " exists");
+    }
+  }
+  for (const auto& call : calls) calls_[call.id] = call;
+  return {};
+}
+
+void FakeCallStore::putCall(const api::Call& call) {
+  std::lock_guard lock(mutex_);
+  calls_[call.id] = call;
+}
+
+std::vector<api::Call> FakeCallStore::allCalls() {
+  std::lock_guard lock(mutex_);
+  std::vector<api::Call> all;
+  for (const auto& [id, call] : calls_) all.push_back(call);
+  return all;
+}
+
+api::Result<api::Call> FakeCallStore::getCall(std::string_view id) {
+  std::lock_guard lock(mutex_);
+  return lookup(calls_, id);
+}
+
+api::Result<std::vector<api::CallAttempt>> FakeCallStore::getAttempts(std::string_view callId) {
+  std::lock_guard lock(mutex_);
+  auto found = attempts_.find(callId);
+  if (found == attempts_.end()) return std::vector<api::CallAttempt>();
+  return found->second;
+}
+
+api::Result<api::Call> FakeCallStore::findByProviderCallId(std::string_view providerCallId) {
+  std::lock_guard lock(mutex_);
+  for (const auto& [id, call] : calls_) {
+    if (!providerCallId.empty() && call.providerCallId == providerCallId) return call;
+  }
+  return notFound(providerCallId);
+}
+
+api::Result<bool> FakeCallStore::transition(const api::CallTransition& change) {
+  std::lock_guard lock(mutex_);
+  auto found = calls_.find(change.callId);
+  if (found == calls_.end()) return notFound(change.callId);
+  api::Call& call = found->second;
+  if (std::find(change.from.begin(), change.from.end(), call.status) == change.from.end()) {
+    return false;
+  }
+  call.status = change.to;
+  call.updatedAtMs = change.atMs;
+  if (change.countAttempt) ++call.attempts;
+  if (change.providerCallId) call.providerCallId = *change.providerCallId;
+  if (change.providerDataJson) call.providerDataJson = *change.providerDataJson;
+  if (change.lastError) call.lastError = *change.lastError;
+  if (change.endReason) call.endReason = *change.endReason;
+  if (change.durationSecs) call.durationSecs = change.durationSecs;
+  if (change.nextAttemptAtMs) call.nextAttemptAtMs = *change.nextAttemptAtMs;
+  if (change.attempt) attempts_[call.id].push_back(*change.attempt);
+  return true;
+}
+
+api::Result<int64_t> FakeCallStore::transitionCampaignCalls(std::string_view campaignId,
+                                                            std::span<const api::CallStatus> from,
+                                                            api::CallStatus to, int64_t atMs) {
+  std::lock_guard lock(mutex_);
+  int64_t moved = 0;
+  for (auto& [id, call] : calls_) {
+    if (call.campaignId != campaignId) continue;
+    if (std::find(from.begin(), from.end(), call.status) == from.end()) continue;
+    call.status = to;
+    call.updatedAtMs = atMs;
+    ++moved;
+  }
+  return moved;
+}
+
+api::Result<std::vector<api::Call>> FakeCallStore::scanCalls(const api::CallScan& scan) {
+  std::lock_guard lock(mutex_);
+  std::vector<api::Call> page;
+  for (auto it = calls_.upper_bound(scan.afterId);
+       it != calls_.end() && static_cast<int>(page.size()) < scan.limit; ++it) {
+    const api::Call& call = it->second;
+    if (std::find(scan.statuses.begin(), scan.statuses.end(), call.status) == scan.statuses.end()) {
+      continue;
+    }
+    if (scan.dueAtOrBeforeMs && call.nextAttemptAtMs > *scan.dueAtOrBeforeMs) continue;
+    if (scan.updatedBeforeMs && call.updatedAtMs >= *scan.updatedBeforeMs) continue;
+    page.push_back(call);
+  }
+  return page;
+}
+
+api::Result<api::StatusCounts> FakeCallStore::countByStatus() {
+  std::lock_guard lock(mutex_);
+  api::StatusCounts counts;
+  for (const auto& [id, call] : calls_) ++counts[call.status];
+  return counts;
+}
+
+}  // namespace vo::testing

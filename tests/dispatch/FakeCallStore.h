@@ -1,0 +1,97 @@
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "vo/api/CallStore.h"
+
+namespace vo::testing {
+
+// An in-memory CallStore for the dispatcher's unit tests: the registry, campaigns, calls with
+// conditional transitions and attempts, scans. Reports, retention and idempotency are not the
+// dispatcher's business and answer kInternal.
+class FakeCallStore : public api::CallStore {
+ public:
+  api::Result<void> migrate() override { return {}; }
+  api::ComponentHealth health() override { return {}; }
+
+  api::Result<void> createWorkspace(const api::Workspace& workspace) override;
+  api::Result<api::Workspace> getWorkspace(std::string_view id) override;
+  api::Result<std::vector<api::Workspace>> listWorkspaces() override;
+  api::Result<void> createAgent(const api::Agent& agent) override;
+  api::Result<api::Agent> getAgent(std::string_view workspaceId, std::string_view agentId) override;
+  api::Result<std::vector<api::Agent>> listAgents(std::string_view workspaceId) override;
+  api::Result<void> createPhoneNumber(const api::PhoneNumber& phoneNumber) override;
+  api::Result<api::PhoneNumber> getPhoneNumber(std::string_view workspaceId,
+                                               std::string_view phoneNumberId) override;
+  api::Result<std::vector<api::PhoneNumber>> listPhoneNumbers(
+      std::string_view workspaceId) override;
+  api::Result<void> createApiKey(const api::ApiKeyRecord&) override { return notUsed(); }
+  api::Result<api::ApiKeyRecord> findApiKeyByHash(std::string_view) override { return notUsed(); }
+
+  api::Result<bool> reserveIdempotency(const api::IdempotencyRecord&) override { return notUsed(); }
+  api::Result<api::IdempotencyRecord> findIdempotency(std::string_view, std::string_view) override {
+    return notUsed();
+  }
+  api::Result<void> completeIdempotency(std::string_view, std::string_view, int,
+                                        std::string_view) override {
+    return notUsed();
+  }
+  api::Result<void> deleteIdempotency(std::string_view, std::string_view) override {
+    return notUsed();
+  }
+
+  api::Result<void> createCampaign(const api::Campaign& campaign) override;
+  api::Result<api::Campaign> getCampaign(std::string_view id) override;
+  api::Result<std::vector<api::Campaign>> listCampaigns(std::string_view workspaceId) override;
+  api::Result<void> setCampaignStatus(std::string_view id, api::CampaignStatus status,
+                                      int64_t atMs) override;
+  api::Result<api::StatusCounts> campaignProgress(std::string_view id) override;
+
+  api::Result<void> insertCalls(std::span<const api::Call> calls) override;
+  api::Result<api::Call> getCall(std::string_view id) override;
+  api::Result<std::vector<api::CallAttempt>> getAttempts(std::string_view callId) override;
+  api::Result<api::Call> findByProviderCallId(std::string_view providerCallId) override;
+  api::Result<api::CallPage> listCalls(const api::CallFilter&, int, std::string_view) override {
+    return notUsed();
+  }
+  api::Result<bool> transition(const api::CallTransition& change) override;
+  api::Result<int64_t> transitionCampaignCalls(std::string_view campaignId,
+                                               std::span<const api::CallStatus> from,
+                                               api::CallStatus to, int64_t atMs) override;
+  api::Result<std::vector<api::Call>> scanCalls(const api::CallScan& scan) override;
+  api::Result<api::StatusCounts> countByStatus() override;
+
+  api::Result<api::Report> report(const api::ReportQuery&) override { return notUsed(); }
+  api::Result<std::vector<std::string>> daysWithCalls(std::string_view) override {
+    return notUsed();
+  }
+  api::Result<int64_t> rollUpDay(std::string_view, int64_t) override { return notUsed(); }
+  api::Result<void> freezeDay(std::string_view, int64_t) override { return notUsed(); }
+  api::Result<int64_t> purgeDay(std::string_view, int) override { return notUsed(); }
+  api::Result<bool> acquireLease(std::string_view, std::string_view, int64_t, int64_t) override {
+    return notUsed();
+  }
+  api::Result<void> releaseLease(std::string_view, std::string_view) override { return notUsed(); }
+
+  // Test helpers: a call as stored (with every field, e.g. an old updatedAt), and all calls.
+  void putCall(const api::Call& call);
+  std::vector<api::Call> allCalls();
+
+ private:
+  static api::Error notUsed() {
+    return api::makeError(api::ErrorCode::kInternal, "not part of the dispatcher's tests");
+  }
+
+  std::mutex mutex_;
+  std::map<std::string, api::Workspace, std::less<>> workspaces_;
+  std::map<std::string, api::Agent, std::less<>> agents_;        // by workspace/agent
+  std::map<std::string, api::PhoneNumber, std::less<>> phones_;  // by workspace/phone
+  std::map<std::string, api::Campaign, std::less<>> campaigns_;
+  std::map<std::string, api::Call, std::less<>> calls_;
+  std::map<std::string, std::vector<api::CallAttempt>, std::less<>> attempts_;
+};
+
+}  // namespace vo::testing

@@ -1,0 +1,202 @@
+// Outcomes arriving later, pacing slots, the priority fast path, campaigns, and everything that
+// brings back calls a dead worker or a lost queue left behind.
+#include <chrono>
+
+#include "DispatcherFixture.h"
+#include "vo/testing/Wait.h"
+
+namespace vo::testing {
+namespace {
+
+using api::CallStatus;
+
+int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+api::CallEvent finalEvent(const std::string& providerCallId, CallStatus status) {
+  api::CallEvent event;
+  event.providerCallId = providerCallId;
+  event.status = status;
+  event.durationSecs = 42;
+  event.endReason = "hung up";
+  event.detailJson = R"({"analysis":"ok"})";
+  return event;
+}
+
+TEST_F(DispatcherTest, FinalEventIsAppliedOnceAndReleasesSlots) {
+  submit({makeCall("e1")});
+  dispatcher().start();
+  ASSERT_TRUE(waitForStatus("e1", CallStatus::kInitiated));
+  dispatcher().eventSink().publish(finalEvent("prov_e1", CallStatus::kCompleted));
+  api::Call call = stored("e1");
+  EXPECT_EQ(call.status, CallStatus::kCompleted);
+  EXPECT_EQ(call.durationSecs, 42);
+  EXPECT_EQ(call.endReason, "hung up");
+  EXPECT_EQ(call.providerDataJson, R"({"analysis":"ok","callSid":"CA1"})");
+  EXPECT_EQ(queueCounts().slotsHeld, 0);
+
+  // A repeat, and a late contradicting outcome, change nothing.
+  const uint64_t ignoredBefore = counter("vo_call_events_total", "result=\"ignored\"");
+  const api::CallEvent late[] = {finalEvent("prov_e1", CallStatus::kCompleted),
+                                 finalEvent("prov_e1", CallStatus::kBusy)};
+  dispatcher().applyEvents(late);
+  call = stored("e1");
+  EXPECT_EQ(call.status, CallStatus::kCompleted);
+  EXPECT_EQ(counter("vo_call_events_total", "result=\"ignored\""), ignoredBefore + 2);
+}
+
+TEST_F(DispatcherTest, EventForACallNobodyKnowsIsIgnored) {
+  const uint64_t before = counter("vo_call_events_total", "result=\"unknown_call\"");
+  const api::CallEvent stray[] = {finalEvent("prov_nobody", CallStatus::kCompleted)};
+  dispatcher().applyEvents(stray);
+  EXPECT_EQ(counter("vo_call_events_total", "result=\"unknown_call\""), before + 1);
+}
+
+TEST_F(DispatcherTest, DispatchNowDialsOnTheCallersThreadAndWaitsForFreeSlots) {
+  pacing_.phoneNumber.maxConcurrentCalls = 1;
+  submit({makeCall("p1", api::Lane::kPriority), makeCall("p2", api::Lane::kPriority)});
+  auto first = dispatcher().dispatchNow(stored("p1"));
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE(first->has_value());
+  EXPECT_EQ(first.value()->status, CallStatus::kInitiated);
+  EXPECT_EQ(first.value()->providerCallId, "prov_p1");
+
+  auto second = dispatcher().dispatchNow(stored("p2"));
+  ASSERT_TRUE(second.ok());
+  EXPECT_FALSE(second->has_value());  // the phone number's one slot is held by p1
+  EXPECT_EQ(stored("p2").status, CallStatus::kQueued);
+  EXPECT_EQ(provider_.dials("p2"), 0);
+
+  const api::CallEvent ended[] = {finalEvent("prov_p1", CallStatus::kNoAnswer)};
+  dispatcher().applyEvents(ended);
+  auto third = dispatcher().dispatchNow(stored("p2"));
+  ASSERT_TRUE(third.ok());
+  ASSERT_TRUE(third->has_value());
+  EXPECT_EQ(third.value()->status, CallStatus::kInitiated);
+}
+
+TEST_F(DispatcherTest, SweeperRestoresCallsTheQueueNeverHad) {
+  std::vector<api::Call> calls;
+  for (int i = 0; i < 1200; ++i) calls.push_back(makeCall("s" + std::to_string(10000 + i)));
+  ASSERT_TRUE(store_.insertCalls(calls).ok());  // stored, never enqueued: a lost queue
+  dispatcher().start();
+  ASSERT_TRUE(waitUntilAll([](const api::Call& c) { return c.status == CallStatus::kInitiated; }));
+  EXPECT_EQ(provider_.totalDials(), 1200);
+}
+
+TEST_F(DispatcherTest, LeaseOfADeadWorkerIsTakenBackAndTheCallDialedOnce) {
+  submit({makeCall("l1")});
+  api::ClaimRequest dead;
+  dead.workerId = "dead-worker";
+  dead.nowMs = nowMs();
+  dead.leaseMs = 1;
+  auto claimed = queue_->claim(dead);
+  ASSERT_TRUE(claimed.ok());
+  ASSERT_EQ(claimed->size(), 1u);  // held by a worker that will never come back
+  dispatcher().start();
+  ASSERT_TRUE(waitForStatus("l1", CallStatus::kInitiated));
+  EXPECT_EQ(provider_.dials("l1"), 1);
+}
+
+TEST_F(DispatcherTest, CallsLeftDispatchingAreReconciledNeverBlindlyRedialed) {
+  config_.leaseMs = 1000;
+  const int64_t longAgo = nowMs() - 10000;
+  for (const char* id : {"d_never", "d_rang", "d_ringing", "d_mystery"}) {
+    api::Call call = makeCall(id);
+    call.status = CallStatus::kDispatching;
+    call.attempts = 1;
+    call.updatedAtMs = longAgo;
+    store_.putCall(call);
+  }
+  provider_.onLookup([](const api::Call& call) {
+    api::LookupResult result;
+    if (call.id == "d_never") result.outcome = api::LookupOutcome::kNotPlaced;
+    if (call.id == "d_rang") {
+      result.outcome = api::LookupOutcome::kFinal;
+      result.event.providerCallId = "prov_rang";
+      result.event.status = CallStatus::kBusy;
+    }
+    if (call.id == "d_ringing") {
+      result.outcome = api::LookupOutcome::kInProgress;
+      result.event.providerCallId = "prov_ringing";
+    }
+    return result;  // d_mystery: kUnsupported
+  });
+  dispatcher().start();
+  ASSERT_TRUE(waitForStatus("d_never", CallStatus::kInitiated));
+  EXPECT_EQ(provider_.dials("d_never"), 1);
+  EXPECT_EQ(stored("d_rang").status, CallStatus::kBusy);
+  EXPECT_EQ(stored("d_ringing").status, CallStatus::kInitiated);
+  EXPECT_EQ(stored("d_ringing").providerCallId, "prov_ringing");
+  EXPECT_EQ(stored("d_mystery").status, CallStatus::kUnknown);
+  EXPECT_EQ(provider_.totalDials(), 1);
+}
+
+TEST_F(DispatcherTest, InitiatedCallWithNoOutcomeIsPolled) {
+  config_.reconcileAfterMs = 0;
+  provider_.onLookup([](const api::Call& call) {
+    api::LookupResult result;
+    result.outcome = api::LookupOutcome::kFinal;
+    result.event.providerCallId = call.providerCallId;
+    result.event.status = CallStatus::kFailed;
+    result.event.endReason = "carrier error";
+    return result;
+  });
+  submit({makeCall("i1")});
+  dispatcher().start();
+  ASSERT_TRUE(waitForStatus("i1", CallStatus::kFailed));
+  EXPECT_EQ(stored("i1").endReason, "carrier error");
+  EXPECT_EQ(provider_.dials("i1"), 1);
+  EXPECT_TRUE(waitUntil([&] { return queueCounts().slotsHeld == 0; }));
+}
+
+class CampaignControlTest : public DispatcherTest {
+ protected:
+  void SetUp() override {
+    api::Campaign campaign;
+    campaign.id = "camp1";
+    campaign.workspaceId = "ws1";
+    campaign.totalCalls = 3;
+    ASSERT_TRUE(store_.createCampaign(campaign).ok());
+    submit({makeCall("cc1", api::Lane::kBulk, "camp1"), makeCall("cc2", api::Lane::kBulk, "camp1"),
+            makeCall("cc3", api::Lane::kBulk, "camp1")});
+  }
+};
+
+TEST_F(CampaignControlTest, CancelCancelsEveryQueuedCall) {
+  auto canceled = dispatcher().cancelCampaign("camp1");
+  ASSERT_TRUE(canceled.ok()) << canceled.error().message;
+  EXPECT_EQ(canceled->status, api::CampaignStatus::kCanceled);
+  for (const char* id : {"cc1", "cc2", "cc3"}) EXPECT_EQ(stored(id).status, CallStatus::kCanceled);
+  EXPECT_EQ(queueCounts().waiting, 0);
+  auto resumed = dispatcher().resumeCampaign("camp1");
+  ASSERT_FALSE(resumed.ok());
+  EXPECT_EQ(resumed.error().code, api::ErrorCode::kConflict);
+  EXPECT_EQ(dispatcher().pauseCampaign("nope").error().code, api::ErrorCode::kNotFound);
+}
+
+TEST_F(CampaignControlTest, PauseSurvivesALostQueueAndResumeDials) {
+  auto paused = dispatcher().pauseCampaign("camp1");
+  ASSERT_TRUE(paused.ok());
+  EXPECT_EQ(paused->status, api::CampaignStatus::kPaused);
+  EXPECT_EQ(queueCounts().paused, 3);
+
+  // A restart with an empty queue: the store's paused state is applied before the sweep.
+  dispatcher_.reset();
+  queue_ = queue_memory::makeMemoryQueue();
+  dispatcher().start();
+  EXPECT_EQ(queueCounts().paused, 3);
+  EXPECT_EQ(provider_.totalDials(), 0);
+
+  auto resumed = dispatcher().resumeCampaign("camp1");
+  ASSERT_TRUE(resumed.ok());
+  EXPECT_EQ(resumed->status, api::CampaignStatus::kActive);
+  ASSERT_TRUE(waitUntilAll([](const api::Call& c) { return c.status == CallStatus::kInitiated; }));
+  EXPECT_EQ(provider_.totalDials(), 3);
+}
+
+}  // namespace
+}  // namespace vo::testing
