@@ -1,0 +1,175 @@
+#include "ProviderContract.h"
+
+#include <Poco/JSON/Parser.h>
+
+#include <set>
+#include <thread>
+
+namespace vo::contract {
+
+ProviderScenario::~ProviderScenario() = default;
+
+api::DialRequest ProviderScenario::request(const std::string& callId) {
+  api::DialRequest request;
+  request.call.id = callId;
+  request.call.workspaceId = "ws_contract";
+  request.call.agentId = "agent_contract";
+  request.call.agentPhoneNumberId = "phnum_contract";
+  request.call.to = "+34631021622";
+  request.call.from = "+34601893170";
+  request.call.variablesJson = R"({"customerName":"Juan"})";
+  request.call.status = api::CallStatus::kDispatching;
+  request.call.attempts = 1;
+  request.phoneNumberProvider = "twilio";
+  return request;
+}
+
+std::string scenarioName(const ::testing::TestParamInfo<ProviderScenarioFactory>& info) {
+  return info.param.name;
+}
+
+void VoiceProviderContract::SetUp() {
+  scenario_ = GetParam().make();
+}
+
+void VoiceProviderContract::TearDown() {
+  scenario_.reset();
+}
+
+api::VoiceProvider& VoiceProviderContract::provider(ProviderBehaviour behaviour,
+                                                    api::CallStatus endStatus) {
+  provider_ = &scenario_->provider(behaviour, endStatus);
+  return *provider_;
+}
+
+api::DialResult VoiceProviderContract::dial(const std::string& callId) {
+  return provider_->dial(scenario_->request(callId));
+}
+
+namespace {
+
+bool isJsonObject(const std::string& text) {
+  try {
+    Poco::JSON::Parser parser;
+    return parser.parse(text).type() == typeid(Poco::JSON::Object::Ptr);
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+}  // namespace
+
+TEST_P(VoiceProviderContract, AcceptedDialCarriesTheProvidersCallId) {
+  provider(ProviderBehaviour::kAccept);
+  const api::DialResult result = dial("call_accept_1");
+  ASSERT_EQ(result.outcome, api::DialOutcome::kAccepted) << result.message;
+  EXPECT_FALSE(result.providerCallId.empty());
+  EXPECT_TRUE(isJsonObject(result.providerDataJson)) << result.providerDataJson;
+  EXPECT_FALSE(result.throttleAccount);
+}
+
+TEST_P(VoiceProviderContract, ConcurrentDialsEachGetTheirOwnCallId) {
+  provider(ProviderBehaviour::kAccept);
+  constexpr int kThreads = 8;
+  constexpr int kDialsEach = 4;
+  std::vector<std::vector<api::DialResult>> results(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kDialsEach; ++i) {
+        results[t].push_back(dial("call_c" + std::to_string(t) + "_" + std::to_string(i)));
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  std::set<std::string> ids;
+  for (const auto& perThread : results) {
+    for (const auto& result : perThread) {
+      EXPECT_EQ(result.outcome, api::DialOutcome::kAccepted) << result.message;
+      ids.insert(result.providerCallId);
+    }
+  }
+  EXPECT_EQ(ids.size(), std::size_t(kThreads * kDialsEach));
+}
+
+TEST_P(VoiceProviderContract, NotPlacedSaysSoAndCarriesNoCallId) {
+  provider(ProviderBehaviour::kNotPlaced);
+  const api::DialResult result = dial("call_not_placed");
+  EXPECT_EQ(result.outcome, api::DialOutcome::kNotPlaced);
+  EXPECT_TRUE(result.providerCallId.empty());
+  EXPECT_FALSE(result.message.empty());
+}
+
+TEST_P(VoiceProviderContract, RejectedCarriesTheProvidersWords) {
+  provider(ProviderBehaviour::kReject);
+  const api::DialResult result = dial("call_rejected");
+  EXPECT_EQ(result.outcome, api::DialOutcome::kRejected);
+  EXPECT_FALSE(result.message.empty());
+}
+
+TEST_P(VoiceProviderContract, MaybePlacedIsAmbiguousNeverNotPlaced) {
+  provider(ProviderBehaviour::kAmbiguous);
+  const api::DialResult result = dial("call_ambiguous");
+  EXPECT_EQ(result.outcome, api::DialOutcome::kAmbiguous);
+  EXPECT_FALSE(result.message.empty());
+}
+
+TEST_P(VoiceProviderContract, EndOfAnAcceptedCallIsReportedWithItsStatus) {
+  for (const api::CallStatus endStatus :
+       {api::CallStatus::kCompleted, api::CallStatus::kNoAnswer}) {
+    SetUp();  // a fresh scenario per end status
+    provider(ProviderBehaviour::kAccept, endStatus);
+    const std::string callId = "call_end_" + std::string(api::toString(endStatus));
+    const api::DialRequest request = scenario_->request(callId);
+    const api::DialResult result = provider_->dial(request);
+    ASSERT_EQ(result.outcome, api::DialOutcome::kAccepted) << result.message;
+    api::Call call = request.call;
+    call.providerCallId = result.providerCallId;
+    const auto events = scenario_->finishCall(call, result, endStatus);
+    ASSERT_FALSE(events.empty()) << "no event for " << api::toString(endStatus);
+    bool found = false;
+    for (const auto& event : events) {
+      if (event.providerCallId != result.providerCallId && event.callId != callId) continue;
+      found = true;
+      EXPECT_EQ(event.status, endStatus);
+      EXPECT_TRUE(api::isFinal(event.status));
+    }
+    EXPECT_TRUE(found) << "no event names call " << callId;
+  }
+}
+
+TEST_P(VoiceProviderContract, LookupOfAnAcceptedCallNeverSaysNotPlaced) {
+  provider(ProviderBehaviour::kAccept);
+  const api::DialRequest request = scenario_->request("call_lookup");
+  const api::DialResult result = provider_->dial(request);
+  ASSERT_EQ(result.outcome, api::DialOutcome::kAccepted) << result.message;
+  api::Call call = request.call;
+  call.status = api::CallStatus::kInitiated;
+  call.providerCallId = result.providerCallId;
+  const api::LookupResult found = provider_->lookup(call);
+  EXPECT_NE(found.outcome, api::LookupOutcome::kNotPlaced);
+  if (found.outcome == api::LookupOutcome::kFinal) {
+    EXPECT_TRUE(api::isFinal(found.event.status));
+  }
+}
+
+TEST_P(VoiceProviderContract, GarbageWebhookIsRefusedWithA4xx) {
+  provider(ProviderBehaviour::kAccept);
+  api::WebhookRequest request;
+  request.headers["content-type"] = "application/json";
+  request.body = "{not json";
+  const api::WebhookResponse response = provider_->handleWebhook(request);
+  EXPECT_GE(response.httpStatus, 400);
+  EXPECT_LT(response.httpStatus, 500);
+  EXPECT_TRUE(response.events.empty());
+  EXPECT_TRUE(isJsonObject(response.body)) << response.body;
+}
+
+TEST_P(VoiceProviderContract, HealthIsUpWhenItsDependencyIs) {
+  provider(ProviderBehaviour::kAccept);
+  const api::ComponentHealth health = provider_->health();
+  EXPECT_TRUE(health.up) << health.detail;
+  EXPECT_FALSE(health.detail.empty());
+}
+
+}  // namespace vo::contract
