@@ -11,7 +11,6 @@
 namespace vo::retention::testing {
 
 ForwardingCallStore::~ForwardingCallStore() = default;
-TestDatabase::~TestDatabase() = default;
 WatchedRetentionStore::~WatchedRetentionStore() = default;
 
 namespace {

@@ -19,6 +19,9 @@
 #endif
 
 namespace vo::retention::testing {
+
+TestDatabase::~TestDatabase() = default;
+
 namespace {
 
 std::atomic<int> databaseCounter{0};
