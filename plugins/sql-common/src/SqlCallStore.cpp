@@ -21,6 +21,24 @@ vo::api::Error SqlCallStore::failure(const Poco::Exception& error) const {
 
 namespace {
 
+// Gives every TEXT column of a DDL statement the backend's text type.
+std::string withTextType(const std::string& ddl, const std::string& textType) {
+  if (textType == "TEXT") return ddl;
+  std::string adapted;
+  std::size_t from = 0;
+  for (std::size_t at = ddl.find(" TEXT", from); at != std::string::npos;
+       at = ddl.find(" TEXT", from)) {
+    const std::size_t end = at + 5;
+    const bool word = end == ddl.size() || ddl[end] == ' ' || ddl[end] == ',' || ddl[end] == ')' ||
+                      ddl[end] == '\n';
+    adapted.append(ddl, from, at - from);
+    adapted += word ? " " + textType : std::string(" TEXT");
+    from = end;
+  }
+  adapted.append(ddl, from, std::string::npos);
+  return adapted;
+}
+
 int64_t nowMs() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
@@ -33,9 +51,11 @@ int64_t nowMs() {
 Result<void> SqlCallStore::migrate() {
   return write<void>([&](SqlRunner& sql) -> Result<void> {
     backend_->lockForMigration(sql.session());
+    const std::string textType = backend_->textType();
     sql.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
-        "description TEXT NOT NULL, applied_at_ms BIGINT NOT NULL)");
+        withTextType("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER "
+                     "PRIMARY KEY, description TEXT NOT NULL, applied_at_ms BIGINT NOT NULL)",
+                     textType));
     const auto rows = sql.query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
     const int64_t current = rows.empty() ? 0 : intOf(rows[0][0]);
     const auto& migrations = schemaMigrations();
@@ -49,7 +69,9 @@ Result<void> SqlCallStore::migrate() {
     }
     for (const Migration& migration : migrations) {
       if (migration.version <= current) continue;
-      for (const std::string& statement : migration.statements) sql.execute(statement);
+      for (const std::string& statement : migration.statements) {
+        sql.execute(withTextType(statement, textType));
+      }
       sql.execute(
           "INSERT INTO schema_migrations (version, description, applied_at_ms) VALUES (?, ?, ?)",
           {int64_t{migration.version}, migration.description, nowMs()});

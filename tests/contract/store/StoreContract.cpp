@@ -28,7 +28,8 @@ std::string dayText(int day) {
 
 void StoreContract::SetUp() {
   store_ = GetParam().make();
-  ASSERT_NE(store_, nullptr);
+  // A factory returns nothing only when its server is not configured here (no PGHOST).
+  if (store_ == nullptr) GTEST_SKIP() << GetParam().name << " is not configured here";
 }
 
 void StoreContract::seedTenants() {

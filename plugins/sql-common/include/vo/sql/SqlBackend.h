@@ -30,6 +30,9 @@ class SqlBackend {
   virtual bool isUsable(Poco::Data::Session& session) = 0;
   // Rewrites the `?` placeholders of the shared SQL into the database's own.
   virtual std::string placeholders(std::string_view sql) const = 0;
+  // The column type the schema uses for text: PostgreSQL adds COLLATE "C" so ids sort bytewise
+  // (keyset pages then agree with SQLite's order, and comparisons skip locale rules).
+  virtual std::string textType() const = 0;
   // Serializes writers inside this process when the database needs it (SQLite has one writer);
   // an empty lock otherwise.
   virtual std::unique_lock<std::mutex> lockWriter() = 0;

@@ -25,6 +25,7 @@ class SqliteBackend final : public vo::sql::SqlBackend {
   Poco::Data::Session openSession() override;
   bool isUsable(Poco::Data::Session& session) override;
   std::string placeholders(std::string_view sql) const override { return std::string(sql); }
+  std::string textType() const override { return "TEXT"; }
   std::unique_lock<std::mutex> lockWriter() override;
   void beginWrite(Poco::Data::Session& session) override;
   void lockForMigration(Poco::Data::Session& session) override;

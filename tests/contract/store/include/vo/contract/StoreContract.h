@@ -10,7 +10,8 @@
 //       ::testing::Values(vo::contract::StoreFactory{"sqlite", [] { return makeEmptyStore(); }}),
 //       vo::contract::StoreFactoryName());
 //
-// Every test gets its own store from the factory and may write anything into it.
+// Every test gets its own store from the factory and may write anything into it. A factory may
+// return nullptr only when its server is not configured (e.g. PGHOST unset): the test skips.
 
 #include <gtest/gtest.h>
 

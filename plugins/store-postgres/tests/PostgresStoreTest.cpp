@@ -1,0 +1,147 @@
+// The PostgreSQL store against a real server (pg_virtualenv): the CallStore contract, one schema
+// per test, plus migrations, bulk insert methods and outages.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "PostgresTestDatabase.h"
+#include "vo/contract/StoreContract.h"
+#include "vo/store_postgres/PostgresStoreFactory.h"
+
+namespace vo::contract {
+
+namespace {
+
+namespace pg = vo::store_postgres::testing;
+
+std::unique_ptr<vo::api::CallStore> freshPostgresStore() {
+  if (!pg::postgresConfigured()) return nullptr;  // the suite skips
+  auto store = pg::openStore(pg::uniqueSchema("contract"));
+  const auto migrated = store->migrate();
+  if (!migrated.ok()) ADD_FAILURE() << migrated.error().message;
+  return store;
+}
+
+}  // namespace
+
+INSTANTIATE_TEST_SUITE_P(Postgres, StoreContract,
+                         ::testing::Values(StoreFactory{"postgres", freshPostgresStore}),
+                         StoreFactoryName());
+
+namespace {
+
+class PostgresStore : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!pg::postgresConfigured()) GTEST_SKIP() << "PGHOST is not set (run under pg_virtualenv)";
+  }
+};
+
+TEST_F(PostgresStore, InstancesMigratingTogetherApplyEachVersionOnce) {
+  const std::string schema = pg::uniqueSchema("migrate");
+  std::vector<std::unique_ptr<vo::api::CallStore>> stores;
+  for (int i = 0; i < 6; ++i) stores.push_back(pg::openStore(schema));
+  std::vector<vo::api::Result<void>> results(stores.size(), vo::api::Result<void>::success());
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < stores.size(); ++i) {
+    threads.emplace_back([&, i] { results[i] = stores[i]->migrate(); });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (const auto& result : results) EXPECT_TRUE(result.ok()) << result.error().message;
+  EXPECT_EQ(pg::adminQuery("SELECT COUNT(*) FROM \"" + schema + "\".schema_migrations"), "1");
+  EXPECT_TRUE(stores[0]->createWorkspace({"w", "W", "", {}, 1}).ok());
+  EXPECT_EQ(stores[5]->getWorkspace("w")->name, "W");
+}
+
+TEST_F(PostgresStore, RefusesADatabaseNewerThanTheBinary) {
+  const std::string schema = pg::uniqueSchema("newer");
+  ASSERT_TRUE(pg::openStore(schema)->migrate().ok());
+  pg::adminQuery("INSERT INTO \"" + schema +
+                 "\".schema_migrations VALUES (999, 'from the future', 0)");
+  const auto refused = pg::openStore(schema)->migrate();
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, vo::api::ErrorCode::kInvalid);
+  EXPECT_NE(refused.error().message.find("version 999"), std::string::npos)
+      << refused.error().message;
+}
+
+TEST_F(PostgresStore, CopyAndMultiRowInsertWriteTheSameRows) {
+  for (const char* method : {"copy", "multirow"}) {
+    SCOPED_TRACE(method);
+    const std::string schema = pg::uniqueSchema(method);
+    YAML::Node config = pg::configFor(schema);
+    config["insertMethod"] = method;
+    auto store = vo::store_postgres::createPostgresStore(config, "plugins.store.config");
+    ASSERT_TRUE(store->migrate().ok());
+    ASSERT_TRUE(store->createWorkspace({"ws1", "W", "", {}, 1}).ok());
+    ASSERT_TRUE(store->createAgent({"ag1", "ws1", "A", {}, 1}).ok());
+    ASSERT_TRUE(store->createPhoneNumber({"ph1", "ws1", "+1", "twilio", {}, 1}).ok());
+    std::vector<vo::api::Call> calls;
+    for (int i = 0; i < 2500; ++i) {
+      vo::api::Call call = makeCall("c" + std::to_string(100000 + i), msOfDay(0, i));
+      call.campaignId.clear();
+      // Characters COPY's text format must escape, and a NULL-looking string.
+      call.variablesJson = R"({"note":"tab\there\\ \N line)" + std::string("\n\r") + "\"}";
+      call.lastError = "\\N";
+      call.from.clear();
+      if (i % 2 == 0) call.durationSecs = i;
+      calls.push_back(call);
+    }
+    ASSERT_TRUE(store->insertCalls(calls).ok());
+    for (int i : {0, 1, 1777, 2499}) {
+      const auto found = store->getCall(calls[i].id);
+      ASSERT_TRUE(found.ok());
+      EXPECT_EQ(found->variablesJson, calls[i].variablesJson);
+      EXPECT_EQ(found->lastError, "\\N");
+      EXPECT_EQ(found->from, "");
+      EXPECT_EQ(found->campaignId, "");
+      EXPECT_EQ(found->durationSecs, calls[i].durationSecs);
+    }
+    // A batch with one bad row (an unknown workspace) writes nothing.
+    std::vector<vo::api::Call> bad{makeCall("z1", 1), makeCall("z2", 1)};
+    bad[0].campaignId.clear();
+    bad[1].campaignId.clear();
+    bad[1].workspaceId = "nobody";
+    const auto refused = store->insertCalls(bad);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().code, vo::api::ErrorCode::kInvalid) << refused.error().message;
+    EXPECT_EQ(store->getCall("z1").error().code, vo::api::ErrorCode::kNotFound);
+  }
+}
+
+TEST_F(PostgresStore, AnUnreachableServerIsUnavailableNotAHang) {
+  YAML::Node config;
+  config["url"] = "postgresql://nobody:secret@127.0.0.1:1/none";
+  config["connectTimeoutSecs"] = 2;
+  auto store = vo::store_postgres::createPostgresStore(config, "plugins.store.config");
+  const auto migrated = store->migrate();
+  ASSERT_FALSE(migrated.ok());
+  EXPECT_EQ(migrated.error().code, vo::api::ErrorCode::kUnavailable) << migrated.error().message;
+  const auto health = store->health();
+  EXPECT_FALSE(health.up);
+  EXPECT_EQ(store->getCall("c1").error().code, vo::api::ErrorCode::kUnavailable);
+  EXPECT_EQ(store->insertCalls(std::vector<vo::api::Call>{makeCall("c1", 1)}).error().code,
+            vo::api::ErrorCode::kUnavailable);
+}
+
+TEST_F(PostgresStore, DroppedConnectionsAreUnavailableThenReplaced) {
+  const std::string schema = pg::uniqueSchema("dropped");
+  auto store = pg::openStore(schema);
+  ASSERT_TRUE(store->migrate().ok());
+  ASSERT_TRUE(store->createWorkspace({"w", "W", "", {}, 1}).ok());
+  // The server ends every connection but ours, as a restart would.
+  pg::adminQuery(
+      "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity "
+      "WHERE pid <> pg_backend_pid() AND datname = current_database()");
+  const auto during = store->getWorkspace("w");
+  if (!during.ok()) {
+    EXPECT_EQ(during.error().code, vo::api::ErrorCode::kUnavailable) << during.error().message;
+  }
+  const auto after = store->getWorkspace("w");
+  ASSERT_TRUE(after.ok()) << after.error().message;
+  EXPECT_EQ(after->name, "W");
+  EXPECT_TRUE(store->health().up);
+}
+
+}  // namespace
+}  // namespace vo::contract
