@@ -1,0 +1,97 @@
+#include <gtest/gtest.h>
+
+#include "http/IsoTime.h"
+#include "http/Validation.h"
+
+namespace vo::core::http {
+namespace {
+
+JsonValue parsed(const std::string& text) {
+  std::string error;
+  auto value = parseJson(text, error);
+  EXPECT_TRUE(value) << error;
+  return value.value_or(JsonValue{});
+}
+
+TEST(Validation, E164) {
+  for (const char* good : {"+34631021622", "+12025550123", "+123456789", "+123456789012345"}) {
+    EXPECT_FALSE(checkE164(good)) << good;
+  }
+  for (const char* bad : {"", "+", "34631021622", "+0123456789", "+1234567", "+1234567890123456",
+                          "+3463102162a", "+34 631021622", "++34631021622"}) {
+    EXPECT_TRUE(checkE164(bad)) << bad;
+  }
+}
+
+TEST(Validation, Ids) {
+  EXPECT_FALSE(checkId("agent_01jz-x.y:z"));
+  EXPECT_TRUE(checkId(""));
+  EXPECT_TRUE(checkId(std::string(129, 'a')));
+  EXPECT_TRUE(checkId("a/b"));
+  EXPECT_TRUE(checkId("a b"));
+  EXPECT_TRUE(checkId("caf\xC3\xA9"));
+}
+
+TEST(Validation, VariablesAreFlatNamedAndBounded) {
+  const ValidationLimits limits{3, 8};
+  std::string json;
+  EXPECT_FALSE(
+      validateVariables(parsed(R"({"a":"x","_b2":1.5,"c":null})"), "variables", limits, json));
+  EXPECT_EQ(json, R"({"a":"x","_b2":1.5,"c":null})");
+
+  struct Case {
+    std::string body;
+    std::string field;
+  };
+  const std::vector<Case> cases = {
+      {R"([1])", "variables"},
+      {R"({"a":1,"b":2,"c":3,"d":4})", "variables"},
+      {R"({"1a":"x"})", "variables.1a"},
+      {R"({"a-b":"x"})", "variables.a-b"},
+      {R"({"system__id":"x"})", "variables.system__id"},
+      {R"({"a":{"b":1}})", "variables.a"},
+      {R"({"a":[1]})", "variables.a"},
+      {R"({"a":"123456789"})", "variables.a"},
+  };
+  for (const auto& c : cases) {
+    auto error = validateVariables(parsed(c.body), "variables", limits, json);
+    ASSERT_TRUE(error) << c.body;
+    EXPECT_EQ(error->status, 400);
+    EXPECT_EQ(error->field, c.field) << c.body;
+  }
+}
+
+TEST(Validation, ObjectFieldsNameTheField) {
+  const JsonValue row = parsed(R"({"to":"12","extra":1,"n":"x"})");
+  ObjectFields fields(row, "calls[3].");
+  auto unknown = fields.onlyKnown({"to", "n"});
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->field, "calls[3].extra");
+  EXPECT_EQ(unknown->code, "unknown_field");
+  std::string to;
+  auto phone = fields.requiredPhone("to", to);
+  ASSERT_TRUE(phone);
+  EXPECT_EQ(phone->field, "calls[3].to");
+  std::string missing;
+  EXPECT_EQ(fields.requiredId("agentId", missing)->message, "calls[3].agentId: is required");
+  int count = 0;
+  EXPECT_TRUE(fields.optionalCount("n", 10, count));
+}
+
+TEST(IsoTime, FormatsAndParses) {
+  EXPECT_EQ(formatIsoMs(0), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(formatIsoMs(951782400123), "2000-02-29T00:00:00.123Z");
+  EXPECT_EQ(formatDay(1767225599999), "2025-12-31");
+  EXPECT_EQ(parseIsoTimestamp("2000-02-29T00:00:00.123Z"), 951782400123);
+  EXPECT_EQ(parseIsoTimestamp("2000-02-29T01:00:00+01:00"), 951782400000);
+  EXPECT_EQ(parseIsoTimestamp("2000-02-29"), 951782400000);
+  EXPECT_EQ(parseDay("2024-02-29"), 1709164800000);
+  for (const char* bad :
+       {"2023-02-29", "2024-13-01", "2024-1-01", "yesterday", "2024-01-01T25:00:00Z",
+        "2024-01-01T10:00:00", "2024-01-01T10:00:00.Z", "1969-12-31"}) {
+    EXPECT_FALSE(parseIsoTimestamp(bad)) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace vo::core::http
