@@ -76,9 +76,27 @@ void runOnServer(const std::string& sql) {
   if (!failure.empty()) throw std::runtime_error(sql + ": " + failure);
 }
 
-std::string envOr(const char* name, const char* fallback) {
-  const char* value = std::getenv(name);
-  return value != nullptr ? value : fallback;
+// A libpq conninfo value, quoted (PGHOST may be a socket directory, a password anything).
+std::string quoted(const std::string& value) {
+  std::string text = "'";
+  for (char c : value) {
+    if (c == '\'' || c == '\\') text += '\\';
+    text += c;
+  }
+  return text + "'";
+}
+
+// The server of the PG* variables, on database `name`.
+std::string conninfoFor(const std::string& name) {
+  std::string conninfo = "dbname=" + quoted(name);
+  for (const auto& [key, variable] :
+       {std::pair{"host", "PGHOST"}, std::pair{"port", "PGPORT"}, std::pair{"user", "PGUSER"},
+        std::pair{"password", "PGPASSWORD"}}) {
+    if (const char* value = std::getenv(variable)) {
+      conninfo += std::string(" ") + key + "=" + quoted(value);
+    }
+  }
+  return conninfo;
 }
 
 // A database of its own per test, dropped afterwards, so tests never see each other's calls.
@@ -96,9 +114,7 @@ class PostgresDatabase final : public TestDatabase {
   }
   std::unique_ptr<vo::api::CallStore> open() override {
     YAML::Node config;
-    config["url"] = "postgresql://" + envOr("PGUSER", "postgres") + ":" + envOr("PGPASSWORD", "") +
-                    "@" + envOr("PGHOST", "127.0.0.1") + ":" + envOr("PGPORT", "5432") + "/" +
-                    name_;
+    config["url"] = conninfoFor(name_);
     config["poolSize"] = 4;
     return migrated(vo::store_postgres::createPostgresStore(config, "plugins.store.config"));
   }

@@ -5,7 +5,7 @@ function(vo_retention_add_tests)
   vo_add_gtest(retention_unit_tests
     SOURCES ${dir}/RetentionScheduleTest.cpp
     LIBS retention_impl
-    LABELS unit retention)
+    LABELS unit)
 
   # The same suite once per real store, each in its own executable so the PostgreSQL one
   # carries the "postgres" label that scripts/test.sh runs under pg_virtualenv.
@@ -13,14 +13,14 @@ function(vo_retention_add_tests)
             ${dir}/StoreBackends.cpp)
   if(TARGET store_sqlite_impl)
     vo_add_gtest(retention_sqlite_tests SOURCES ${suite}
-                 LIBS retention_impl store_sqlite_impl yaml-cpp LABELS unit sqlite retention)
+                 LIBS retention_impl store_sqlite_impl yaml-cpp LABELS unit)
     target_compile_definitions(retention_sqlite_tests PRIVATE VO_RETENTION_TEST_SQLITE)
     vo_retention_add_bench(sqlite store_sqlite_impl VO_RETENTION_TEST_SQLITE)
   endif()
   if(TARGET store_postgres_impl)
     vo_add_gtest(retention_postgres_tests SOURCES ${suite}
                  LIBS retention_impl store_postgres_impl yaml-cpp PostgreSQL::PostgreSQL
-                 LABELS postgres retention)
+                 LABELS postgres)
     target_compile_definitions(retention_postgres_tests PRIVATE VO_RETENTION_TEST_POSTGRES)
     vo_retention_add_bench(postgres "store_postgres_impl;PostgreSQL::PostgreSQL"
                            VO_RETENTION_TEST_POSTGRES)
