@@ -1,0 +1,152 @@
+#include <Poco/JSON/Array.h>
+
+#include <set>
+
+#include "ApiE2e.h"
+#include "vo/testing/Wait.h"
+
+namespace vo::e2e {
+namespace {
+
+using vo::testing::waitUntil;
+using CallFlow = ApiE2e;
+
+std::string bulkOf(int rows, int firstNumber) {
+  std::string body = R"({"workspaceId":"workspace_id","agentId":"agent_id",)"
+                     R"("agentPhoneNumberId":"phnum_xxx","from":"+34601893170","calls":[)";
+  for (int i = 0; i < rows; ++i) {
+    body += std::string(i ? "," : "") + R"({"to":"+346)" + std::to_string(firstNumber + i) +
+            R"(","variables":{"row":)" + std::to_string(i) + "}}";
+  }
+  return body + "]}";
+}
+
+// Every call the admin can list has a final status.
+bool allFinal(vo::testing::HttpClient& client) {
+  for (const char* status : {"queued", "dispatching", "initiated"}) {
+    auto response = client.get(std::string("/calls?limit=1&status=") + status);
+    if (response.status != 200 || response.json()->getArray("data")->size() != 0) return false;
+  }
+  return true;
+}
+
+TEST_F(CallFlow, SeedPriorityCallIsPlacedAndReachesAFinalStatus) {
+  auto placed = admin().post("/calls/priority", seedPriorityBody());
+  ASSERT_TRUE(placed.status == 201 || placed.status == 202) << placed.body;
+  const std::string id = placed.json()->getValue<std::string>("id");
+  EXPECT_EQ(id.size(), 26u);
+  if (placed.status == 201) {
+    EXPECT_EQ(placed.json()->getValue<std::string>("status"), "initiated");
+  }
+  std::string status;
+  ASSERT_TRUE(waitUntil([&] {
+    auto call = admin().get("/calls/" + id);
+    status = call.status == 200 ? call.json()->getValue<std::string>("status") : "";
+    return status == "completed";
+  })) << "last status: "
+      << status;
+  auto call = admin().get("/calls/" + id).json();
+  EXPECT_EQ(call->getValue<std::string>("to"), "+34631021622");
+  EXPECT_EQ(call->getObject("variables")->getValue<std::string>("customerName"), "Juan Pérez");
+  EXPECT_TRUE(call->has("durationSecs"));
+  EXPECT_GE(call->getArray("attemptHistory")->size(), 1u);
+}
+
+TEST_F(CallFlow, SeedBulkBodyIsAcceptedAsWritten) {
+  auto response = admin().post("/calls/bulk", seedBulkBody());
+  ASSERT_EQ(response.status, 202) << response.body;
+  EXPECT_EQ(response.json()->getValue<int>("accepted"), 1);
+  EXPECT_EQ(response.json()->getArray("rejected")->size(), 0u);
+  const std::string campaignId = response.json()->getValue<std::string>("campaignId");
+  ASSERT_TRUE(waitUntil([&] {
+    auto campaign = admin().get("/campaigns/" + campaignId);
+    return campaign.status == 200 &&
+           campaign.json()->getObject("byStatus")->optValue<int>("completed", 0) == 1;
+  }));
+}
+
+TEST_F(CallFlow, ListingPageByPageReturnsEveryCallOnce) {
+  ASSERT_EQ(admin().post("/calls/bulk", bulkOf(200, 600000000)).status, 202);
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_LT(admin().post("/calls/priority", seedPriorityBody()).status, 300);
+  }
+  std::set<std::string> seen;
+  std::string previous;
+  std::string cursor;
+  int pages = 0;
+  while (pages < 100) {
+    auto response = admin().get("/calls?limit=7" + (cursor.empty() ? "" : "&cursor=" + cursor));
+    ASSERT_EQ(response.status, 200) << response.body;
+    auto body = response.json();
+    auto data = body->getArray("data");
+    EXPECT_LE(data->size(), 7u);
+    for (std::size_t i = 0; i < data->size(); ++i) {
+      const std::string id = data->getObject(static_cast<unsigned>(i))->getValue<std::string>("id");
+      EXPECT_TRUE(seen.insert(id).second) << "duplicate " << id;
+      if (!previous.empty()) {
+        EXPECT_LT(id, previous) << "not newest first";
+      }
+      previous = id;
+    }
+    ++pages;
+    if (body->isNull("nextCursor")) break;
+    cursor = body->getValue<std::string>("nextCursor");
+  }
+  EXPECT_EQ(seen.size(), 205u);
+  EXPECT_EQ(pages, 30);  // ceil(205 / 7)
+}
+
+TEST_F(CallFlow, ReportTotalsEqualTheCallsMade) {
+  ASSERT_EQ(admin().post("/calls/bulk", bulkOf(40, 610000000)).status, 202);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_LT(admin().post("/calls/priority", seedPriorityBody()).status, 300);
+  }
+  ASSERT_TRUE(waitUntil([&] { return allFinal(admin()); }, std::chrono::minutes(2)));
+  auto response = admin().get("/calls/report?workspaceId=workspace_id");
+  ASSERT_EQ(response.status, 200) << response.body;
+  auto totals = response.json()->getObject("totals");
+  EXPECT_EQ(totals->getValue<int>("total"), 43);
+  EXPECT_EQ(totals->getObject("byStatus")->getValue<int>("completed"), 43);
+  auto rows = response.json()->getArray("rows");
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ(rows->getObject(0)->getValue<std::string>("agentId"), "agent_id");
+  EXPECT_EQ(rows->getObject(0)->getValue<int>("total"), 43);
+}
+
+TEST_F(CallFlow, IdempotentRepeatsCreateNothing) {
+  const vo::testing::HttpHeaders key{{"Idempotency-Key", "crm-order-1"}};
+  auto first = admin().post("/calls/priority", seedPriorityBody(), key);
+  ASSERT_LT(first.status, 300) << first.body;
+  auto second = admin().post("/calls/priority", seedPriorityBody(), key);
+  EXPECT_EQ(second.status, first.status);
+  EXPECT_EQ(second.body, first.body);
+
+  const vo::testing::HttpHeaders bulkKey{{"Idempotency-Key", "crm-campaign-1"}};
+  auto bulk = admin().post("/calls/bulk", bulkOf(10, 620000000), bulkKey);
+  ASSERT_EQ(bulk.status, 202);
+  auto bulkAgain = admin().post("/calls/bulk", bulkOf(10, 620000000), bulkKey);
+  EXPECT_EQ(bulkAgain.status, 202);
+  EXPECT_EQ(bulkAgain.body, bulk.body);
+  auto reused = admin().post("/calls/bulk", bulkOf(11, 620000000), bulkKey);
+  EXPECT_EQ(reused.status, 422);
+  EXPECT_EQ(errorCodeOf(reused), "idempotency_key_reused");
+
+  EXPECT_EQ(countCalls(), 11);
+  EXPECT_EQ(countCampaigns(), 1);
+}
+
+TEST_F(CallFlow, HealthAndMetricsAreOpen) {
+  vo::testing::HttpClient anonymous(server_->port());
+  auto health = anonymous.get("/health");
+  EXPECT_EQ(health.status, 200) << health.body;
+  EXPECT_TRUE(health.json()->getObject("components")->getObject("store")->getValue<bool>("up"));
+  ASSERT_LT(admin().post("/calls/priority", seedPriorityBody()).status, 300);
+  auto metrics = anonymous.get("/metrics");
+  EXPECT_EQ(metrics.status, 200);
+  EXPECT_NE(metrics.body.find("vo_http_requests_total{code=\"2xx\"}"), std::string::npos);
+  EXPECT_NE(metrics.body.find("vo_calls{status=\""), std::string::npos) << metrics.body;
+  EXPECT_NE(metrics.body.find("vo_queue_jobs{state=\"waiting\"}"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vo::e2e
