@@ -9,13 +9,17 @@ namespace vo::core {
 
 inline constexpr const char* kVersion = "0.1.0";
 
+class Metrics;
+
 // The whole server wired together: plugins (store, queue, provider, retention) loaded in
 // dependency order, tenants from the YAML seeded, then Metrics, Dispatcher and ApiServer.
 // Start-up problems throw (api::ConfigError, PluginLoadError, std::runtime_error); once
 // serving, nothing throws.
 class Application {
  public:
-  explicit Application(AppConfig config);
+  // `metrics` is the registry the dispatcher and the API record into; it outlives the
+  // Application.
+  Application(AppConfig config, Metrics& metrics);
   ~Application();
   Application(const Application&) = delete;
   Application& operator=(const Application&) = delete;
