@@ -1,4 +1,5 @@
-// The queue's operations, one script each (see LuaPrelude.cpp for the key layout).
+// The queue's operations, one script each (see LuaPrelude.cpp for the key layout). Each body
+// defines run(); the pool appends the call and the counters' flush.
 #include <array>
 
 #include "LuaScripts.h"
@@ -6,223 +7,354 @@
 namespace vo::queue_redis {
 namespace {
 
-// ARGV: now, then per job: id ws cmp lane due keys. Returns {added, alreadyQueued}.
+// ARGV: 0, then per job: id ws cmp lane due keys. Returns {added, alreadyQueued}.
 constexpr const char* kEnqueue = R"LUA(
-local now = lastNow()
-local added, already = 0, 0
-for i = 2, #ARGV, 6 do
-  local id, ws, cmp, lane, due, keys = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], tonumber(ARGV[i+4]), ARGV[i+5]
-  local j = key('j', id)
-  if redis.call('EXISTS', j) == 1 then
-    already = already + 1
-  else
-    local sid, node = streamFor(lane, ws, cmp, keys)
-    redis.call('HSET', j, 'ws', ws, 'cmp', cmp, 'lane', lane, 'due', due, 'keys', keys, 'sid', sid, 'node', node)
-    if due > now then placeDelayed(id, due, node, cmp) else placeWaiting(id, sid, node, cmp) end
-    added = added + 1
+local function run()
+  local now = lastNow()
+  local added, already = 0, 0
+  local batches, order = {}, {}
+  for i = 2, #ARGV, 6 do
+    local id, due = ARGV[i], tonumber(ARGV[i + 4])
+    local sid = streamFor(ARGV[i + 3], ARGV[i + 1], ARGV[i + 2], ARGV[i + 5])
+    local j = key('j', id)
+    if redis.call('HSETNX', j, 'sid', sid) == 0 then
+      already = already + 1
+    else
+      added = added + 1
+      redis.call('HSET', j, 'due', due)
+      if due > now then
+        placeDelayed(id, sid, due)
+      else
+        redis.call('HSET', j, 'state', 'w')
+        local ids = batches[sid]
+        if not ids then ids = {}; batches[sid] = ids; order[#order + 1] = sid end
+        ids[#ids + 1] = id
+      end
+    end
   end
+  -- One push per stream for the whole batch.
+  for _, sid in ipairs(order) do
+    local ids = batches[sid]
+    redis.call('RPUSH', key('sl', sid), unpack(ids))
+    redis.call('HINCRBY', key('s', sid), 'live', #ids)
+    count(':nw', streamInfo(sid).node, #ids)
+    if redis.call('HGET', key('s', sid), 'place') == 'i' then activateStream(sid) end
+  end
+  return {added, already}
 end
-return {added, already}
 )LUA";
 
 // ARGV: now maxJobs leaseMs token... Returns leases, 6 fields each.
 constexpr const char* kClaim = R"LUA(
-local now, maxJobs, leaseMs = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-noteNow(now)
-for _, id in ipairs(redis.call('ZRANGEBYSCORE', P .. ':delayed', '-inf', now, 'LIMIT', 0, 1000)) do
-  local v = redis.call('HMGET', key('j', id), 'sid', 'node', 'cmp')
-  unplace(id)
-  placeWaiting(id, v[1], v[2], v[3])
-end
-for _, pkey in ipairs(redis.call('ZRANGEBYSCORE', P .. ':timers', '-inf', now, 'LIMIT', 0, 1000)) do
-  redis.call('ZREM', P .. ':timers', pkey)
-  redis.call('SADD', P .. ':dirty', pkey)
+local function promoteDue(now)
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', P .. ':delayed', '-inf', now, 'LIMIT', 0, 1000)) do
+    local sid = redis.call('HGET', key('j', id), 'sid')
+    unplace(id, 'd', sid)
+    placeWaiting(id, sid)
+  end
 end
 -- Keys that may have room again wake as many parked streams as they have room for.
-local woken = 0
-for _, pkey in ipairs(redis.call('SPOP', P .. ':dirty', 100)) do
-  local n, at = room(pkey, now)
-  if n == 0 and at > 0 then schedule(pkey, at) end
-  local kh = key('k', pkey)
-  local wanted = n < 0 and 1e15 or n - tonumber(redis.call('HGET', kh, 'credits') or '0')
-  local more = false
+local function wakeParked(now)
+  for _, pkey in ipairs(redis.call('ZRANGEBYSCORE', P .. ':timers', '-inf', now, 'LIMIT', 0, 1000)) do
+    redis.call('ZREM', P .. ':timers', pkey)
+    redis.call('SADD', P .. ':dirty', pkey)
+  end
+  local woken = 0
+  for _, pkey in ipairs(redis.call('SPOP', P .. ':dirty', 100)) do
+    local n, at = room(pkey, now)
+    if n == 0 and at > 0 then schedule(pkey, at) end
+    local kh = key('k', pkey)
+    local wanted = n < 0 and 1e15 or n - tonumber(redis.call('HGET', kh, 'credits') or '0')
+    local more = false
+    for lane = 0, 1 do
+      local kp = key('kp', lane .. S .. pkey)
+      while wanted > 0 and woken < 1000 do
+        local sid = redis.call('LPOP', kp)
+        if not sid then break end
+        woken = woken + 1
+        if not isPaused(streamInfo(sid).cmp) then
+          redis.call('HSET', key('s', sid), 'credit', pkey)
+          redis.call('HINCRBY', kh, 'credits', 1)
+          wanted = wanted - 1
+        end
+        activateStream(sid)
+      end
+      if wanted > 0 and redis.call('LLEN', kp) > 0 then more = true end
+    end
+    if more then redis.call('SADD', P .. ':dirty', pkey) end
+  end
+end
+-- Leases up to `want` jobs from the front of a stream (its first job's keys were checked by the
+-- caller; later ones are checked again when the stream has limits). Writes shared by the jobs
+-- (lease index, slot holders, counters) are made once per visit.
+local function takeFrom(sid, want, now, leaseMs, leases, taken)
+  local info = streamInfo(sid)
+  local limits = limitsOf(info)
+  local sl = key('sl', sid)
+  local exp = now + leaseMs
+  local ids, byExpiry, holders = {}, {}, {}
+  local held = {}
+  for _, limit in ipairs(limits) do held[#held + 1] = limit[1] end
+  held = table.concat(held, '\n')
+  while #ids < want do
+    if #ids > 0 and #limits > 0 and blockingKey(info, now) then break end
+    local id = redis.call('LPOP', sl)
+    if not id then break end
+    local v = redis.call('HMGET', key('j', id), 'state', 'sid')
+    if v[1] == 'w' and v[2] == sid then
+      local token = ARGV[3 + taken + #ids + 1]
+      ids[#ids + 1] = id
+      redis.call('HSET', key('j', id), 'state', 'a', 'token', token, 'exp', exp)
+      for _, limit in ipairs(limits) do
+        local h = key('k', limit[1])
+        redis.call('HINCRBY', h, 'inUse', 1)
+        if limit[2] then
+          local tokens = tonumber(redis.call('HGET', h, 'tokens') or 'x')
+          if tokens then redis.call('HSET', h, 'tokens', tostring(math.max(0, tokens - 1))) end
+        end
+      end
+      byExpiry[#byExpiry + 1] = exp
+      byExpiry[#byExpiry + 1] = id
+      holders[#holders + 1] = id
+      holders[#holders + 1] = held
+      for _, field in ipairs({id, token, info.ws, info.cmp, info.lane, exp}) do
+        leases[#leases + 1] = field
+      end
+    end
+  end
+  if #ids == 0 then
+    redis.call('HSET', key('s', sid), 'live', 0)
+    detachStream(sid)
+    return 0
+  end
+  -- A call never holds two sets of slots: an old holding (a re-enqueued call) goes first.
+  local old = redis.call('HMGET', P .. ':holders', unpack(ids))
+  for i, id in ipairs(ids) do if old[i] then releaseHolder(id) end end
+  redis.call('ZADD', P .. ':active', unpack(byExpiry))
+  redis.call('HSET', P .. ':holders', unpack(holders))
+  count(':nw', info.node, -#ids)
+  settleCredit(sid)
+  if redis.call('HINCRBY', key('s', sid), 'live', -#ids) <= 0 then
+    redis.call('DEL', sl)
+    detachStream(sid)
+  end
+  return #ids
+end
+-- How many jobs one visit may take: the remaining jobs shared out over the rings' lengths, so
+-- a lone stream fills the claim in one visit while many tenants still get one job each.
+local function share(remaining, ringLength, sid)
+  if ringLength >= remaining then return 1 end
+  local info = streamInfo(sid)
+  local wnode = info.lane .. S .. info.ws
+  local spread = ringLength * redis.call('LLEN', key('wr', wnode)) * redis.call('LLEN', key('cr', info.node))
+  return math.max(1, math.floor(remaining / math.max(1, spread)))
+end
+local function run()
+  local now, maxJobs, leaseMs = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+  noteNow(now)
+  promoteDue(now)
+  wakeParked(now)
+  local leases = {}
+  local taken = 0
   for lane = 0, 1 do
-    local kp = key('kp', lane .. S .. pkey)
-    while wanted > 0 and woken < 1000 do
-      local sid = redis.call('LPOP', kp)
+    -- Each visit leases jobs or parks a stream: bounded work whatever the queue holds.
+    local visits = 4 * maxJobs + 64
+    local ringLength = redis.call('LLEN', key('lr', tostring(lane)))
+    while taken < maxJobs and visits > 0 do
+      visits = visits - 1
+      local sid = nextStream(tostring(lane))
       if not sid then break end
-      woken = woken + 1
-      local node = redis.call('HGET', key('s', sid), 'node')
-      if not isPaused(redis.call('HGET', key('c', node), 'cmp')) then
-        redis.call('HSET', key('s', sid), 'credit', pkey)
-        redis.call('HINCRBY', kh, 'credits', 1)
-        wanted = wanted - 1
-      end
-      activateStream(sid)
-    end
-    if wanted > 0 and redis.call('LLEN', kp) > 0 then more = true end
-  end
-  if more then redis.call('SADD', P .. ':dirty', pkey) end
-end
-local leases = {}
-local taken = 0
-for lane = 0, 1 do
-  local visits = 4 * maxJobs + 64
-  while taken < maxJobs and visits > 0 do
-    visits = visits - 1
-    local sid, node = nextStream(tostring(lane))
-    if not sid then break end
-    local sl = key('sl', sid)
-    local id = redis.call('LINDEX', sl, 0)
-    while id do
-      local v = redis.call('HMGET', key('j', id), 'state', 'sid')
-      if v[1] == 'w' and v[2] == sid then break end
-      redis.call('LPOP', sl)
-      id = redis.call('LINDEX', sl, 0)
-    end
-    if not id then
-      redis.call('HSET', key('s', sid), 'live', 0)
-      detachStream(sid, node)
-    else
-      local blocked = blockingKey(split(redis.call('HGET', key('s', sid), 'keys')), now)
+      local blocked = blockingKey(streamInfo(sid), now)
       if blocked then
-        detachStream(sid, node)
+        detachStream(sid)
         settleCredit(sid)
-        park(sid, blocked, tostring(lane), now)
+        park(sid, blocked, now)
       else
-        redis.call('LPOP', sl)
-        settleCredit(sid)
-        unplace(id)
-        taken = taken + 1
-        for _, field in ipairs(lease(id, now, leaseMs, ARGV[3 + taken])) do leases[#leases + 1] = field end
+        local want = share(maxJobs - taken, ringLength, sid)
+        taken = taken + takeFrom(sid, want, now, leaseMs, leases, taken)
       end
     end
   end
+  return leases
 end
-return leases
 )LUA";
 
-// ARGV: id now leaseMs token. Returns {1, lease...}, {0} (stays in line), {-1} unknown, {-2}
-// leased.
+// ARGV: id now leaseMs token. Returns {1, lease...}, {0} (stays in line), {-1} unknown,
+// {-2} leased.
 constexpr const char* kClaimCall = R"LUA(
-local id, now, leaseMs = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
-local v = redis.call('HMGET', key('j', id), 'state', 'cmp', 'due', 'keys')
-if not v[1] then return {-1} end
-if v[1] == 'a' then return {-2} end
-if tonumber(v[3]) > now or isPaused(v[2]) or blockingKey(split(v[4]), now) then return {0} end
-unplace(id)
-local result = lease(id, now, leaseMs, ARGV[4])
-table.insert(result, 1, 1)
-return result
+local function run()
+  local id, now, leaseMs = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+  local v = redis.call('HMGET', key('j', id), 'state', 'sid', 'due')
+  if not v[1] then return {-1} end
+  if v[1] == 'a' then return {-2} end
+  local info = streamInfo(v[2])
+  if tonumber(v[3]) > now or isPaused(info.cmp) or blockingKey(info, now) then return {0} end
+  unplace(id, v[1], v[2])
+  local result = lease(id, v[2], now, leaseMs, ARGV[4])
+  table.insert(result, 1, 1)
+  return result
+end
 )LUA";
 
 // ARGV: id token keepSlots. Returns 1 when the token held.
 constexpr const char* kComplete = R"LUA(
-local id = ARGV[1]
-local v = redis.call('HMGET', key('j', id), 'state', 'token')
-if v[1] ~= 'a' or v[2] ~= ARGV[2] then return 0 end
-redis.call('ZREM', P .. ':active', id)
-redis.call('DEL', key('j', id))
-if ARGV[3] ~= '1' then releaseHolder(id) end
-return 1
+local function run()
+  local id = ARGV[1]
+  local v = redis.call('HMGET', key('j', id), 'state', 'token')
+  if v[1] ~= 'a' or v[2] ~= ARGV[2] then return 0 end
+  redis.call('ZREM', P .. ':active', id)
+  redis.call('DEL', key('j', id))
+  if ARGV[3] ~= '1' then releaseHolder(id) end
+  return 1
+end
 )LUA";
 
 // ARGV: id token dueAtMs.
 constexpr const char* kRetry = R"LUA(
-local id, due = ARGV[1], tonumber(ARGV[3])
-local v = redis.call('HMGET', key('j', id), 'state', 'token', 'sid', 'node', 'cmp')
-if v[1] ~= 'a' or v[2] ~= ARGV[2] then return 0 end
-redis.call('ZREM', P .. ':active', id)
-releaseHolder(id)
-redis.call('HSET', key('j', id), 'due', due, 'token', '')
-if due > lastNow() then placeDelayed(id, due, v[4], v[5]) else placeWaiting(id, v[3], v[4], v[5]) end
-return 1
+local function run()
+  local id, due = ARGV[1], tonumber(ARGV[3])
+  local v = redis.call('HMGET', key('j', id), 'state', 'token', 'sid')
+  if v[1] ~= 'a' or v[2] ~= ARGV[2] then return 0 end
+  redis.call('ZREM', P .. ':active', id)
+  releaseHolder(id)
+  redis.call('HSET', key('j', id), 'due', due, 'token', '')
+  if due > lastNow() then placeDelayed(id, v[3], due) else placeWaiting(id, v[3]) end
+  return 1
+end
 )LUA";
 
 // ARGV: id token now leaseMs.
 constexpr const char* kExtend = R"LUA(
-local id = ARGV[1]
-local v = redis.call('HMGET', key('j', id), 'state', 'token')
-if v[1] ~= 'a' or v[2] ~= ARGV[2] then return 0 end
-local exp = tonumber(ARGV[3]) + tonumber(ARGV[4])
-redis.call('HSET', key('j', id), 'exp', exp)
-redis.call('ZADD', P .. ':active', exp, id)
-return 1
+local function run()
+  local id = ARGV[1]
+  local v = redis.call('HMGET', key('j', id), 'state', 'token')
+  if v[1] ~= 'a' or v[2] ~= ARGV[2] then return 0 end
+  local exp = tonumber(ARGV[3]) + tonumber(ARGV[4])
+  redis.call('HSET', key('j', id), 'exp', exp)
+  redis.call('ZADD', P .. ':active', exp, id)
+  return 1
+end
 )LUA";
 
 constexpr const char* kReleaseSlots = R"LUA(
-releaseHolder(ARGV[1])
-return 1
+local function run()
+  releaseHolder(ARGV[1])
+  return 1
+end
 )LUA";
 
 // ARGV: now max. Returns the recovered call ids.
 constexpr const char* kRecover = R"LUA(
-local ids = redis.call('ZRANGEBYSCORE', P .. ':active', '-inf', '(' .. ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
-for _, id in ipairs(ids) do
-  redis.call('ZREM', P .. ':active', id)
-  redis.call('DEL', key('j', id))
-  releaseHolder(id)
+local function run()
+  local ids = redis.call('ZRANGEBYSCORE', P .. ':active', '-inf', '(' .. ARGV[1], 'LIMIT', 0,
+                         tonumber(ARGV[2]))
+  for _, id in ipairs(ids) do
+    redis.call('ZREM', P .. ':active', id)
+    redis.call('DEL', key('j', id))
+    releaseHolder(id)
+  end
+  return ids
 end
-return ids
 )LUA";
 
 // ARGV: per key: key maxConcurrent perSecond burst.
 constexpr const char* kSetLimits = R"LUA(
-for i = 1, #ARGV, 4 do
-  local h = key('k', ARGV[i])
-  local rate = tonumber(ARGV[i+2])
-  redis.call('HSET', h, 'max', ARGV[i+1], 'rate', ARGV[i+2], 'burst', ARGV[i+3])
-  local tokens = tonumber(redis.call('HGET', h, 'tokens') or 'x')
-  if rate <= 0 then
-    redis.call('HDEL', h, 'tokens', 'refAt')
-  elseif tokens then
-    local size = tonumber(ARGV[i+3])
-    if size <= 0 then size = math.max(1, math.floor(rate)) end
-    redis.call('HSET', h, 'tokens', tostring(math.min(tokens, size)))
+local function run()
+  for i = 1, #ARGV, 4 do
+    local pkey, max, rate, burst = ARGV[i], tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2]), tonumber(ARGV[i + 3])
+    local h = key('k', pkey)
+    redis.call('HSET', h, 'max', max, 'rate', ARGV[i + 2], 'burst', burst)
+    local tokens = tonumber(redis.call('HGET', h, 'tokens') or 'x')
+    if rate <= 0 then
+      redis.call('HDEL', h, 'tokens', 'refAt')
+    elseif tokens then
+      local size = burst > 0 and burst or math.max(1, math.floor(rate))
+      redis.call('HSET', h, 'tokens', tostring(math.min(tokens, size)))
+    end
+    if rate > 0 then
+      redis.call('HSET', P .. ':lim', pkey, 'r')
+    elseif max > 0 or redis.call('HEXISTS', h, 'thr') == 1 then
+      redis.call('HSET', P .. ':lim', pkey, 'c')
+    else
+      redis.call('HDEL', P .. ':lim', pkey)
+    end
+    redis.call('SADD', P .. ':dirty', pkey)
   end
-  redis.call('SADD', P .. ':dirty', ARGV[i])
+  return 1
 end
-return 1
 )LUA";
 
 // ARGV: key untilMs.
 constexpr const char* kThrottle = R"LUA(
-local h = key('k', ARGV[1])
-if tonumber(ARGV[2]) > tonumber(redis.call('HGET', h, 'thr') or '0') then redis.call('HSET', h, 'thr', ARGV[2]) end
-redis.call('SADD', P .. ':dirty', ARGV[1])
-return 1
+local function run()
+  local h = key('k', ARGV[1])
+  if tonumber(ARGV[2]) > tonumber(redis.call('HGET', h, 'thr') or '0') then
+    redis.call('HSET', h, 'thr', ARGV[2])
+  end
+  redis.call('HSETNX', P .. ':lim', ARGV[1], 'c')
+  redis.call('SADD', P .. ':dirty', ARGV[1])
+  return 1
+end
 )LUA";
 
 // ARGV: campaignId "1"|"0". O(1) in jobs: touches the campaign's nodes (one per lane and
 // workspace) and their streams.
 constexpr const char* kPause = R"LUA(
-local cmp = ARGV[1]
-if ARGV[2] == '1' then redis.call('SADD', P .. ':paused', cmp) else redis.call('SREM', P .. ':paused', cmp) end
-for _, node in ipairs(redis.call('SMEMBERS', key('cn', cmp))) do
-  refreshCampaign(node)
+local function run()
+  local cmp = ARGV[1]
   if ARGV[2] == '1' then
-    for _, sid in ipairs(redis.call('SMEMBERS', key('cs', node))) do settleCredit(sid) end
+    redis.call('SADD', P .. ':paused', cmp)
+  else
+    redis.call('SREM', P .. ':paused', cmp)
   end
+  for _, node in ipairs(redis.call('SMEMBERS', key('cn', cmp))) do
+    refreshCampaign(node)
+    if ARGV[2] == '1' then
+      for _, sid in ipairs(redis.call('SMEMBERS', key('cs', node))) do settleCredit(sid) end
+    end
+  end
+  return 1
 end
-return 1
 )LUA";
 
-// ARGV: campaignId max. Returns how many unleased jobs were removed.
+// ARGV: campaignId max. Removes up to max unleased jobs: waiting ones from the campaign's
+// streams, then delayed ones. Returns how many.
 constexpr const char* kCancel = R"LUA(
-local removed = 0
-for _, id in ipairs(redis.call('SRANDMEMBER', key('cm', ARGV[1]), tonumber(ARGV[2]))) do
-  unplace(id)
-  redis.call('DEL', key('j', id))
-  removed = removed + 1
+local function run()
+  local cmp, max = ARGV[1], tonumber(ARGV[2])
+  local removed = 0
+  for _, node in ipairs(redis.call('SMEMBERS', key('cn', cmp))) do
+    for _, sid in ipairs(redis.call('SMEMBERS', key('cs', node))) do
+      while removed < max do
+        local id = redis.call('LPOP', key('sl', sid))
+        if not id then break end
+        local v = redis.call('HMGET', key('j', id), 'state', 'sid')
+        if v[1] == 'w' and v[2] == sid then
+          unplace(id, 'w', sid)
+          redis.call('DEL', key('j', id))
+          removed = removed + 1
+        end
+      end
+    end
+  end
+  if removed < max then
+    for _, id in ipairs(redis.call('SRANDMEMBER', key('cm', cmp), max - removed)) do
+      unplace(id, 'd', redis.call('HGET', key('j', id), 'sid'))
+      redis.call('DEL', key('j', id))
+      removed = removed + 1
+    end
+  end
+  return removed
 end
-return removed
 )LUA";
 
 // Returns {active, slotsHeld, {node, waiting...}, {node, delayed...}, {paused campaigns}}.
 constexpr const char* kCounts = R"LUA(
-return {redis.call('ZCARD', P .. ':active'), redis.call('HLEN', P .. ':holders'),
-        redis.call('HGETALL', P .. ':nw'), redis.call('HGETALL', P .. ':nd'),
-        redis.call('SMEMBERS', P .. ':paused')}
+local function run()
+  return {redis.call('ZCARD', P .. ':active'), redis.call('HLEN', P .. ':holders'),
+          redis.call('HGETALL', P .. ':nw'), redis.call('HGETALL', P .. ':nd'),
+          redis.call('SMEMBERS', P .. ':paused')}
+end
 )LUA";
 
 constexpr std::array kScripts{
@@ -245,6 +377,10 @@ constexpr std::array kScripts{
 
 std::span<const LuaScript> luaScripts() {
   return kScripts;
+}
+
+const char* luaEpilogue() {
+  return "\nlocal result = run()\nflush()\nreturn result\n";
 }
 
 }  // namespace vo::queue_redis

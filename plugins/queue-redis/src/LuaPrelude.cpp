@@ -1,7 +1,10 @@
 // The shared part of the queue's Lua scripts. Layout (P = keyPrefix, "{vo}" by default, so every
 // key shares one cluster hash slot; S = "\31" separates ids inside one key):
-//   P:j:<call>            hash  job: ws cmp lane due keys sid node state token exp
-//   P:s:<sid> P:sl:<sid>  hash + list  a stream: one campaign's jobs sharing pacing keys (FIFO)
+//   P:j:<call>            hash  job: sid due state token exp
+//   P:s:<sid> P:sl:<sid>  hash + list  a stream: one campaign's jobs sharing pacing keys (FIFO);
+//                         the hash holds node ws cmp lane keys place live present credit
+//   P:lim                 hash  pacing keys that have a limit or throttle ("r": a rate too);
+//                         keys without one cost nothing per call
 //   P:c:<node> P:cr:<node>  hash + list  campaign node (lane S ws S cmp) and its ring of streams
 //   P:w:<wnode> P:wr:<wnode>  hash + list  workspace node (lane S ws) and its ring of campaigns
 //   P:lr:<lane>           list  the lane's ring of workspaces ("0" priority, "1" bulk)
@@ -25,14 +28,68 @@ local function split(text)
   for part in string.gmatch(text, '[^\n]+') do parts[#parts + 1] = part end
   return parts
 end
+-- Counters are summed in the script and written once at its end (flush).
+local pendingCounts = {}
 local function count(hash, field, delta)
-  if redis.call('HINCRBY', P .. hash, field, delta) <= 0 then redis.call('HDEL', P .. hash, field) end
+  local byField = pendingCounts[hash]
+  if not byField then byField = {}; pendingCounts[hash] = byField end
+  byField[field] = (byField[field] or 0) + delta
+end
+local function flush()
+  for hash, byField in pairs(pendingCounts) do
+    for field, delta in pairs(byField) do
+      if delta ~= 0 and redis.call('HINCRBY', P .. hash, field, delta) <= 0 then
+        redis.call('HDEL', P .. hash, field)
+      end
+    end
+  end
 end
 local function isPaused(cmp)
   return cmp ~= '' and redis.call('SISMEMBER', P .. ':paused', cmp) == 1
 end
 local function lastNow() return tonumber(redis.call('GET', P .. ':now') or '0') end
 local function noteNow(now) if now > lastNow() then redis.call('SET', P .. ':now', now) end end
+
+-- What a stream is (fixed at its creation), read once per script.
+local streamCache = {}
+local function streamInfo(sid)
+  local info = streamCache[sid]
+  if info then return info end
+  local v = redis.call('HMGET', key('s', sid), 'node', 'ws', 'cmp', 'lane', 'keys')
+  info = {node = v[1], ws = v[2], cmp = v[3], lane = v[4], keys = split(v[5])}
+  streamCache[sid] = info
+  return info
+end
+-- The stream's keys that have limits: {key, hasRate}. Limits do not change within a script.
+local function limitsOf(info)
+  if info.limits then return info.limits end
+  info.limits = {}
+  if #info.keys > 0 then
+    local kinds = redis.call('HMGET', P .. ':lim', unpack(info.keys))
+    for i, pkey in ipairs(info.keys) do
+      if kinds[i] then info.limits[#info.limits + 1] = {pkey, kinds[i] == 'r'} end
+    end
+  end
+  return info.limits
+end
+local function streamFor(lane, ws, cmp, keys)
+  local node = lane .. S .. ws .. S .. cmp
+  local sid = node .. S .. keys
+  if streamCache[sid] then return sid, node end
+  local h = key('s', sid)
+  if redis.call('HSETNX', h, 'node', node) == 1 then
+    redis.call('HSET', h, 'ws', ws, 'cmp', cmp, 'lane', lane, 'keys', keys, 'place', 'i', 'live', 0,
+               'present', '0')
+    redis.call('SADD', key('cs', node), sid)
+    local ch = key('c', node)
+    if redis.call('HSETNX', ch, 'cmp', cmp) == 1 then
+      redis.call('HSET', ch, 'wnode', lane .. S .. ws)
+      if cmp ~= '' then redis.call('SADD', key('cn', cmp), node) end
+    end
+  end
+  streamInfo(sid)
+  return sid, node
+end
 
 local function refreshWorkspace(wnode, delta)
   local h = key('w', wnode)
@@ -55,89 +112,73 @@ local function refreshCampaign(node)
 end
 local function activateStream(sid)
   local h = key('s', sid)
-  local v = redis.call('HMGET', h, 'present', 'node')
+  local node = streamInfo(sid).node
   redis.call('HSET', h, 'place', 'r', 'parkedOn', '')
-  if v[1] ~= '1' then
-    redis.call('RPUSH', key('cr', v[2]), sid)
+  if redis.call('HGET', h, 'present') ~= '1' then
+    redis.call('RPUSH', key('cr', node), sid)
     redis.call('HSET', h, 'present', '1')
   end
-  redis.call('HINCRBY', key('c', v[2]), 'streams', 1)
-  refreshCampaign(v[2])
+  redis.call('HINCRBY', key('c', node), 'streams', 1)
+  refreshCampaign(node)
 end
-local function detachStream(sid, node)
+local function detachStream(sid)
+  local node = streamInfo(sid).node
   redis.call('HSET', key('s', sid), 'place', 'i')
   redis.call('HINCRBY', key('c', node), 'streams', -1)
   refreshCampaign(node)
 end
 
--- The next stream of the lane in round-robin order (rotating workspace, campaign and stream).
+-- The next stream of the lane in round-robin order. Each ring is rotated first and its head
+-- checked after; a stale head (its node left the ring) is dropped from the tail it moved to.
 local function nextStream(lane)
   local lr = key('lr', lane)
   for _ = 1, 256 do
-    local wnode = redis.call('LINDEX', lr, 0)
+    local wnode = redis.call('LMOVE', lr, lr, 'LEFT', 'RIGHT')
     if not wnode then return nil end
     local wh = key('w', wnode)
     local wr = key('wr', wnode)
     if tonumber(redis.call('HGET', wh, 'active') or '0') <= 0 then
-      redis.call('LPOP', lr)
+      redis.call('RPOP', lr)
       redis.call('HSET', wh, 'present', '0')
     else
-      local node = redis.call('LINDEX', wr, 0)
+      local node = redis.call('LMOVE', wr, wr, 'LEFT', 'RIGHT')
       if not node then
-        redis.call('LPOP', lr)
+        redis.call('RPOP', lr)
         redis.call('HSET', wh, 'present', '0', 'active', '0')
       elseif redis.call('HGET', key('c', node), 'on') ~= '1' then
-        redis.call('LPOP', wr)
+        redis.call('RPOP', wr)
         redis.call('HSET', key('c', node), 'present', '0')
       else
         local cr = key('cr', node)
-        local sid = redis.call('LINDEX', cr, 0)
-        if sid and redis.call('HGET', key('s', sid), 'place') == 'r' then
-          redis.call('LMOVE', lr, lr, 'LEFT', 'RIGHT')
-          redis.call('LMOVE', wr, wr, 'LEFT', 'RIGHT')
-          redis.call('LMOVE', cr, cr, 'LEFT', 'RIGHT')
-          return sid, node
+        local sid = redis.call('LMOVE', cr, cr, 'LEFT', 'RIGHT')
+        if sid and redis.call('HGET', key('s', sid), 'place') == 'r' then return sid end
+        if sid then
+          redis.call('RPOP', cr)
+          redis.call('HSET', key('s', sid), 'present', '0')
         end
-        redis.call('LPOP', cr)
-        if sid then redis.call('HSET', key('s', sid), 'present', '0') end
       end
     end
   end
   return nil
 end
 
-local function streamFor(lane, ws, cmp, keys)
-  local node = lane .. S .. ws .. S .. cmp
-  local sid = node .. S .. keys
-  local h = key('s', sid)
-  if redis.call('EXISTS', h) == 0 then
-    redis.call('HSET', h, 'node', node, 'keys', keys, 'place', 'i', 'live', 0, 'present', '0')
-    redis.call('SADD', key('cs', node), sid)
-    local ch = key('c', node)
-    if redis.call('HSETNX', ch, 'cmp', cmp) == 1 then
-      redis.call('HSET', ch, 'wnode', lane .. S .. ws)
-      if cmp ~= '' then redis.call('SADD', key('cn', cmp), node) end
-    end
-  end
-  return sid, node
-end
-local function placeWaiting(id, sid, node, cmp)
+local function placeWaiting(id, sid)
   redis.call('HSET', key('j', id), 'state', 'w')
   redis.call('RPUSH', key('sl', sid), id)
-  if cmp ~= '' then redis.call('SADD', key('cm', cmp), id) end
-  count(':nw', node, 1)
+  count(':nw', streamInfo(sid).node, 1)
   redis.call('HINCRBY', key('s', sid), 'live', 1)
   if redis.call('HGET', key('s', sid), 'place') == 'i' then activateStream(sid) end
 end
-local function placeDelayed(id, due, node, cmp)
+local function placeDelayed(id, sid, due)
+  local info = streamInfo(sid)
   redis.call('HSET', key('j', id), 'state', 'd')
   redis.call('ZADD', P .. ':delayed', due, id)
-  if cmp ~= '' then redis.call('SADD', key('cm', cmp), id) end
-  count(':nd', node, 1)
+  if info.cmp ~= '' then redis.call('SADD', key('cm', info.cmp), id) end
+  count(':nd', info.node, 1)
 end
 
--- Pacing: room for how many more calls on a key now (-1: unlimited) and, when none, the time
--- it gets room by itself (0: only when a slot is released).
+-- Pacing: room for how many more calls on a limited key now (-1: unlimited) and, when none,
+-- the time it gets room by itself (0: only when a slot is released).
 local function room(pkey, now)
   local h = key('k', pkey)
   local v = redis.call('HMGET', h, 'max', 'rate', 'burst', 'inUse', 'tokens', 'refAt', 'thr')
@@ -166,15 +207,15 @@ local function room(pkey, now)
   end
   return n, 0
 end
-local function blockingKey(keys, now)
-  for _, pkey in ipairs(keys) do
-    if room(pkey, now) == 0 then return pkey end
+local function blockingKey(info, now)
+  for _, limit in ipairs(limitsOf(info)) do
+    if room(limit[1], now) == 0 then return limit[1] end
   end
   return nil
 end
 local function schedule(pkey, at) redis.call('ZADD', P .. ':timers', 'LT', at, pkey) end
-local function park(sid, pkey, lane, now)
-  redis.call('RPUSH', key('kp', lane .. S .. pkey), sid)
+local function park(sid, pkey, now)
+  redis.call('RPUSH', key('kp', streamInfo(sid).lane .. S .. pkey), sid)
   redis.call('HSET', key('s', sid), 'place', 'p', 'parkedOn', pkey)
   local n, at = room(pkey, now)
   if n == 0 and at > 0 then schedule(pkey, at) end
@@ -200,46 +241,47 @@ local function releaseHolder(id)
   end
 end
 
--- Takes a waiting or delayed job out of its structures.
-local function unplace(id)
-  local v = redis.call('HMGET', key('j', id), 'state', 'sid', 'node', 'cmp', 'lane')
-  if v[4] ~= '' then redis.call('SREM', key('cm', v[4]), id) end
-  if v[1] == 'd' then
+-- Takes a waiting or delayed job out of its structures (its list entry goes stale).
+local function unplace(id, state, sid)
+  local info = streamInfo(sid)
+  if state == 'd' then
+    if info.cmp ~= '' then redis.call('SREM', key('cm', info.cmp), id) end
     redis.call('ZREM', P .. ':delayed', id)
-    count(':nd', v[3], -1)
+    count(':nd', info.node, -1)
     return
   end
-  count(':nw', v[3], -1)
-  local sid = v[2]
+  count(':nw', info.node, -1)
   if redis.call('HINCRBY', key('s', sid), 'live', -1) > 0 then return end
   redis.call('DEL', key('sl', sid))
   local s = redis.call('HMGET', key('s', sid), 'place', 'parkedOn')
   if s[1] == 'r' then
-    detachStream(sid, v[3])
+    detachStream(sid)
   elseif s[1] == 'p' then
-    redis.call('LREM', key('kp', v[5] .. S .. s[2]), 1, sid)
+    redis.call('LREM', key('kp', info.lane .. S .. s[2]), 1, sid)
     redis.call('HSET', key('s', sid), 'place', 'i', 'parkedOn', '')
   end
   settleCredit(sid)
 end
 
-local function lease(id, now, leaseMs, token)
-  local j = key('j', id)
-  local v = redis.call('HMGET', j, 'ws', 'cmp', 'lane', 'keys')
+-- Leases a job taken out of line; its limited keys' slots are held until released.
+local function lease(id, sid, now, leaseMs, token)
+  local info = streamInfo(sid)
   local exp = now + leaseMs
-  redis.call('HSET', j, 'state', 'a', 'token', token, 'exp', exp)
+  redis.call('HSET', key('j', id), 'state', 'a', 'token', token, 'exp', exp)
   redis.call('ZADD', P .. ':active', exp, id)
   releaseHolder(id)
-  for _, pkey in ipairs(split(v[4])) do
-    local h = key('k', pkey)
+  local held = {}
+  for _, limit in ipairs(limitsOf(info)) do
+    local h = key('k', limit[1])
     redis.call('HINCRBY', h, 'inUse', 1)
-    local tokens = tonumber(redis.call('HGET', h, 'tokens') or 'x')
-    if tokens and tonumber(redis.call('HGET', h, 'rate') or '0') > 0 then
-      redis.call('HSET', h, 'tokens', tostring(math.max(0, tokens - 1)))
+    if limit[2] then
+      local tokens = tonumber(redis.call('HGET', h, 'tokens') or 'x')
+      if tokens then redis.call('HSET', h, 'tokens', tostring(math.max(0, tokens - 1))) end
     end
+    held[#held + 1] = limit[1]
   end
-  redis.call('HSET', P .. ':holders', id, v[4])
-  return {id, token, v[1], v[2], v[3], exp}
+  redis.call('HSET', P .. ':holders', id, table.concat(held, '\n'))
+  return {id, token, info.ws, info.cmp, info.lane, exp}
 end
 )LUA";
 }

@@ -111,7 +111,7 @@ RedisEndpoint parseRedisUrl(const std::string& url) {
 RedisClientPool::RedisClientPool(const RedisQueueOptions& options)
     : options_(options), endpoint_(parseRedisUrl(options.url)) {
   for (const LuaScript& script : luaScripts()) {
-    std::string source = std::string(luaPrelude()) + script.body;
+    std::string source = std::string(luaPrelude()) + script.body + luaEpilogue();
     scripts_[script.name] = Script{source, sha1Hex(source)};
   }
 }
