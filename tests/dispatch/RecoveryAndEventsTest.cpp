@@ -78,6 +78,33 @@ TEST_F(DispatcherTest, DispatchNowDialsOnTheCallersThreadAndWaitsForFreeSlots) {
   EXPECT_EQ(third.value()->status, CallStatus::kInitiated);
 }
 
+TEST_F(DispatcherTest, DispatchNowRacingTheWorkersAlwaysAnswersWithTheDialedCall) {
+  config_.concurrency = 8;
+  dispatcher().start();
+  for (int i = 0; i < 50; ++i) {
+    const api::Call call = makeCall("race" + std::to_string(i), api::Lane::kPriority);
+    submit({call});  // the workers are woken and may claim it first
+    auto now = dispatcher().dispatchNow(call);
+    ASSERT_TRUE(now.ok()) << now.error().message;
+    ASSERT_TRUE(now->has_value()) << call.id;
+    EXPECT_EQ(now.value()->status, CallStatus::kInitiated) << call.id;
+  }
+  EXPECT_EQ(provider_.totalDials(), 50);
+}
+
+TEST_F(DispatcherTest, DispatchNowOfACallLeasedElsewhereLeavesItInLine) {
+  submit({makeCall("held", api::Lane::kPriority)});
+  api::ClaimRequest other;
+  other.workerId = "another-process";
+  other.nowMs = nowMs();
+  other.leaseMs = 60000;
+  ASSERT_EQ(queue_->claim(other)->size(), 1u);
+  auto now = dispatcher().dispatchNow(stored("held"));
+  ASSERT_TRUE(now.ok()) << now.error().message;
+  EXPECT_FALSE(now->has_value());
+  EXPECT_EQ(provider_.dials("held"), 0);
+}
+
 TEST_F(DispatcherTest, SweeperRestoresCallsTheQueueNeverHad) {
   std::vector<api::Call> calls;
   for (int i = 0; i < 1200; ++i) calls.push_back(makeCall("s" + std::to_string(10000 + i)));

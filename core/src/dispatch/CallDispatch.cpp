@@ -28,7 +28,6 @@ std::string errorText(const api::DialResult& dial) {
 
 void Dispatcher::Impl::processLease(const api::Lease& lease) {
   const int64_t claimedMs = dispatch::nowMs();
-  inFlight_.begin(lease.callId);
   api::CallTransition toDispatching;
   toDispatching.callId = lease.callId;
   toDispatching.from = {api::CallStatus::kQueued};

@@ -63,9 +63,19 @@ void InFlightCalls::begin(const std::string& callId) {
 }
 
 bool InFlightCalls::end(const std::string& callId) {
-  std::lock_guard lock(mutex_);
-  running_.erase(callId);
-  return finishedEarly_.erase(callId) > 0;
+  bool finishedEarly = false;
+  {
+    std::lock_guard lock(mutex_);
+    running_.erase(callId);
+    finishedEarly = finishedEarly_.erase(callId) > 0;
+  }
+  ended_.notify_all();
+  return finishedEarly;
+}
+
+void InFlightCalls::waitUntilDone(const std::string& callId, std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  ended_.wait_for(lock, timeout, [&] { return !running_.contains(callId); });
 }
 
 bool InFlightCalls::contains(const std::string& callId) {

@@ -62,6 +62,7 @@ void Dispatcher::Impl::stop() {
   workAvailable_.notify_all();
   claimerWake_.notify_all();
   maintenanceWake_.notify_all();
+  handBackUnstarted();
   // Dials cannot be interrupted; wait for them within the grace period, then join (each dial is
   // bounded by the provider's own timeouts).
   const auto deadline =
@@ -75,7 +76,7 @@ void Dispatcher::Impl::stop() {
   for (auto& worker : workers_) worker.join();
   workers_.clear();
   if (maintenance_.joinable()) maintenance_.join();
-  handBackUnstarted();
+  handBackUnstarted();  // anything claimed while the workers were winding down
   std::lock_guard lock(mutex_);
   started_ = false;
   logger_.info("dispatcher stopped");
@@ -90,6 +91,7 @@ void Dispatcher::Impl::handBackUnstarted() {
   const int64_t now = dispatch::nowMs();
   for (const auto& lease : leftovers) {
     // The store still says queued: the job only goes back in line.
+    inFlight_.end(lease.callId);
     if (auto back = queue_.retry(lease.callId, lease.token, now); !back) {
       logger_.warn("could not hand back job {}: {}", lease.callId, back.error().message);
     }
@@ -127,10 +129,17 @@ std::optional<api::Lease> Dispatcher::Impl::nextLease() {
     request.workerId = config_.workerId;
     request.maxJobs = 1 + idleWorkers_;
     request.leaseMs = config_.leaseMs;
+    claimRunning_ = true;
     lock.unlock();
     request.nowMs = dispatch::nowMs();
     auto claimed = queue_.claim(request);
     lock.lock();
+    // In flight from the claim on, so dispatchNow can tell a worker has the call.
+    if (claimed) {
+      for (const auto& lease : claimed.value()) inFlight_.begin(lease.callId);
+    }
+    claimRunning_ = false;
+    claimDone_.notify_all();
     if (!claimed) logger_.warn("claim failed: {}", claimed.error().message);
     if (claimed && !claimed->empty()) {
       claiming_ = false;
@@ -228,11 +237,34 @@ api::Result<int64_t> Dispatcher::Impl::enqueueCalls(std::span<const api::Call> c
 
 api::Result<std::optional<api::Call>> Dispatcher::Impl::dispatchNow(const api::Call& call) {
   auto lease = queue_.claimCall(call.id, dispatch::nowMs(), config_.leaseMs);
-  if (!lease) return lease.error();
-  if (!lease->has_value()) return std::optional<api::Call>();
+  if (!lease) {
+    // Leased (kConflict) or already gone from the queue (kNotFound): a worker has it.
+    const auto code = lease.error().code;
+    if (code == api::ErrorCode::kConflict || code == api::ErrorCode::kNotFound) {
+      return dispatchedElsewhere(call.id);
+    }
+    return lease.error();
+  }
+  if (!lease->has_value()) return dispatchedElsewhere(call.id);
+  inFlight_.begin(call.id);
   processLease(*lease.value());
   auto after = store_.getCall(call.id);
   if (!after) return after.error();
+  return std::optional<api::Call>(std::move(after.value()));
+}
+
+api::Result<std::optional<api::Call>> Dispatcher::Impl::dispatchedElsewhere(
+    const std::string& callId) {
+  // A worker may have claimed the call between its enqueue and this fast path: then the caller
+  // waits for that dial instead of hearing "queued" while it rings.
+  {
+    std::unique_lock lock(mutex_);
+    claimDone_.wait(lock, [&] { return !claimRunning_; });
+  }
+  inFlight_.waitUntilDone(callId, std::chrono::milliseconds(config_.leaseMs));
+  auto after = store_.getCall(callId);
+  if (!after) return after.error();
+  if (after->status == api::CallStatus::kQueued) return std::optional<api::Call>();
   return std::optional<api::Call>(std::move(after.value()));
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -54,12 +55,15 @@ class InFlightCalls {
   // True when a final outcome arrived while the call was in flight.
   bool end(const std::string& callId);
   bool contains(const std::string& callId);
+  // Waits (bounded) until the call is no longer in flight.
+  void waitUntilDone(const std::string& callId, std::chrono::milliseconds timeout);
   // Notes a final outcome; true when the call is in flight (its dial routine releases slots).
   bool noteFinal(const std::string& callId);
   int64_t size();
 
  private:
   std::mutex mutex_;
+  std::condition_variable ended_;
   std::unordered_set<std::string> running_;
   std::unordered_set<std::string> finishedEarly_;
 };
@@ -83,6 +87,7 @@ class Dispatcher::Impl : public api::CallEventSink {
   void wakeWorkers();
 
   // --- one leased job, from claim to its outcome (CallDispatch.cpp) ---
+  // The call must already be marked in flight (inFlight_.begin) by whoever claimed it.
   void processLease(const api::Lease& lease);
 
   // --- provider outcomes (Events.cpp) ---
@@ -112,6 +117,9 @@ class Dispatcher::Impl : public api::CallEventSink {
   // sized to the idle workers. nullopt when stopping.
   std::optional<api::Lease> nextLease();
   void handBackUnstarted();
+  // dispatchNow found the call leased: waits for the worker dialing it; the call afterwards, or
+  // nullopt when it is still queued.
+  api::Result<std::optional<api::Call>> dispatchedElsewhere(const std::string& callId);
   void finishDial(const api::Lease& lease, const api::Call& call, const api::DialResult& dial,
                   int64_t dialStartedMs);
   void retryOrFail(const api::Lease& lease, const api::Call& call, const api::DialResult& dial,
@@ -136,6 +144,8 @@ class Dispatcher::Impl : public api::CallEventSink {
   std::condition_variable workAvailable_;
   std::condition_variable claimerWake_;
   std::condition_variable maintenanceWake_;
+  std::condition_variable claimDone_;
+  bool claimRunning_ = false;  // a worker is inside queue_.claim
   std::deque<api::Lease> handoff_;
   int idleWorkers_ = 0;
   bool claiming_ = false;

@@ -1,0 +1,238 @@
+// A call's life through the real voice-orchestrator (SQLite store, memory queue, simulator with
+// a record file): bulk campaigns drain with every number dialed once, a priority call ends, and
+// a server SIGKILLed mid-drain and restarted loses nothing and calls nobody twice.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <csignal>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "vo/testing/HttpClient.h"
+#include "vo/testing/Ports.h"
+#include "vo/testing/ServerProcess.h"
+#include "vo/testing/Wait.h"
+
+namespace {
+
+using vo::testing::HttpClient;
+
+constexpr const char* kAdminKey = "e2e-dispatch-admin-key";
+constexpr auto kLongWait = std::chrono::minutes(5);
+
+struct Scenario {
+  int latencyMs = 1;
+  int callDurationMs = 50;
+  std::string outcomes = "{completed: 8, noAnswer: 1, busy: 1}";
+  int concurrency = 32;
+};
+
+std::string configFor(const Scenario& scenario) {
+  std::ostringstream yaml;
+  yaml << "log:\n  level: warn\n"
+       << "server:\n  host: 127.0.0.1\n  port: ${SERVICE_PORT}\n"
+       << "auth:\n  adminKey: " << kAdminKey << "\n"
+       << "dispatcher:\n"
+       << "  concurrency: " << scenario.concurrency << "\n"
+       << "  maxAttempts: 5\n  retryBaseMs: 20\n  retryMaxMs: 200\n"
+       << "  leaseMs: 500\n  sweepIntervalMs: 200\n"
+       << "  reconcileAfterMs: 1000\n  reconcileIntervalMs: 200\n"
+       << "plugins:\n"
+       << "  store:\n    name: sqlite\n    config:\n      path: ./e2e.db\n"
+       << "  queue:\n    name: memory\n    config: {}\n"
+       << "  provider:\n    name: simulator\n    config:\n"
+       << "      latencyMs: " << scenario.latencyMs << "\n"
+       << "      callDurationMs: " << scenario.callDurationMs << "\n"
+       << "      rateLimitRetryAfterMs: 0\n"
+       << "      outcomes: " << scenario.outcomes << "\n"
+       << "      recordFile: ./calls.record\n"
+       << "tenants:\n  workspaces:\n    - id: acme\n      name: Acme\n"
+       << "      agents:\n        - id: agent_e2e\n          name: E2E agent\n"
+       << "      phoneNumbers:\n        - id: phnum_e2e\n          number: \"+34601893170\"\n"
+       << "          provider: twilio\n";
+  return yaml.str();
+}
+
+std::string number(int i) {
+  std::string digits = std::to_string(i);
+  return "+3460" + std::string(7 - digits.size(), '0') + digits;
+}
+
+class DispatchE2eTest : public ::testing::Test {
+ protected:
+  void startServer(const Scenario& scenario) {
+    vo::testing::ServerOptions options;
+    options.configYaml = configFor(scenario);
+    server_ = std::make_unique<vo::testing::ServerProcess>(std::move(options));
+    server_->start();
+    connect();
+  }
+
+  void connect() {
+    client_ = std::make_unique<HttpClient>(server_->port());
+    client_->setDefaultHeader("Authorization", std::string("Bearer ") + kAdminKey);
+  }
+
+  // Posts `count` calls in requests of up to 5,000 rows; the campaign ids.
+  std::vector<std::string> bulk(int count) {
+    std::vector<std::string> campaigns;
+    for (int first = 0; first < count; first += 5000) {
+      const int rows = std::min(5000, count - first);
+      std::string body =
+          R"({"workspaceId":"acme","agentId":"agent_e2e","agentPhoneNumberId":"phnum_e2e",)"
+          R"("from":"+34601893170","calls":[)";
+      for (int i = first; i < first + rows; ++i) {
+        if (i > first) body += ",";
+        body += R"({"to":")" + number(i) + R"(","variables":{"row":)" + std::to_string(i) + "}}";
+      }
+      body += "]}";
+      const auto response = client_->post("/calls/bulk", body);
+      EXPECT_EQ(response.status, 202) << response.body;
+      if (response.status != 202) break;
+      EXPECT_EQ(response.json()->getValue<int>("accepted"), rows);
+      campaigns.push_back(response.json()->getValue<std::string>("campaignId"));
+    }
+    return campaigns;
+  }
+
+  int finished(const std::string& campaignId) {
+    const auto response = client_->get("/campaigns/" + campaignId);
+    return response.status == 200 ? response.json()->getValue<int>("finished") : -1;
+  }
+
+  bool allFinished(const std::vector<std::string>& campaigns, int total) {
+    return vo::testing::waitUntil(
+        [&] {
+          int done = 0;
+          for (const auto& id : campaigns) done += std::max(0, finished(id));
+          return done == total;
+        },
+        kLongWait, std::chrono::milliseconds(200));
+  }
+
+  // to -> status of every call of the campaigns.
+  std::map<std::string, std::string> statuses(const std::vector<std::string>& campaigns) {
+    std::map<std::string, std::string> byNumber;
+    for (const auto& campaignId : campaigns) {
+      std::string cursor;
+      do {
+        const auto page = client_->get("/calls?limit=1000&campaignId=" + campaignId +
+                                       (cursor.empty() ? "" : "&cursor=" + cursor));
+        if (page.status != 200) {
+          ADD_FAILURE() << page.body;
+          break;
+        }
+        const auto json = page.json();
+        const auto data = json->getArray("data");
+        for (std::size_t i = 0; i < data->size(); ++i) {
+          const auto call = data->getObject(static_cast<unsigned>(i));
+          byNumber[call->getValue<std::string>("to")] = call->getValue<std::string>("status");
+        }
+        cursor = json->isNull("nextCursor") ? "" : json->getValue<std::string>("nextCursor");
+      } while (!cursor.empty());
+    }
+    return byNumber;
+  }
+
+  // to -> how many times the simulator placed a call to it, over every process run.
+  std::map<std::string, int> dialsPerNumber() {
+    std::map<std::string, int> dials;
+    std::ifstream record(server_->workDir() + "/calls.record");
+    for (std::string line; std::getline(record, line);) {
+      std::istringstream words(line);
+      std::string kind, atMs, callId, to;
+      if (words >> kind >> atMs >> callId >> to && kind == "dial") ++dials[to];
+    }
+    return dials;
+  }
+
+  int dialLines() {
+    int total = 0;
+    for (const auto& [to, count] : dialsPerNumber()) total += count;
+    return total;
+  }
+
+  // Every call final, nobody dialed twice, and every call that rang dialed exactly once.
+  void expectEveryCallSettledOnce(const std::vector<std::string>& campaigns, int total) {
+    const auto byNumber = statuses(campaigns);
+    const auto dials = dialsPerNumber();
+    ASSERT_EQ(static_cast<int>(byNumber.size()), total);
+    const std::set<std::string> notFinal = {"queued", "dispatching", "initiated"};
+    const std::set<std::string> rang = {"completed", "no_answer", "busy"};
+    for (const auto& [to, count] : dials) EXPECT_LE(count, 1) << to << " was dialed twice";
+    for (const auto& [to, status] : byNumber) {
+      EXPECT_FALSE(notFinal.contains(status)) << to << " is still " << status;
+      if (rang.contains(status)) {
+        EXPECT_EQ(dials.contains(to) ? dials.at(to) : 0, 1) << to << " " << status;
+      }
+    }
+  }
+
+  std::unique_ptr<vo::testing::ServerProcess> server_;
+  std::unique_ptr<HttpClient> client_;
+};
+
+TEST_F(DispatchE2eTest, BulkOfTenThousandCallsEachDialedExactlyOnce) {
+  startServer(Scenario{});
+  const int total = 10000;
+  const auto campaigns = bulk(total);
+  ASSERT_EQ(campaigns.size(), 2u);
+  ASSERT_TRUE(allFinished(campaigns, total)) << server_->logText();
+  expectEveryCallSettledOnce(campaigns, total);
+  const auto dials = dialsPerNumber();
+  EXPECT_EQ(static_cast<int>(dials.size()), total);  // everybody rang: the mix has no refusals
+}
+
+TEST_F(DispatchE2eTest, PriorityCallIsDialedAtOnceAndReachesItsOutcome) {
+  startServer(Scenario{});
+  const auto created = client_->post(
+      "/calls/priority",
+      R"({"workspaceId":"acme","agentId":"agent_e2e","agentPhoneNumberId":"phnum_e2e",)"
+      R"("to":"+34631021622","from":"+34601893170","variables":{"customerName":"Juan"}})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const auto call = created.json();
+  EXPECT_EQ(call->getValue<std::string>("status"), "initiated");
+  EXPECT_FALSE(call->getValue<std::string>("providerCallId").empty());
+  const std::string id = call->getValue<std::string>("id");
+  std::string status;
+  ASSERT_TRUE(vo::testing::waitUntil([&] {
+    const auto read = client_->get("/calls/" + id);
+    status = read.status == 200 ? read.json()->getValue<std::string>("status") : "";
+    return status == "completed" || status == "no_answer" || status == "busy";
+  })) << status;
+  EXPECT_EQ(dialsPerNumber()["+34631021622"], 1);
+}
+
+TEST_F(DispatchE2eTest, KilledMidDrainAndRestartedNobodyLostNobodyCalledTwice) {
+  Scenario scenario;
+  scenario.latencyMs = 5;
+  scenario.callDurationMs = 200;
+  scenario.concurrency = 16;
+  scenario.outcomes =
+      "{completed: 70, noAnswer: 8, busy: 8, failed: 4, rateLimited: 1, rejected: 3, "
+      "ambiguous: 6}";
+  startServer(scenario);
+  const int total = 3000;
+  const auto campaigns = bulk(total);
+  ASSERT_EQ(campaigns.size(), 1u);
+
+  // SIGKILL while the drain is in full swing: calls are queued, dispatching, ringing.
+  ASSERT_TRUE(vo::testing::waitUntil([&] { return dialLines() >= 300; }, kLongWait,
+                                     std::chrono::milliseconds(5)));
+  EXPECT_EQ(server_->kill(SIGKILL), 128 + SIGKILL);
+  const int dialedBeforeKill = dialLines();
+  EXPECT_LT(dialedBeforeKill, total) << "the drain ended before the kill; nothing was tested";
+
+  server_->start();  // the same store, record file and config
+  connect();
+  ASSERT_TRUE(allFinished(campaigns, total)) << server_->logText();
+  expectEveryCallSettledOnce(campaigns, total);
+  const auto byNumber = statuses(campaigns);
+  EXPECT_GT(std::count_if(byNumber.begin(), byNumber.end(),
+                          [](const auto& entry) { return entry.second == "completed"; }),
+            0);
+}
+
+}  // namespace
