@@ -197,6 +197,9 @@ TEST_F(ElevenLabsE2eTest, PriorityCallAndBulkOf1000AllCompleteViaWebhooksEachDia
   std::set<std::string> numbers;
   for (const auto& call : placed) numbers.insert(call.toNumber);
   EXPECT_EQ(numbers.size(), 1001u) << "a number was called twice";
+  int outboundRequests = 0;
+  for (const auto& [to, count] : requestsPerNumber()) outboundRequests += count;
+  EXPECT_EQ(outboundRequests, 1001 + 5) << "each injected 429 is followed by one retry";
   EXPECT_LE(fake.peakActiveCalls(), kAccountLimit);
   EXPECT_EQ(fake.concurrencyRejections(), 0) << "the core let more than the limit ring";
   for (const auto& delivery : fake.webhookDeliveries()) EXPECT_EQ(delivery.httpStatus, 200);
