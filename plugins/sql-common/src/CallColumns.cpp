@@ -8,7 +8,26 @@ namespace vo::sql {
 std::string dayOf(int64_t unixMs) {
   using namespace std::chrono;
   const sys_days days = floor<std::chrono::days>(sys_time<milliseconds>(milliseconds(unixMs)));
-  const year_month_day date(days);
+  return dayText(days.time_since_epoch().count());
+}
+
+std::optional<int64_t> dayNumber(std::string_view day) {
+  using namespace std::chrono;
+  int y = 0;
+  unsigned m = 0;
+  unsigned d = 0;
+  char tail = 0;
+  if (day.size() != 10 || day[4] != '-' || day[7] != '-') return std::nullopt;
+  const std::string text(day);
+  if (std::sscanf(text.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3) return std::nullopt;
+  const year_month_day date{year(y), month(m), std::chrono::day(d)};
+  if (!date.ok()) return std::nullopt;
+  return sys_days(date).time_since_epoch().count();
+}
+
+std::string dayText(int64_t dayNumber) {
+  using namespace std::chrono;
+  const year_month_day date{sys_days(days(dayNumber))};
   char text[16];
   std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()),
                 static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));

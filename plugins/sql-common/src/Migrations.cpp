@@ -87,9 +87,11 @@ Migration initialSchema() {
   FOREIGN KEY (workspace_id, agent_id) REFERENCES agents (workspace_id, id),
   FOREIGN KEY (workspace_id, agent_phone_number_id) REFERENCES phone_numbers (workspace_id, id)))",
               // GET /calls: the usual filters, each ending in id for keyset pagination.
+              "CREATE INDEX calls_workspace ON calls (workspace_id, id)",
               "CREATE INDEX calls_workspace_status ON calls (workspace_id, status, id)",
               "CREATE INDEX calls_workspace_agent ON calls (workspace_id, agent_id, id)",
-              "CREATE INDEX calls_campaign_status ON calls (campaign_id, status, id)",
+              // Keyset pages of a campaign, and its progress by status from the index alone.
+              "CREATE INDEX calls_campaign ON calls (campaign_id, id, status)",
               "CREATE INDEX calls_to ON calls (to_number, id)",
               "CREATE INDEX calls_provider_call ON calls (provider_call_id) "
               "WHERE provider_call_id IS NOT NULL",

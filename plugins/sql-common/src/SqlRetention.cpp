@@ -1,4 +1,4 @@
-// Reports over roll-ups and live calls, daily roll-ups, freezes, purges and leases.
+// Daily roll-ups, freezes, purges and leases.
 #include "vo/sql/CallColumns.h"
 #include "vo/sql/SqlCallStore.h"
 
@@ -14,64 +14,7 @@ std::string str(std::string_view text) {
   return std::string(text);
 }
 
-// Filters of the report, applied to both halves of its union with the given table alias.
-void addReportFilters(const vo::api::ReportQuery& query, const char* dayColumn, SqlWhere& where) {
-  const std::string day = dayColumn;
-  if (!query.fromDay.empty()) where.add(day + " >= ?", query.fromDay);
-  if (!query.toDay.empty()) where.add(day + " <= ?", query.toDay);
-  if (!query.workspaceId.empty()) where.add("workspace_id = ?", query.workspaceId);
-  if (!query.agentId.empty()) where.add("agent_id = ?", query.agentId);
-}
-
-// Adds one (day, workspace, agent, status) group to the report, merging rows of the same key.
-void addGroup(vo::api::Report& report, const SqlRow& row) {
-  const std::string day = textOf(row[0]);
-  const std::string workspaceId = textOf(row[1]);
-  const std::string agentId = textOf(row[2]);
-  const vo::api::CallStatus status = statusOf(row[3]);
-  const int64_t total = intOf(row[4]);
-  const int64_t duration = intOf(row[5]);
-  if (report.rows.empty() || report.rows.back().day != day ||
-      report.rows.back().workspaceId != workspaceId || report.rows.back().agentId != agentId) {
-    report.rows.push_back({day, workspaceId, agentId, 0, {}, 0});
-  }
-  vo::api::ReportRow& target = report.rows.back();
-  target.total += total;
-  target.byStatus[status] += total;
-  target.durationSecs += duration;
-  report.total += total;
-  report.byStatus[status] += total;
-  report.durationSecs += duration;
-}
-
 }  // namespace
-
-// One query: rolled-up days from call_daily_aggregates, every other day from the live calls.
-Result<vo::api::Report> SqlCallStore::report(const vo::api::ReportQuery& query) {
-  SqlWhere rolled;
-  addReportFilters(query, "day", rolled);
-  SqlWhere live;
-  addReportFilters(query, "created_day", live);
-  live.sql += std::string(live.sql.empty() ? "" : " AND ") +
-              "NOT EXISTS (SELECT 1 FROM call_days d WHERE d.day = calls.created_day)";
-  SqlParams params = rolled.params;
-  params.insert(params.end(), live.params.begin(), live.params.end());
-  const std::string sql =
-      "SELECT day, workspace_id, agent_id, status, total, duration_secs FROM ("
-      "SELECT day, workspace_id, agent_id, status, total, duration_secs "
-      "FROM call_daily_aggregates" +
-      rolled.clause() +
-      " UNION ALL SELECT created_day AS day, workspace_id, agent_id, status, COUNT(*) AS total, "
-      "CAST(COALESCE(SUM(duration_secs), 0) AS BIGINT) AS duration_secs FROM calls" +
-      live.clause() +
-      " GROUP BY created_day, workspace_id, agent_id, status) report_groups "
-      "ORDER BY day, workspace_id, agent_id, status";
-  return read<vo::api::Report>([&](SqlRunner& runner) {
-    vo::api::Report report;
-    for (const SqlRow& row : runner.query(sql, params)) addGroup(report, row);
-    return report;
-  });
-}
 
 Result<std::vector<std::string>> SqlCallStore::daysWithCalls(std::string_view beforeDay) {
   return read<std::vector<std::string>>([&](SqlRunner& sql) {

@@ -105,6 +105,20 @@ TEST_P(StoreContract, ReportSumsLiveCallsByDayWorkspaceAgentAndStatus) {
   EXPECT_EQ(report->rows.front().day, dayText(0));
 }
 
+TEST_P(StoreContract, ReportRefusesDaysThatAreNotDates) {
+  for (const char* day : {"2026-13-01", "2026-02-30", "yesterday", "2026-1-1"}) {
+    const auto refused = store_->report({"", "", day, ""});
+    ASSERT_FALSE(refused.ok()) << day;
+    EXPECT_EQ(refused.error().code, ErrorCode::kInvalid);
+    EXPECT_NE(refused.error().message.find("fromDay"), std::string::npos);
+  }
+  EXPECT_EQ(store_->report({"", "", "", "2026-02-30"}).error().code, ErrorCode::kInvalid);
+  const auto empty = store_->report({"", "", dayText(0), dayText(3)});
+  ASSERT_TRUE(empty.ok());
+  EXPECT_EQ(empty->total, 0);
+  EXPECT_TRUE(empty->rows.empty());
+}
+
 TEST_P(StoreContract, DaysWithCallsListsOlderDaysOldestFirst) {
   seedTenants();
   insert(spreadCalls());

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,10 @@ inline constexpr int kCallColumnCount = 21;
 
 // The UTC date "YYYY-MM-DD" of a Unix time in milliseconds.
 std::string dayOf(int64_t unixMs);
+// Days since 1970-01-01 of a "YYYY-MM-DD" date; nullopt when it is not a valid date.
+std::optional<int64_t> dayNumber(std::string_view day);
+// "YYYY-MM-DD" of a day number.
+std::string dayText(int64_t dayNumber);
 
 SqlParams callParams(const vo::api::Call& call);
 vo::api::Call rowToCall(const SqlRow& row);
