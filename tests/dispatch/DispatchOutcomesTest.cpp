@@ -123,6 +123,20 @@ TEST_F(DispatcherTest, AmbiguousBecomesUnknownAndIsNeverRedialed) {
   EXPECT_EQ(counter("vo_dial_outcomes_total", "outcome=\"ambiguous\""), ambiguousBefore + 1);
 }
 
+TEST_F(DispatcherTest, AThrowingProviderLeavesTheCallUnknownAndTheWorkerAlive) {
+  provider_.onDial([](const api::DialRequest& request) -> api::DialResult {
+    if (request.call.id == "boom") throw std::runtime_error("socket exploded");
+    return acceptedAs("prov_" + request.call.id);
+  });
+  submit({makeCall("boom")});
+  dispatcher().start();
+  ASSERT_TRUE(waitForStatus("boom", CallStatus::kUnknown));
+  EXPECT_NE(stored("boom").lastError.find("socket exploded"), std::string::npos);
+  submit({makeCall("after")});
+  ASSERT_TRUE(waitForStatus("after", CallStatus::kInitiated));
+  EXPECT_EQ(provider_.dials("boom"), 1);
+}
+
 TEST_F(DispatcherTest, UnknownCallIsSettledByTheProvidersLookup) {
   provider_.onDial([](const api::DialRequest&) {
     return answered(DialOutcome::kAmbiguous, "502 from the provider");

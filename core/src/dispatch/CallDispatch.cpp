@@ -69,8 +69,20 @@ void Dispatcher::Impl::processLease(const api::Lease& lease) {
   metrics_.latency.observe(
       static_cast<double>(std::max<int64_t>(0, dialStartedMs - dispatch::dueAtMs(request.call))) /
       1000.0);
-  const api::DialResult dial = provider_.dial(request);
-  finishDial(lease, request.call, dial, dialStartedMs);
+  finishDial(lease, request.call, dialGuarded(request), dialStartedMs);
+}
+
+api::DialResult Dispatcher::Impl::dialGuarded(const api::DialRequest& request) {
+  // A provider must not throw here; if one does, the request may have gone out, so the call
+  // is treated as maybe placed rather than taking the worker down.
+  try {
+    return provider_.dial(request);
+  } catch (const std::exception& e) {
+    return api::DialResult{api::DialOutcome::kAmbiguous, "", "{}",
+                           std::string("the provider threw: ") + e.what()};
+  } catch (...) {
+    return api::DialResult{api::DialOutcome::kAmbiguous, "", "{}", "the provider threw"};
+  }
 }
 
 void Dispatcher::Impl::finishDial(const api::Lease& lease, const api::Call& call,

@@ -120,6 +120,7 @@ class Dispatcher::Impl : public api::CallEventSink {
   // dispatchNow found the call leased: waits for the worker dialing it; the call afterwards, or
   // nullopt when it is still queued.
   api::Result<std::optional<api::Call>> dispatchedElsewhere(const std::string& callId);
+  api::DialResult dialGuarded(const api::DialRequest& request);
   void finishDial(const api::Lease& lease, const api::Call& call, const api::DialResult& dial,
                   int64_t dialStartedMs);
   void retryOrFail(const api::Lease& lease, const api::Call& call, const api::DialResult& dial,
