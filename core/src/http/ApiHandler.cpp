@@ -45,7 +45,7 @@ void ApiHandler::countAnswer(int status) {
   if (statusClass >= 1 && statusClass <= 5) answersByClass_[statusClass - 1]->increment();
 }
 
-ApiResponse ApiHandler::handle(const ApiRequest& request) {
+ApiResponse ApiHandler::handle(ApiRequest request) {
   ApiResponse response;
   try {
     response = route(request);
@@ -61,7 +61,7 @@ ApiResponse ApiHandler::handle(const ApiRequest& request) {
   return response;
 }
 
-ApiResponse ApiHandler::route(const ApiRequest& request) {
+ApiResponse ApiHandler::route(ApiRequest& request) {
   auto matched = router_.match(request.method, request.path);
   if (auto* answer = std::get_if<ApiResponse>(&matched)) return std::move(*answer);
   const RouteMatch& match = std::get<RouteMatch>(matched);

@@ -78,7 +78,7 @@ class RequestHandler : public Poco::Net::HTTPRequestHandler {
         api_.countAnswer(answer.status);
         response.setKeepAlive(false);  // the unread body would be taken for the next request
       } else {
-        answer = api_.handle(apiRequest);
+        answer = api_.handle(std::move(apiRequest));
       }
       response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(answer.status));
       response.setContentType(answer.contentType);

@@ -152,6 +152,7 @@ ApiResponse CallWriteRoutes::bulk(const RouteContext& route) {
     error = checkReferences(request.workspaceId, request.agentId, request.agentPhoneNumberId);
   }
   if (error) return errorResponse(*error);
+  std::string().swap(route.request.body);  // parsed: its memory is better spent on the calls
 
   auto writeRejected = [&](JsonWriter& writer) {
     writer.key("rejected").beginArray();

@@ -10,7 +10,7 @@
 namespace vo::core::http {
 
 struct RouteContext {
-  const ApiRequest& request;
+  ApiRequest& request;  // a route may release request.body once it has parsed it
   const Caller& caller;
   const std::vector<std::string>& params;  // the {placeholders} of the path, in order
 };
