@@ -1,4 +1,4 @@
-// elevenlabs-priority-bench [--rate 200] [--seconds 20] [--latency-ms 50]
+// elevenlabs-priority-bench [--rate 200] [--seconds 20] [--latency-ms 50] [--call-duration-ms 500]
 // The real voice-orchestrator (SQLite store, memory queue, elevenlabs provider) against the
 // fake ElevenLabs in this process: POST /calls/priority at a steady rate (open loop), and for
 // each call the time from sending the request to the fake receiving the outbound call, plus the
@@ -29,7 +29,10 @@ int64_t unixMicros() {
 
 std::string serverConfig(const std::string& fakeUrl) {
   return R"(log: {level: warn}
-server: {host: 127.0.0.1, port: ${SERVICE_PORT}, threads: 64}
+server:
+  host: 127.0.0.1
+  port: ${SERVICE_PORT}
+  threads: 64
 auth: {adminKey: bench-key}
 dispatcher: {concurrency: 64}
 plugins:
@@ -60,15 +63,17 @@ int main(int argc, char** argv) {
   int rate = 200;
   int seconds = 20;
   int latencyMs = 50;
+  int callDurationMs = 500;  // then the webhook comes back
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string name = argv[i];
     if (name == "--rate") rate = std::stoi(argv[i + 1]);
     if (name == "--seconds") seconds = std::stoi(argv[i + 1]);
     if (name == "--latency-ms") latencyMs = std::stoi(argv[i + 1]);
+    if (name == "--call-duration-ms") callDurationMs = std::stoi(argv[i + 1]);
   }
   vo::fake_elevenlabs::FakeOptions fakeOptions;
   fakeOptions.latencyMs = latencyMs;
-  fakeOptions.callDurationMs = 500;
+  fakeOptions.callDurationMs = callDurationMs;
   fakeOptions.webhookSecret = "wsec_bench";
   vo::fake_elevenlabs::FakeElevenLabs fake(fakeOptions);
   vo::testing::ServerOptions options;
