@@ -56,7 +56,7 @@ void seedTenants(vo::api::CallStore& store, int64_t nowMs) {
   }
 }
 
-vo::api::Call seededCall(int64_t dayNumber, int index) {
+vo::api::Call seededCall(int64_t dayNumber, int index, SeededStatuses statuses) {
   vo::api::Call call;
   const std::string workspace = kWorkspaces[index % 2];
   call.createdAtMs = dayStartMs(dayNumber) + 1'000 + int64_t{index} * 97'000;
@@ -70,6 +70,11 @@ vo::api::Call seededCall(int64_t dayNumber, int index) {
   call.agentPhoneNumberId = "phnum-" + workspace;
   call.to = "+3461" + std::to_string(1'000'000 + index);
   call.status = kSeededStatuses[(dayNumber + index) % std::size(kSeededStatuses)];
+  // `unknown` too: a live server's reconciler may still move it.
+  if (statuses == SeededStatuses::kFinalOnly &&
+      (!vo::api::isFinal(call.status) || call.status == vo::api::CallStatus::kUnknown)) {
+    call.status = vo::api::CallStatus::kFailed;
+  }
   call.lane = index % 5 == 0 ? vo::api::Lane::kPriority : vo::api::Lane::kBulk;
   call.attempts = vo::api::isFinal(call.status) ? 1 : 0;
   if (call.status == vo::api::CallStatus::kCompleted) call.durationSecs = 30 + index;
@@ -90,7 +95,8 @@ vo::api::Result<int64_t> WatchedRetentionStore::purgeDay(std::string_view day, i
   return watched(*this, "purgeDay", [&] { return ForwardingCallStore::purgeDay(day, limit); });
 }
 
-CallsPerDay seedCalls(vo::api::CallStore& store, int64_t nowMs, int dayCount) {
+CallsPerDay seedCalls(vo::api::CallStore& store, int64_t nowMs, int dayCount,
+                      SeededStatuses statuses) {
   seedTenants(store, nowMs);
   CallsPerDay perDay;
   std::vector<vo::api::Call> calls;
@@ -98,7 +104,7 @@ CallsPerDay seedCalls(vo::api::CallStore& store, int64_t nowMs, int dayCount) {
   for (int64_t day = firstDay; day < firstDay + dayCount; ++day) {
     // 11 to 17: every seeded status on every day, and purge batches that end mid-day.
     const int count = 11 + static_cast<int>(day % 7);
-    for (int index = 0; index < count; ++index) calls.push_back(seededCall(day, index));
+    for (int index = 0; index < count; ++index) calls.push_back(seededCall(day, index, statuses));
     perDay[dayName(day)] = count;
   }
   auto inserted = store.insertCalls(calls);

@@ -57,9 +57,15 @@ class WatchedRetentionStore : public ForwardingCallStore {
 // Calls seeded per UTC day ("YYYY-MM-DD" -> count).
 using CallsPerDay = std::map<std::string, int64_t>;
 
+enum class SeededStatuses {
+  kAll,        // every status, some calls still in flight
+  kFinalOnly,  // only settled ones, for a live server whose dispatcher would move the others
+};
+
 // Two workspaces with two agents each, and calls on each of the `dayCount` days ending with
-// the day of nowMs, with every final status, some still in flight, and durations.
-CallsPerDay seedCalls(vo::api::CallStore& store, int64_t nowMs, int dayCount);
+// the day of nowMs, with durations.
+CallsPerDay seedCalls(vo::api::CallStore& store, int64_t nowMs, int dayCount,
+                      SeededStatuses statuses = SeededStatuses::kAll);
 
 // The whole report over [fromDay, toDay], and a readable text of it so a mismatch shows where.
 std::string reportText(vo::api::CallStore& store, const std::string& fromDay,

@@ -1,0 +1,211 @@
+// Two real voice-orchestrator processes share one SQLite database holding 40 days of calls.
+// Each runs retention as it starts: only the last RETENTION_DAYS days stay, the report over the
+// 40 days is unchanged, nothing is purged twice, and /health and /metrics show the last run.
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <map>
+#include <sstream>
+
+#include "RetentionTestSupport.h"
+#include "vo/retention/RetentionSchedule.h"
+#include "vo/retention/UtcCalendar.h"
+#include "vo/store_sqlite/SqliteStoreFactory.h"
+#include "vo/testing/HttpClient.h"
+#include "vo/testing/ServerProcess.h"
+#include "vo/testing/TempDir.h"
+#include "vo/testing/Wait.h"
+
+namespace vo::retention::testing {
+namespace {
+
+constexpr const char* kAdminKey = "retention-e2e-admin-key";
+
+std::string configFor(const std::string& databasePath) {
+  return std::string(R"(log:
+  level: info
+server:
+  host: 127.0.0.1
+  port: ${SERVICE_PORT}
+auth:
+  adminKey: )") +
+         kAdminKey + R"(
+plugins:
+  store:
+    name: sqlite
+    config:
+      path: )" +
+         databasePath + R"(
+  queue:
+    name: memory
+    config: {}
+  provider:
+    name: simulator
+    config:
+      latencyMs: 0
+      callDurationMs: 50
+      outcomes:
+        completed: 1
+  retention:
+    name: retention
+    config:
+      days: 30
+      purgeBatch: 7
+      batchPauseMs: 0
+tenants:
+  workspaces:
+    - id: demo
+      name: Demo
+      agents:
+        - id: agent_demo
+          name: Demo agent
+      phoneNumbers:
+        - id: phnum_demo
+          number: "+34601893170"
+          provider: twilio
+)";
+}
+
+// "2026-11-23T10:00:00.000Z" as epoch ms.
+int64_t parseIsoMs(const std::string& text) {
+  const auto day = parseDayName(text.substr(0, 10));
+  if (!day || text.size() < 19) return -1;
+  const int64_t timeMs = parseTimeOfDay(text.substr(11, 5)).value_or(0) +
+                         std::stoll(text.substr(17, 2)) * 1000 +
+                         (text.size() >= 23 ? std::stoll(text.substr(20, 3)) : 0);
+  return dayStartMs(*day) + timeMs;
+}
+
+std::string isoOfDayStart(int64_t dayNumber) {
+  return dayName(dayNumber) + "T00:00:00.000Z";
+}
+
+// /health's retention component ({name, up, detail, lastRun}) once its last run finished.
+Poco::JSON::Object::Ptr retentionHealthOf(vo::testing::HttpClient& client) {
+  const vo::testing::HttpResponse health = client.get("/health");
+  if (health.status != 200 && health.status != 503) return nullptr;
+  Poco::JSON::Object::Ptr retention =
+      health.json()->getObject("components")->getObject("retention");
+  if (retention.isNull()) return nullptr;
+  Poco::JSON::Object::Ptr run = retention->getObject("lastRun");
+  if (run.isNull() || run->isNull("finishedAt")) return nullptr;
+  return retention;
+}
+
+// The value of one sample line of the Prometheus text, -1 when absent.
+int64_t metricValue(const std::string& metrics, const std::string& sample) {
+  std::istringstream lines(metrics);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind(sample + " ", 0) == 0) return std::stoll(line.substr(sample.size() + 1));
+  }
+  return -1;
+}
+
+// The report's totals as text: "total=N durationSecs=N busy=N completed=N ..." (by name).
+std::string totalsText(int64_t total, int64_t durationSecs,
+                       const std::map<std::string, int64_t>& byStatus) {
+  std::string text =
+      "total=" + std::to_string(total) + " durationSecs=" + std::to_string(durationSecs);
+  for (const auto& [name, count] : byStatus) {
+    if (count != 0) text += " " + name + "=" + std::to_string(count);
+  }
+  return text;
+}
+
+std::string totalsText(const Poco::JSON::Object::Ptr& totals) {
+  std::map<std::string, int64_t> byStatus;
+  for (const auto& [name, value] : *totals->getObject("byStatus")) {
+    byStatus[name] = value.convert<int64_t>();
+  }
+  return totalsText(totals->getValue<int64_t>("total"), totals->getValue<int64_t>("durationSecs"),
+                    byStatus);
+}
+
+std::string totalsText(const vo::api::Report& report) {
+  std::map<std::string, int64_t> byStatus;
+  for (const auto& [status, count] : report.byStatus) {
+    byStatus[std::string(vo::api::toString(status))] = count;
+  }
+  return totalsText(report.total, report.durationSecs, byStatus);
+}
+
+TEST(RetentionE2e, TwoServersOnOneDatabaseKeepTheRetainedDaysAndTheReport) {
+  vo::testing::TempDir folder("vo-retention-e2e");
+  const std::string databasePath = folder.file("calls.db");
+  const int64_t seededAtMs = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count();
+  CallsPerDay perDay;
+  vo::api::Report before;
+  {
+    YAML::Node storeConfig;
+    storeConfig["path"] = databasePath;
+    auto store = vo::store_sqlite::createSqliteStore(storeConfig, "plugins.store.config");
+    ASSERT_TRUE(store->migrate().ok());
+    perDay = seedCalls(*store, seededAtMs, 40, SeededStatuses::kFinalOnly);
+    auto report = store->report({"", "", perDay.begin()->first, perDay.rbegin()->first});
+    ASSERT_TRUE(report.ok()) << report.error().message;
+    before = report.value();
+  }
+
+  std::vector<std::unique_ptr<vo::testing::ServerProcess>> servers;
+  std::vector<Poco::JSON::Object::Ptr> runs;
+  for (int instance = 0; instance < 2; ++instance) {
+    vo::testing::ServerOptions options;
+    options.configYaml = configFor(databasePath);
+    options.env["RETENTION_DAYS"] = "15";  // overrides the file's 30
+    servers.push_back(std::make_unique<vo::testing::ServerProcess>(options));
+  }
+  for (auto& server : servers) server->start();
+  for (auto& server : servers) {
+    vo::testing::HttpClient client(server->port());
+    Poco::JSON::Object::Ptr retention;
+    ASSERT_TRUE(vo::testing::waitUntil([&] {
+      return (retention = retentionHealthOf(client)) != nullptr;
+    })) << server->logText();
+    EXPECT_TRUE(retention->getValue<bool>("up")) << retention->getValue<std::string>("detail");
+    runs.push_back(retention->getObject("lastRun"));
+    EXPECT_TRUE(runs.back()->isNull("error")) << server->logText();
+  }
+
+  // Each instance ran once at start; together they purged every old call exactly once.
+  RetentionSettings settings;
+  settings.days = 15;
+  const int64_t startedAtMs = parseIsoMs(runs[0]->getValue<std::string>("startedAt"));
+  const int64_t oldestKept = oldestKeptDay(settings, startedAtMs);
+  int64_t expectedPurged = 0;
+  for (const auto& [day, count] : perDay) {
+    if (*parseDayName(day) < oldestKept) expectedPurged += count;
+  }
+  ASSERT_GT(expectedPurged, 0);
+  EXPECT_EQ(runs[0]->getValue<int64_t>("callsPurged") + runs[1]->getValue<int64_t>("callsPurged"),
+            expectedPurged);
+
+  vo::testing::HttpClient admin(servers[0]->port());
+  admin.setDefaultHeader("Authorization", std::string("Bearer ") + kAdminKey);
+  const vo::testing::HttpResponse report =
+      admin.get("/calls/report?from=" + perDay.begin()->first + "&to=" + perDay.rbegin()->first);
+  ASSERT_EQ(report.status, 200) << report.body;
+  EXPECT_EQ(totalsText(report.json()->getObject("totals")), totalsText(before));
+  EXPECT_EQ(report.json()->getArray("rows")->size(), before.rows.size());
+
+  const vo::testing::HttpResponse older =
+      admin.get("/calls?limit=1000&createdTo=" + isoOfDayStart(oldestKept));
+  ASSERT_EQ(older.status, 200) << older.body;
+  EXPECT_EQ(older.json()->getArray("data")->size(), 0u);
+
+  vo::testing::HttpClient scraper(servers[0]->port());
+  const std::string metrics = scraper.get("/metrics").body;
+  EXPECT_EQ(metricValue(metrics, "vo_retention_last_run_calls{action=\"purged\"}"),
+            runs[0]->getValue<int64_t>("callsPurged"))
+      << metrics;
+  EXPECT_EQ(metricValue(metrics, "vo_retention_last_run_failed"), 0) << metrics;
+  EXPECT_GT(metricValue(metrics, "vo_retention_last_run_finished_seconds"), 0) << metrics;
+
+  for (auto& server : servers) EXPECT_EQ(server->terminate(), 0) << server->logText();
+}
+
+}  // namespace
+}  // namespace vo::retention::testing
