@@ -59,20 +59,26 @@ class MemoryQueue final : public api::CallQueue {
     }
     std::lock_guard lock(mutex_);
     api::EnqueueOutcome outcome;
+    entries_.reserve(entries_.size() + jobs.size());
+    const api::QueueJob* previous = nullptr;
+    Stream* stream = nullptr;
     for (const api::QueueJob& job : jobs) {
       auto [slot, added] = entries_.try_emplace(job.callId);
       if (!added) {
         ++outcome.alreadyQueued;
         continue;
       }
+      // A bulk's jobs mostly share their stream: look it up only when it changes.
+      if (previous == nullptr || !sameStream(*previous, job)) stream = &streamFor(job);
+      previous = &job;
       slot->second = std::make_shared<Entry>();
-      slot->second->job = job;
-      // A key named twice counts once.
-      auto& keys = slot->second->job.pacingKeys;
-      std::sort(keys.begin(), keys.end());
-      keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
       Entry& entry = *slot->second;
-      entry.stream = &streamFor(job);
+      entry.job.callId = job.callId;
+      entry.job.workspaceId = job.workspaceId;
+      entry.job.campaignId = job.campaignId;
+      entry.job.lane = job.lane;
+      entry.job.dueAtMs = job.dueAtMs;
+      entry.stream = stream;  // the stream holds the pacing keys
       if (job.dueAtMs > latestNowMs_) {
         placeDelayed(slot->second);
       } else {
@@ -116,7 +122,7 @@ class MemoryQueue final : public api::CallQueue {
     }
     const bool due = entry->job.dueAtMs <= nowMs;
     if (!due || entry->stream->campaign->paused ||
-        pacing_.blockingKey(entry->job.pacingKeys, nowMs)) {
+        pacing_.blockingKey(entry->stream->keys, nowMs)) {
       return std::optional<api::Lease>();
     }
     unplace(*entry);
@@ -226,15 +232,23 @@ class MemoryQueue final : public api::CallQueue {
     int64_t removed = 0;
     auto nodes = campaignNodes_.find(std::string(campaignId));
     if (nodes == campaignNodes_.end()) return removed;
+    auto remove = [&](Entry& entry) {
+      std::string callId = entry.job.callId;
+      unplace(entry);
+      entry.state = EntryState::kRemoved;
+      entries_.erase(callId);
+      ++removed;
+    };
     for (auto [lane, node] : nodes->second) {
-      while (!node->members.empty() && removed < max) {
-        Entry* entry = *node->members.begin();
-        std::string callId = entry->job.callId;
-        unplace(*entry);
-        entry->state = EntryState::kRemoved;
-        entries_.erase(callId);
-        ++removed;
+      // Waiting jobs from the front of each stream, then delayed ones.
+      for (auto& [keys, stream] : node->streams) {
+        while (stream->live > 0 && removed < max) {
+          EntryRef ref = stream->jobs.front();
+          stream->jobs.pop_front();
+          if (ref.live()) remove(*ref.entry);
+        }
       }
+      while (!node->delayedMembers.empty() && removed < max) remove(**node->delayedMembers.begin());
     }
     return removed;
   }
@@ -273,8 +287,16 @@ class MemoryQueue final : public api::CallQueue {
       stream = std::make_unique<Stream>();
       stream->campaign = &campaign;
       stream->keys = job.pacingKeys;
+      // A key named twice counts once.
+      std::sort(stream->keys.begin(), stream->keys.end());
+      stream->keys.erase(std::unique(stream->keys.begin(), stream->keys.end()), stream->keys.end());
     }
     return *stream;
+  }
+
+  static bool sameStream(const api::QueueJob& a, const api::QueueJob& b) {
+    return a.lane == b.lane && a.workspaceId == b.workspaceId && a.campaignId == b.campaignId &&
+           a.pacingKeys == b.pacingKeys;
   }
 
   void placeWaiting(const EntryPtr& entry) {
@@ -283,7 +305,6 @@ class MemoryQueue final : public api::CallQueue {
     stream.jobs.push_back({entry, ++entry->epoch});
     ++stream.live;
     ++stream.campaign->waiting;
-    stream.campaign->members.insert(entry.get());
     if (stream.place == Stream::Place::kIdle) rotation(entry->job.lane).activate(stream);
   }
 
@@ -291,16 +312,16 @@ class MemoryQueue final : public api::CallQueue {
     entry->state = EntryState::kDelayed;
     delayed_.push({entry->job.dueAtMs, {entry, ++entry->epoch}});
     ++entry->stream->campaign->delayed;
-    entry->stream->campaign->members.insert(entry.get());
+    entry->stream->campaign->delayedMembers.insert(entry.get());
   }
 
   // Takes a waiting or delayed entry out of its structures (the references go stale).
   void unplace(Entry& entry) {
     Stream& stream = *entry.stream;
     CampaignNode& campaign = *stream.campaign;
-    campaign.members.erase(&entry);
     ++entry.epoch;
     if (entry.state == EntryState::kDelayed) {
+      campaign.delayedMembers.erase(&entry);
       --campaign.delayed;
       return;
     }
@@ -355,8 +376,8 @@ class MemoryQueue final : public api::CallQueue {
     expiries_.emplace(entry->expiresAtMs, entry->job.callId);
     // A call never holds two sets of slots: a stale holding is given back first.
     releaseSlotsLocked(entry->job.callId);
-    pacing_.take(entry->job.pacingKeys, nowMs);
-    slotHolders_[entry->job.callId] = entry->job.pacingKeys;
+    pacing_.take(entry->stream->keys, nowMs);
+    slotHolders_[entry->job.callId] = &entry->stream->keys;
     const api::QueueJob& job = entry->job;
     return {job.callId,     entry->token, job.workspaceId,
             job.campaignId, job.lane,     entry->expiresAtMs};
@@ -373,7 +394,7 @@ class MemoryQueue final : public api::CallQueue {
   void releaseSlotsLocked(const std::string& callId) {
     auto found = slotHolders_.find(callId);
     if (found == slotHolders_.end()) return;
-    pacing_.release(found->second);
+    pacing_.release(*found->second);
     slotHolders_.erase(found);
   }
 
@@ -416,7 +437,8 @@ class MemoryQueue final : public api::CallQueue {
   PacingBook pacing_;
   std::priority_queue<DelayedRef, std::vector<DelayedRef>, std::greater<>> delayed_;
   std::set<std::pair<int64_t, std::string>> expiries_;
-  std::unordered_map<std::string, std::vector<std::string>> slotHolders_;
+  // The keys of the stream the call was claimed from (streams live as long as the queue).
+  std::unordered_map<std::string, const std::vector<std::string>*> slotHolders_;
   std::unordered_set<std::string> pausedCampaigns_;
   std::unordered_map<std::string, std::vector<std::pair<api::Lane, CampaignNode*>>> campaignNodes_;
   int64_t latestNowMs_ = 0;

@@ -62,7 +62,7 @@ struct CampaignNode {
   std::list<Stream*> ring;  // streams with due jobs that are not parked
   std::list<CampaignNode*>::iterator slot;
   std::map<std::string, std::unique_ptr<Stream>> streams;  // by joined pacing keys
-  std::unordered_set<Entry*> members;  // waiting and delayed entries, for cancel
+  std::unordered_set<Entry*> delayedMembers;  // for cancel (waiting ones are in the streams)
   int64_t waiting = 0;
   int64_t delayed = 0;
 };
