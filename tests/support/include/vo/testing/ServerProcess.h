@@ -13,14 +13,15 @@ namespace vo::testing {
 // <build>/bin/voice-orchestrator of the build these tests belong to.
 std::string orchestratorBinary();
 
+// Designated initializers work without naming every field: {.configYaml = yaml}.
 struct ServerOptions {
-  std::string configYaml;  // the whole config file's text
+  std::string configYaml{};  // the whole config file's text
   // Extra environment. SERVICE_PORT is always set to port() (the env override wins over the
   // file), so YAML may also say `${SERVICE_PORT}` where it needs the port.
-  EnvVars env;
+  EnvVars env{};
   int port = 0;         // 0: a free port
-  std::string workDir;  // "" : a private temporary directory (relative paths land there)
-  std::vector<std::string> extraArgs;  // after `serve --config FILE`
+  std::string workDir{};  // "" : a private temporary directory (relative paths land there)
+  std::vector<std::string> extraArgs{};  // after `serve --config FILE`
   std::chrono::milliseconds startTimeout = std::chrono::seconds(120);
 };
 
