@@ -2,21 +2,16 @@
 
 #include <map>
 
+#include "FakeEnvironment.h"
 #include "vo/api/ConfigReader.h"
 #include "vo/core/ConfigLoader.h"
 
 namespace vo::core {
 namespace {
 
-using Env = std::map<std::string, std::string>;
+using testing::envOf;
 
-EnvLookup envOf(Env values) {
-  return [values = std::move(values)](const std::string& name) -> std::optional<std::string> {
-    auto found = values.find(name);
-    if (found == values.end()) return std::nullopt;
-    return found->second;
-  };
-}
+using Env = std::map<std::string, std::string>;
 
 // The smallest config that loads: three plugins and an admin key.
 const std::string kMinimal = R"(

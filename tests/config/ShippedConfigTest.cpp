@@ -3,19 +3,14 @@
 
 #include <map>
 
+#include "FakeEnvironment.h"
 #include "vo/api/ConfigReader.h"
 #include "vo/core/ConfigLoader.h"
 
 namespace vo::core {
 namespace {
 
-EnvLookup envOf(std::map<std::string, std::string> values) {
-  return [values = std::move(values)](const std::string& name) -> std::optional<std::string> {
-    auto found = values.find(name);
-    if (found == values.end()) return std::nullopt;
-    return found->second;
-  };
-}
+using testing::envOf;
 
 const std::string kLocal = std::string(VO_SOURCE_DIR) + "/config/local.yaml";
 const std::string kProduction = std::string(VO_SOURCE_DIR) + "/config/production.yaml";

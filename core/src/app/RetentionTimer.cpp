@@ -5,17 +5,12 @@
 #include <algorithm>
 #include <chrono>
 
+#include "app/Clock.h"
 #include "vo/api/RetentionPolicy.h"
 
 namespace vo::core {
 
 namespace {
-
-int64_t nowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // The policy is asked again at least this often, so a changed wall clock is noticed.
 constexpr int64_t kMaxSleepMs = 60000;
@@ -51,7 +46,7 @@ void RetentionTimer::run() {
   int64_t earliestNextRun = 0;
   std::unique_lock lock(mutex_);
   while (!stopping_) {
-    const int64_t now = nowMs();
+    const int64_t now = wallClockMs();
     const int64_t due = std::max(policy_.nextRunAtMs(now), earliestNextRun);
     if (due > now) {
       wake_.wait_for(lock, std::chrono::milliseconds(std::min(due - now, kMaxSleepMs)));
@@ -71,7 +66,7 @@ void RetentionTimer::run() {
                    run.daysRolledUp, run.callsRolledUp, run.callsPurged,
                    run.finishedAtMs - run.startedAtMs);
     }
-    earliestNextRun = nowMs() + kMinGapMs;
+    earliestNextRun = wallClockMs() + kMinGapMs;
     lock.lock();
   }
 }

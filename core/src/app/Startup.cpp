@@ -5,6 +5,7 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "app/Clock.h"
 #include "vo/api/CallQueue.h"
 #include "vo/api/CallStore.h"
 #include "vo/api/RetentionPolicy.h"
@@ -14,12 +15,6 @@
 namespace vo::core {
 
 namespace {
-
-int64_t nowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 void logCreated(const PluginHost& host, spdlog::logger& logger) {
   const PluginInfo info = host.created().back();
@@ -72,7 +67,7 @@ AppPlugins createPlugins(PluginHost& host, const AppConfig& config, api::CallEve
 
 void seedTenants(api::CallStore& store, const std::vector<TenantSeed>& tenants,
                  spdlog::logger& logger) {
-  const int64_t now = nowMs();
+  const int64_t now = wallClockMs();
   int created = 0;
   int present = 0;
   const auto count = [&](bool wasCreated) { wasCreated ? ++created : ++present; };
