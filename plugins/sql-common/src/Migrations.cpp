@@ -62,12 +62,16 @@ Migration initialSchema() {
   FOREIGN KEY (workspace_id, agent_id) REFERENCES agents (workspace_id, id),
   FOREIGN KEY (workspace_id, agent_phone_number_id) REFERENCES phone_numbers (workspace_id, id)))",
               "CREATE INDEX campaigns_workspace ON campaigns (workspace_id, id)",
+              // Calls name their workspace, agent, phone number and campaign without per-row
+              // foreign keys: insertCalls checks each distinct parent once per batch instead
+              // (measured: two FK triggers made a 100,000-row COPY five times slower), and
+              // tenants are never deleted.
               R"(CREATE TABLE calls (
   id TEXT PRIMARY KEY,
-  workspace_id TEXT NOT NULL REFERENCES workspaces (id),
+  workspace_id TEXT NOT NULL,
   agent_id TEXT NOT NULL,
   agent_phone_number_id TEXT NOT NULL,
-  campaign_id TEXT REFERENCES campaigns (id),
+  campaign_id TEXT,
   to_number TEXT NOT NULL,
   from_number TEXT NOT NULL,
   variables_json TEXT NOT NULL,
@@ -83,9 +87,7 @@ Migration initialSchema() {
   created_at_ms BIGINT NOT NULL,
   created_day TEXT NOT NULL,
   updated_at_ms BIGINT NOT NULL,
-  next_attempt_at_ms BIGINT NOT NULL,
-  FOREIGN KEY (workspace_id, agent_id) REFERENCES agents (workspace_id, id),
-  FOREIGN KEY (workspace_id, agent_phone_number_id) REFERENCES phone_numbers (workspace_id, id)))",
+  next_attempt_at_ms BIGINT NOT NULL))",
               // GET /calls: the usual filters, each ending in id for keyset pagination.
               "CREATE INDEX calls_workspace ON calls (workspace_id, id)",
               "CREATE INDEX calls_workspace_status ON calls (workspace_id, status, id)",
@@ -98,7 +100,9 @@ Migration initialSchema() {
               // The sweeper and the reconciler scan by status and due time.
               "CREATE INDEX calls_status_due ON calls (status, next_attempt_at_ms, id)",
               // Reports, roll-ups and purges seek by day.
-              "CREATE INDEX calls_day ON calls (created_day, workspace_id, agent_id, status)",
+              // duration_secs too, so the live half of a report reads the index alone.
+              "CREATE INDEX calls_day ON calls (created_day, workspace_id, agent_id, status, "
+              "duration_secs)",
               R"(CREATE TABLE call_attempts (
   call_id TEXT NOT NULL REFERENCES calls (id) ON DELETE CASCADE,
   attempt_number INTEGER NOT NULL,
@@ -126,7 +130,16 @@ Migration initialSchema() {
   name TEXT PRIMARY KEY,
   holder TEXT NOT NULL,
   expires_at_ms BIGINT NOT NULL))",
-          }};
+          },
+          // PostgreSQL's planner assumes filter columns are independent; these statistics tell
+          // it that, e.g., a workspace has no failed calls, so it seeks (workspace_id, status,
+          // id) instead of walking the primary key through every call looking for them.
+          {"CREATE STATISTICS calls_workspace_status_stats (mcv, ndistinct) ON workspace_id, "
+           "status FROM calls",
+           "CREATE STATISTICS calls_workspace_agent_stats (mcv, ndistinct) ON workspace_id, "
+           "agent_id FROM calls",
+           "CREATE STATISTICS calls_campaign_status_stats (mcv, ndistinct) ON campaign_id, status "
+           "FROM calls"}};
 }
 
 }  // namespace

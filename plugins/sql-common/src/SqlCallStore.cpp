@@ -72,6 +72,9 @@ Result<void> SqlCallStore::migrate() {
       for (const std::string& statement : migration.statements) {
         sql.execute(withTextType(statement, textType));
       }
+      if (backend_->name() == "postgres") {
+        for (const std::string& statement : migration.postgresStatements) sql.execute(statement);
+      }
       sql.execute(
           "INSERT INTO schema_migrations (version, description, applied_at_ms) VALUES (?, ?, ?)",
           {int64_t{migration.version}, migration.description, nowMs()});

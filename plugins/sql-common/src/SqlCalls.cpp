@@ -1,5 +1,6 @@
 // Calls: bulk insert, lookups, keyset listing, conditional transitions and scans.
 #include <algorithm>
+#include <set>
 
 #include "vo/sql/CallColumns.h"
 #include "vo/sql/SqlCallStore.h"
@@ -60,11 +61,54 @@ void addTransitionFields(const vo::api::CallTransition& change, std::string& set
   if (change.nextAttemptAtMs) assign("next_attempt_at_ms", *change.nextAttemptAtMs);
 }
 
+// Checks once per distinct parent, inside the insert's transaction, what per-row foreign keys
+// would check per call: every workspace, agent, phone number and campaign named exists.
+Result<void> checkParents(SqlRunner& sql, std::span<const Call> calls) {
+  std::set<std::vector<std::string>> checked;
+  const auto exists = [&](const char* what, const std::string& query,
+                          std::vector<std::string> key) -> Result<void> {
+    key.insert(key.begin(), what);
+    if (!checked.insert(key).second) return Result<void>::success();
+    SqlParams params(key.begin() + 1, key.end());
+    if (!sql.query(query, params).empty()) return Result<void>::success();
+    return makeError(ErrorCode::kInvalid, std::string("unknown ") + what + " " + key.back());
+  };
+  const Call* previous = nullptr;
+  for (const Call& call : calls) {
+    // A campaign's calls share their parents: compare with the previous call before any lookup.
+    if (previous != nullptr && previous->workspaceId == call.workspaceId &&
+        previous->agentId == call.agentId &&
+        previous->agentPhoneNumberId == call.agentPhoneNumberId &&
+        previous->campaignId == call.campaignId) {
+      continue;
+    }
+    previous = &call;
+    Result<void> found =
+        exists("workspace", "SELECT 1 FROM workspaces WHERE id = ?", {call.workspaceId});
+    if (found.ok()) {
+      found = exists("agent", "SELECT 1 FROM agents WHERE workspace_id = ? AND id = ?",
+                     {call.workspaceId, call.agentId});
+    }
+    if (found.ok()) {
+      found =
+          exists("phone number", "SELECT 1 FROM phone_numbers WHERE workspace_id = ? AND id = ?",
+                 {call.workspaceId, call.agentPhoneNumberId});
+    }
+    if (found.ok() && !call.campaignId.empty()) {
+      found = exists("campaign", "SELECT 1 FROM campaigns WHERE id = ?", {call.campaignId});
+    }
+    if (!found.ok()) return found;
+  }
+  return Result<void>::success();
+}
+
 }  // namespace
 
 Result<void> SqlCallStore::insertCalls(std::span<const Call> calls) {
   if (calls.empty()) return Result<void>::success();
   return write<void>([&](SqlRunner& sql) -> Result<void> {
+    Result<void> parents = checkParents(sql, calls);
+    if (!parents.ok()) return parents;
     backend_->insertCalls(sql.session(), calls);
     return Result<void>::success();
   });

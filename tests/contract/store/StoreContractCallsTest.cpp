@@ -95,6 +95,29 @@ TEST_P(StoreContract, InsertCallsWritesAllOrNothing) {
   EXPECT_FALSE(store_->insertCalls(twice).ok());
   EXPECT_EQ(store_->getCall(idOf(60)).error().code, ErrorCode::kNotFound);
 
+  // A call naming an unknown workspace, agent, phone number or campaign is bad input, and the
+  // whole batch is refused with it.
+  const auto unknownParent = [&](auto change, const std::string& named) {
+    std::vector<Call> mixed{makeCall(idOf(70), msOfDay(0)), makeCall(idOf(71), msOfDay(0))};
+    change(mixed[1]);
+    const auto refused = store_->insertCalls(mixed);
+    ASSERT_FALSE(refused.ok()) << named;
+    EXPECT_EQ(refused.error().code, ErrorCode::kInvalid) << named;
+    EXPECT_NE(refused.error().message.find(named), std::string::npos) << refused.error().message;
+    EXPECT_EQ(store_->getCall(idOf(70)).error().code, ErrorCode::kNotFound);
+  };
+  unknownParent([](Call& call) { call.workspaceId = "ws-x"; }, "ws-x");
+  unknownParent([](Call& call) { call.agentId = "ag-x"; }, "ag-x");
+  unknownParent([](Call& call) { call.agentPhoneNumberId = "ph-x"; }, "ph-x");
+  unknownParent([](Call& call) { call.campaignId = "cmp-x"; }, "cmp-x");
+  // ag1 exists, but in ws2 the call names ws2's own: agents belong to one workspace each.
+  unknownParent(
+      [](Call& call) {
+        call.campaignId.clear();
+        call.agentId = "ag3";
+      },
+      "ag3");
+
   const auto counts = store_->countByStatus();
   ASSERT_TRUE(counts.ok());
   EXPECT_EQ(counts->at(CallStatus::kQueued), 1);

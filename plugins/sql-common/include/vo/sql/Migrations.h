@@ -11,6 +11,8 @@ struct Migration {
   int version = 0;
   std::string description;
   std::vector<std::string> statements;
+  // Run after `statements` on PostgreSQL only (planner statistics SQLite has no syntax for).
+  std::vector<std::string> postgresStatements;
 };
 
 // Every version this binary knows, oldest first. Append new versions; never edit old ones.

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "vo/api/CallStore.h"
+
+namespace vo::bench {
+
+inline constexpr int kWorkspaces = 4;
+inline constexpr int kAgentsPerWorkspace = 5;
+inline constexpr int64_t kDayMs = 86'400'000;
+
+// Workspaces ws0..ws3 with agents ag0..ag4 and phone number ph0 each, and one campaign per
+// workspace (cmp-ws0 ...). Returns false (after printing why) when the store refused.
+bool seedTenants(vo::api::CallStore& store);
+
+// `count` calls created on day `day` (days since 2026-01-01), spread over workspaces and agents,
+// with ids "<prefix><day><serial>" sorting by creation. Final statuses unless `queued`.
+std::vector<vo::api::Call> makeDayCalls(const std::string& prefix, int day, int count, bool queued);
+
+// "2026-01-01" plus `day` days.
+std::string dayText(int day);
+int64_t dayStartMs(int day);
+
+}  // namespace vo::bench
