@@ -21,11 +21,11 @@ local function run()
       already = already + 1
     else
       added = added + 1
-      redis.call('HSET', j, 'due', due)
       if due > now then
+        redis.call('HSET', j, 'due', due)
         placeDelayed(id, sid, due)
       else
-        redis.call('HSET', j, 'state', 'w')
+        redis.call('HSET', j, 'due', due, 'state', 'w')
         local ids = batches[sid]
         if not ids then ids = {}; batches[sid] = ids; order[#order + 1] = sid end
         ids[#ids + 1] = id
