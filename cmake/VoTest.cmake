@@ -9,6 +9,8 @@ function(vo_add_gtest name)
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gmock GTest::gtest_main)
   target_compile_definitions(${name} PRIVATE VO_BINARY_DIR="${CMAKE_BINARY_DIR}"
                                              VO_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${ARG_LABELS}"
-                       TIMEOUT 900)
+  # gtest_discover_tests splits a label list into separate properties, so the labels travel as
+  # one comma-joined label; `ctest -L <regex>` matches inside it (-L redis finds "e2e,redis").
+  string(JOIN "," labels ${ARG_LABELS})
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${labels}" TIMEOUT 900)
 endfunction()
