@@ -12,12 +12,6 @@
 #include "vo/core/Metrics.h"
 #include "vo/core/PluginHost.h"
 
-// Metrics.h declares no constructor or destructor while Metrics::Family is complete only in
-// Metrics.cpp, so a Metrics can be made only where Family is defined: this file compiles
-// Metrics.cpp in (the archive's copy is then never pulled in). Reported to the header's owner;
-// with out-of-line special members this becomes a plain local in run().
-#include "metrics/Metrics.cpp"  // NOLINT(bugprone-suspicious-include)
-
 namespace {
 
 constexpr int kOk = 0;
@@ -117,8 +111,8 @@ int listPlugins(const Options& options) {
 
 int run(const Options& options) {
   if (options.command == "plugins") return listPlugins(options);
-  static auto* metrics = new vo::core::Metrics();  // reachable until exit: not a leak
-  vo::core::Application application(vo::core::loadConfigFile(options.configFile), *metrics);
+  vo::core::Metrics metrics;  // declared first: outlives the application that updates it
+  vo::core::Application application(vo::core::loadConfigFile(options.configFile), metrics);
   if (options.command == "migrate") return application.migrate(std::cout);
   if (options.command == "check-config") return application.checkConfig(std::cout);
   return application.serve();

@@ -67,6 +67,9 @@ std::string formatNumber(double value) {
 
 }  // namespace
 
+Metrics::Metrics() = default;
+Metrics::~Metrics() = default;
+
 Counter& Metrics::counter(const std::string& name, const std::string& help,
                           const std::string& labels) {
   std::lock_guard lock(mutex_);

@@ -7,7 +7,7 @@
 
 namespace vo::core {
 
-inline constexpr const char* kVersion = "0.1.0";
+inline constexpr const char* kVersion = VO_VERSION;  // from the CMake project version
 
 class Metrics;
 

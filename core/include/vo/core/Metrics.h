@@ -41,6 +41,11 @@ class Histogram {
 // from plugins (calls by status, queue depth) are collected at scrape time by collectors.
 class Metrics {
  public:
+  Metrics();
+  ~Metrics();
+  Metrics(const Metrics&) = delete;
+  Metrics& operator=(const Metrics&) = delete;
+
   // `labels` is the Prometheus label set without braces, e.g. outcome="accepted".
   Counter& counter(const std::string& name, const std::string& help,
                    const std::string& labels = "");
