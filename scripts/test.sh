@@ -20,6 +20,8 @@ for arg in "$@"; do
 done
 
 bash "$root/scripts/install-deps.sh"
+# Let ccache reuse objects across checkouts in other folders (CI builds a fresh clone).
+export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=true
 cmake -S "$root" -B "$build_dir" -DVO_SANITIZE="$sanitize"
 cmake --build "$build_dir" -j"$jobs"
 
