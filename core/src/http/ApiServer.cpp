@@ -132,9 +132,12 @@ ApiServer::~ApiServer() {
 
 void ApiServer::start() {
   const ServerConfig& config = impl_->api.context().services.config.server;
-  Poco::Net::ServerSocket socket(
-      Poco::Net::SocketAddress(config.host, static_cast<Poco::UInt16>(config.port)),
-      kMaxQueuedConnections);
+  // Poco 1.11's ServerSocket(address, backlog) sets SO_REUSEPORT, which would let a second
+  // server share a port already in use instead of failing: bind with reuseAddress only.
+  Poco::Net::ServerSocket socket;
+  socket.bind(Poco::Net::SocketAddress(config.host, static_cast<Poco::UInt16>(config.port)),
+              /*reuseAddress=*/true, /*reusePort=*/false);
+  socket.listen(kMaxQueuedConnections);
   auto* params = new Poco::Net::HTTPServerParams;
   const int threads = std::max(1, config.threads);
   params->setMaxThreads(threads);
