@@ -126,13 +126,18 @@ TEST_F(PostgresStore, AnUnreachableServerIsUnavailableNotAHang) {
 
 TEST_F(PostgresStore, DroppedConnectionsAreUnavailableThenReplaced) {
   const std::string schema = pg::uniqueSchema("dropped");
-  auto store = pg::openStore(schema);
+  // Named connections, so the server ends only this store's: tests run in parallel.
+  YAML::Node config = pg::configFor(schema);
+  config["url"] = "postgresql:///?application_name=" + schema;
+  auto store = vo::store_postgres::createPostgresStore(config, "plugins.store.config");
   ASSERT_TRUE(store->migrate().ok());
   ASSERT_TRUE(store->createWorkspace({"w", "W", "", {}, 1}).ok());
-  // The server ends every connection but ours, as a restart would.
-  pg::adminQuery(
+  // The server ends every connection of the store, as a restart would.
+  const std::string ended = pg::adminQuery(
       "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity "
-      "WHERE pid <> pg_backend_pid() AND datname = current_database()");
+      "WHERE pid <> pg_backend_pid() AND application_name = '" +
+      schema + "'");
+  EXPECT_NE(ended, "0");
   const auto during = store->getWorkspace("w");
   if (!during.ok()) {
     EXPECT_EQ(during.error().code, vo::api::ErrorCode::kUnavailable) << during.error().message;
