@@ -10,7 +10,6 @@
 
 namespace vo::retention::testing {
 
-ForwardingCallStore::~ForwardingCallStore() = default;
 WatchedRetentionStore::~WatchedRetentionStore() = default;
 
 namespace {

@@ -9,7 +9,7 @@ function(vo_retention_add_tests)
 
   # The same suite once per real store, each in its own executable so the PostgreSQL one
   # carries the "postgres" label that scripts/test.sh runs under pg_virtualenv.
-  set(suite ${dir}/RetentionStoreTest.cpp ${dir}/RetentionTestSupport.cpp
+  set(suite ${dir}/RetentionStoreTest.cpp ${dir}/RetentionTestSupport.cpp ${dir}/ForwardingCallStore.cpp
             ${dir}/StoreBackends.cpp)
   if(TARGET store_sqlite_impl)
     vo_add_gtest(retention_sqlite_tests SOURCES ${suite}
@@ -35,7 +35,7 @@ function(vo_retention_add_bench store libs definition)
   endif()
   set(root ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/..)
   add_executable(retention_purge_bench_${store} ${root}/bench/RetentionPurgeBench.cpp
-                 ${root}/tests/StoreBackends.cpp)
+                 ${root}/tests/StoreBackends.cpp ${root}/tests/ForwardingCallStore.cpp)
   target_link_libraries(retention_purge_bench_${store} PRIVATE retention_impl ${libs} yaml-cpp)
   target_compile_definitions(retention_purge_bench_${store} PRIVATE ${definition})
 endfunction()

@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "vo/testing/CallPages.h"
 #include "vo/testing/HttpClient.h"
 #include "vo/testing/Ports.h"
 #include "vo/testing/ServerProcess.h"
@@ -17,6 +18,7 @@
 
 namespace {
 
+using vo::testing::forEachCall;
 using vo::testing::HttpClient;
 
 constexpr const char* kAdminKey = "e2e-dispatch-admin-key";
@@ -116,22 +118,9 @@ class DispatchE2eTest : public ::testing::Test {
   std::map<std::string, std::string> statuses(const std::vector<std::string>& campaigns) {
     std::map<std::string, std::string> byNumber;
     for (const auto& campaignId : campaigns) {
-      std::string cursor;
-      do {
-        const auto page = client_->get("/calls?limit=1000&campaignId=" + campaignId +
-                                       (cursor.empty() ? "" : "&cursor=" + cursor));
-        if (page.status != 200) {
-          ADD_FAILURE() << page.body;
-          break;
-        }
-        const auto json = page.json();
-        const auto data = json->getArray("data");
-        for (std::size_t i = 0; i < data->size(); ++i) {
-          const auto call = data->getObject(static_cast<unsigned>(i));
-          byNumber[call->getValue<std::string>("to")] = call->getValue<std::string>("status");
-        }
-        cursor = json->isNull("nextCursor") ? "" : json->getValue<std::string>("nextCursor");
-      } while (!cursor.empty());
+      forEachCall(*client_, "campaignId=" + campaignId, [&](const Poco::JSON::Object::Ptr& call) {
+        byNumber[call->getValue<std::string>("to")] = call->getValue<std::string>("status");
+      });
     }
     return byNumber;
   }

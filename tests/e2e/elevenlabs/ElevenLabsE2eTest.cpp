@@ -7,6 +7,7 @@
 #include <set>
 
 #include "vo/fake_elevenlabs/FakeElevenLabs.h"
+#include "vo/testing/CallPages.h"
 #include "vo/testing/HttpClient.h"
 #include "vo/testing/Ports.h"
 #include "vo/testing/ServerProcess.h"
@@ -121,22 +122,10 @@ class ElevenLabsE2eTest : public ::testing::Test {
   // Every call of the campaign: to -> the call's JSON fields we check.
   std::map<std::string, Poco::JSON::Object::Ptr> campaignCalls(const std::string& campaignId) {
     std::map<std::string, Poco::JSON::Object::Ptr> calls;
-    std::string cursor;
-    do {
-      const auto page = client->get("/calls?limit=1000&campaignId=" + campaignId +
-                                    (cursor.empty() ? "" : "&cursor=" + cursor));
-      if (page.status != 200) {
-        ADD_FAILURE() << page.body;
-        break;
-      }
-      const auto json = page.json();
-      const auto data = json->getArray("data");
-      for (size_t i = 0; i < data->size(); ++i) {
-        const auto call = data->getObject(static_cast<unsigned>(i));
-        calls[call->getValue<std::string>("to")] = call;
-      }
-      cursor = json->isNull("nextCursor") ? "" : json->getValue<std::string>("nextCursor");
-    } while (!cursor.empty());
+    vo::testing::forEachCall(*client, "campaignId=" + campaignId,
+                             [&](const Poco::JSON::Object::Ptr& call) {
+                               calls[call->getValue<std::string>("to")] = call;
+                             });
     return calls;
   }
 

@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "vo/testing/CallPages.h"
 #include "vo/testing/Wait.h"
 #ifdef VO_E2E_HAVE_POSTGRES
 #include "PostgresTestDatabase.h"
@@ -114,22 +115,10 @@ bool RedisE2e::allFinished(const std::vector<std::string>& campaigns, int total)
 std::map<std::string, std::string> RedisE2e::statuses(const std::vector<std::string>& campaigns) {
   std::map<std::string, std::string> byNumber;
   for (const auto& campaignId : campaigns) {
-    std::string cursor;
-    do {
-      const auto page = client().get("/calls?limit=1000&campaignId=" + campaignId +
-                                     (cursor.empty() ? "" : "&cursor=" + cursor));
-      if (page.status != 200) {
-        ADD_FAILURE() << page.body;
-        break;
-      }
-      const auto json = page.json();
-      const auto data = json->getArray("data");
-      for (std::size_t i = 0; i < data->size(); ++i) {
-        const auto call = data->getObject(static_cast<unsigned>(i));
-        byNumber[call->getValue<std::string>("to")] = call->getValue<std::string>("status");
-      }
-      cursor = json->isNull("nextCursor") ? "" : json->getValue<std::string>("nextCursor");
-    } while (!cursor.empty());
+    vo::testing::forEachCall(
+        client(), "campaignId=" + campaignId, [&](const Poco::JSON::Object::Ptr& call) {
+          byNumber[call->getValue<std::string>("to")] = call->getValue<std::string>("status");
+        });
   }
   return byNumber;
 }
