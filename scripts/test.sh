@@ -71,6 +71,11 @@ export VO_TEST_REDIS_URL="redis://127.0.0.1:$redis_port/0"
 VO_TEST_REDIS_SERVER=$(command -v redis-server)
 export VO_TEST_REDIS_SERVER
 
+if [[ "$sanitize" == ON ]]; then
+  export LSAN_OPTIONS="suppressions=$root/scripts/lsan.supp:print_suppressions=0"
+  export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+fi
+
 status=0
 pg_virtualenv -- ctest --test-dir "$build_dir" --output-on-failure -j2 --timeout 900 \
   "${ctest_args[@]}" || status=$?
