@@ -53,8 +53,8 @@ stop_server() {
 load() { "$build/bin/vo-load" "$@" --port "$port" --key bench-key; }
 
 echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r)"
-echo "== 1. accept 100,000 calls via /calls/bulk in batches of 1,000, then drain (latency 0 ms)"
-start_server 0 100 1000
+echo "== 1. accept 100,000 calls via /calls/bulk in batches of 1,000, then drain (latency 0 ms, concurrency 10)"
+start_server 0 10 1000
 load bulk --calls 100000 --batch 1000
 while :; do
   queued=$(curl -fs "http://127.0.0.1:$port/metrics" | awk '/^vo_calls{status="(queued|dispatching|initiated)"}/{s+=$2} END{print s+0}')
