@@ -19,6 +19,9 @@ namespace {
 
 constexpr std::size_t kReadChunkBytes = 64 * 1024;
 constexpr int kMaxQueuedConnections = 1024;
+// A refused body up to this size is read and dropped before the 413 goes out: closing on unread
+// bytes makes the kernel reset the connection, and the client would lose the answer mid-send.
+constexpr int64_t kDiscardBodyBytes = 64 * 1024 * 1024;
 
 std::string lowercase(std::string text) {
   for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -37,6 +40,15 @@ bool readBody(std::istream& in, int64_t contentLength, int64_t maxBytes, std::st
     body.append(chunk, static_cast<std::size_t>(got));
   }
   return true;
+}
+
+void discardBody(std::istream& in) {
+  char chunk[kReadChunkBytes];
+  int64_t dropped = 0;
+  while (in && dropped < kDiscardBodyBytes) {
+    in.read(chunk, sizeof chunk);
+    dropped += in.gcount();
+  }
 }
 
 // Turns a Poco request into an ApiRequest, or answers the error itself.
@@ -58,8 +70,15 @@ std::optional<http::ApiResponse> translate(Poco::Net::HTTPServerRequest& request
   const int64_t contentLength = request.hasContentLength() ? request.getContentLength64() : -1;
   const http::ApiResponse tooLarge = http::errorResponse(http::fieldError(
       413, "payload_too_large", "body", "larger than " + std::to_string(maxBodyBytes) + " bytes"));
-  if (contentLength > maxBodyBytes) return tooLarge;
-  if (!readBody(request.stream(), contentLength, maxBodyBytes, out.body)) return tooLarge;
+  if (contentLength > maxBodyBytes) {
+    if (contentLength <= kDiscardBodyBytes) discardBody(request.stream());
+    return tooLarge;
+  }
+  if (!readBody(request.stream(), contentLength, maxBodyBytes, out.body)) {
+    out.body.clear();
+    discardBody(request.stream());
+    return tooLarge;
+  }
   return std::nullopt;
 }
 
