@@ -27,7 +27,9 @@ ConfigReader::~ConfigReader() = default;
 ConfigReader::ConfigReader(ConfigReader&&) noexcept = default;
 ConfigReader& ConfigReader::operator=(ConfigReader&&) noexcept = default;
 
-const std::string& ConfigReader::path() const { return state_->path; }
+const std::string& ConfigReader::path() const {
+  return state_->path;
+}
 
 std::string ConfigReader::keyPath(const std::string& key) const {
   return state_->path.empty() ? key : state_->path + "." + key;
@@ -78,8 +80,8 @@ int64_t ConfigReader::getInt(const std::string& key, int64_t fallback, int64_t m
   auto [ptr, ec] = std::from_chars(text->data(), end, value);
   if (ec != std::errc() || ptr != end) fail(key, "expected a whole number, got '" + *text + "'");
   if (value < min || value > max) {
-    fail(key, "must be between " + std::to_string(min) + " and " + std::to_string(max) +
-                  ", got " + *text);
+    fail(key, "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " +
+                  *text);
   }
   return value;
 }
@@ -95,8 +97,8 @@ double ConfigReader::getDouble(const std::string& key, double fallback, double m
     fail(key, "expected a number, got '" + *text + "'");
   }
   if (value < min || value > max) {
-    fail(key, "must be between " + std::to_string(min) + " and " + std::to_string(max) +
-                  ", got " + *text);
+    fail(key, "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " +
+                  *text);
   }
   return value;
 }

@@ -30,7 +30,7 @@ struct ApiServices {
   Dispatcher& dispatcher;
   Metrics& metrics;
   spdlog::logger& logger;
-  std::string storeName;     // plugin names, for /health
+  std::string storeName;  // plugin names, for /health
   std::string queueName;
   std::string providerName;  // also the webhook route: POST /webhooks/{providerName}
   std::string retentionName;

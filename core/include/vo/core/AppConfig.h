@@ -12,26 +12,26 @@ namespace vo::core {
 
 struct ServerConfig {
   std::string host = "127.0.0.1";
-  int port = 3000;                                 // SERVICE_PORT
-  int threads = 32;                                // HTTP worker threads
-  int64_t maxBodyBytes = 32 * 1024 * 1024;         // larger bodies get 413
-  int maxBulkCalls = 100000;                       // rows in one POST /calls/bulk
-  int maxVariables = 64;                           // variables per call
-  int maxVariableBytes = 1024;                     // one variable's value
+  int port = 3000;                          // SERVICE_PORT
+  int threads = 32;                         // HTTP worker threads
+  int64_t maxBodyBytes = 32 * 1024 * 1024;  // larger bodies get 413
+  int maxBulkCalls = 100000;                // rows in one POST /calls/bulk
+  int maxVariables = 64;                    // variables per call
+  int maxVariableBytes = 1024;              // one variable's value
 };
 
 struct AuthConfig {
-  std::string adminKey;            // VO_ADMIN_API_KEY / auth.adminKey
+  std::string adminKey;                       // VO_ADMIN_API_KEY / auth.adminKey
   bool adminKeyIsDevelopmentDefault = false;  // local.yaml's default: logged loudly
 };
 
 struct DispatcherConfig {
-  int concurrency = 10;             // CALLS_WORKER_CONCURRENCY: calls dialed at once
-  int64_t leaseMs = 30000;          // a dispatching call whose worker vanished for this long: unknown
-  int maxAttempts = 3;              // dials allowed when the provider certainly did not place it
-  int64_t retryBaseMs = 2000;       // exponential backoff with jitter from here
+  int concurrency = 10;        // CALLS_WORKER_CONCURRENCY: calls dialed at once
+  int64_t leaseMs = 30000;     // a dispatching call whose worker vanished for this long: unknown
+  int maxAttempts = 3;         // dials allowed when the provider certainly did not place it
+  int64_t retryBaseMs = 2000;  // exponential backoff with jitter from here
   int64_t retryMaxMs = 600000;
-  int64_t sweepIntervalMs = 5000;   // re-enqueue due queued calls the queue lost
+  int64_t sweepIntervalMs = 5000;     // re-enqueue due queued calls the queue lost
   int64_t reconcileAfterMs = 900000;  // an initiated call with no outcome this long is polled
   int64_t reconcileIntervalMs = 30000;
   int64_t shutdownGraceMs = 10000;  // SIGTERM: in-flight dials may finish within this
@@ -59,7 +59,7 @@ struct TenantSeed {
 };
 
 struct AppConfig {
-  std::string sourceFile;  // the YAML file it came from
+  std::string sourceFile;         // the YAML file it came from
   std::string logLevel = "info";  // LOG_LEVEL
   ServerConfig server;
   AuthConfig auth;

@@ -22,23 +22,34 @@ enum class CallStatus {
   kUnknown,
 };
 
-inline constexpr CallStatus kAllCallStatuses[] = {
-    CallStatus::kQueued,   CallStatus::kDispatching, CallStatus::kInitiated, CallStatus::kCompleted,
-    CallStatus::kNoAnswer, CallStatus::kBusy,        CallStatus::kFailed,    CallStatus::kCanceled,
-    CallStatus::kSuppressed, CallStatus::kUnknown};
+inline constexpr CallStatus kAllCallStatuses[] = {CallStatus::kQueued,     CallStatus::kDispatching,
+                                                  CallStatus::kInitiated,  CallStatus::kCompleted,
+                                                  CallStatus::kNoAnswer,   CallStatus::kBusy,
+                                                  CallStatus::kFailed,     CallStatus::kCanceled,
+                                                  CallStatus::kSuppressed, CallStatus::kUnknown};
 
 constexpr std::string_view toString(CallStatus status) {
   switch (status) {
-    case CallStatus::kQueued: return "queued";
-    case CallStatus::kDispatching: return "dispatching";
-    case CallStatus::kInitiated: return "initiated";
-    case CallStatus::kCompleted: return "completed";
-    case CallStatus::kNoAnswer: return "no_answer";
-    case CallStatus::kBusy: return "busy";
-    case CallStatus::kFailed: return "failed";
-    case CallStatus::kCanceled: return "canceled";
-    case CallStatus::kSuppressed: return "suppressed";
-    case CallStatus::kUnknown: return "unknown";
+    case CallStatus::kQueued:
+      return "queued";
+    case CallStatus::kDispatching:
+      return "dispatching";
+    case CallStatus::kInitiated:
+      return "initiated";
+    case CallStatus::kCompleted:
+      return "completed";
+    case CallStatus::kNoAnswer:
+      return "no_answer";
+    case CallStatus::kBusy:
+      return "busy";
+    case CallStatus::kFailed:
+      return "failed";
+    case CallStatus::kCanceled:
+      return "canceled";
+    case CallStatus::kSuppressed:
+      return "suppressed";
+    case CallStatus::kUnknown:
+      return "unknown";
   }
   return "unknown";
 }
@@ -69,9 +80,9 @@ struct Call {
   std::string workspaceId;
   std::string agentId;
   std::string agentPhoneNumberId;
-  std::string campaignId;  // empty when the call belongs to no campaign (priority calls)
-  std::string to;          // E.164
-  std::string from;        // E.164, may be empty
+  std::string campaignId;            // empty when the call belongs to no campaign (priority calls)
+  std::string to;                    // E.164
+  std::string from;                  // E.164, may be empty
   std::string variablesJson = "{}";  // a JSON object of flat scalars, validated by the core
   CallStatus status = CallStatus::kQueued;
   Lane lane = Lane::kBulk;

@@ -58,10 +58,10 @@ struct EnqueueOutcome {
 };
 
 struct QueueCounts {
-  int64_t waiting = 0;  // due and claimable (or waiting on pacing)
-  int64_t delayed = 0;  // not yet due
-  int64_t active = 0;   // leased
-  int64_t paused = 0;   // in paused campaigns
+  int64_t waiting = 0;    // due and claimable (or waiting on pacing)
+  int64_t delayed = 0;    // not yet due
+  int64_t active = 0;     // leased
+  int64_t paused = 0;     // in paused campaigns
   int64_t slotsHeld = 0;  // calls holding pacing slots
   std::map<std::string, int64_t> waitingByWorkspace;
   std::map<std::string, int64_t> waitingByCampaign;
@@ -86,6 +86,11 @@ class CallQueue {
   // fast path); nullopt leaves it in line, first of its lane.
   virtual Result<std::optional<Lease>> claimCall(std::string_view callId, int64_t nowMs,
                                                  int64_t leaseMs) = 0;
+  // Leases a job that is not in the queue yet (a priority call about to be written as
+  // `dispatching`) if its pacing keys have room, without it ever being claimable by others;
+  // nullopt: no room, enqueue it instead. kConflict when the call id is already queued or leased.
+  virtual Result<std::optional<Lease>> leaseNew(const QueueJob& job, int64_t nowMs,
+                                                int64_t leaseMs);
   virtual Result<bool> extendLease(std::string_view callId, std::string_view token, int64_t nowMs,
                                    int64_t leaseMs) = 0;
   // The job leaves the queue. With keepSlots its pacing slots stay held until releaseSlots

@@ -31,11 +31,14 @@ struct CallTransition {
   std::optional<int64_t> durationSecs;
   std::optional<int64_t> nextAttemptAtMs;
   std::optional<CallAttempt> attempt;  // appended to the call's attempts in the same write
+  // Fencing token: applied only while the call's attempts equals this, so a stale worker's late
+  // write about an earlier attempt changes nothing. Unset: no fencing (provider events).
+  std::optional<int> whileAttempts;
 };
 
 // A bounded scan used by the sweeper and the reconciler. Ordered by id ascending.
 struct CallScan {
-  std::vector<CallStatus> statuses;       // required, at least one
+  std::vector<CallStatus> statuses;        // required, at least one
   std::optional<int64_t> dueAtOrBeforeMs;  // nextAttemptAtMs <= this
   std::optional<int64_t> updatedBeforeMs;  // updatedAtMs < this
   std::string afterId;                     // resume after this id
@@ -100,6 +103,20 @@ class CallStore {
                                                   std::span<const CallStatus> from, CallStatus to,
                                                   int64_t atMs) = 0;
   virtual Result<std::vector<Call>> scanCalls(const CallScan& scan) = 0;
+
+  // --- batches: one round trip and one transaction for many calls (the dispatch hot path) ---
+  // Moves each listed call that is `queued` to `dispatching`, counting an attempt, in one write.
+  // Returns the calls that moved as they are after the move (their `attempts` is the fencing
+  // token of this dial); calls not queued or missing are left out. Order is not significant.
+  virtual Result<std::vector<Call>> beginDispatch(std::span<const std::string> callIds,
+                                                  int64_t atMs);
+  // Applies every change as transition() would, all in one transaction: applied[i] tells
+  // whether changes[i] moved its call. A missing call is not applied (false), not an error.
+  virtual Result<std::vector<bool>> transitionMany(std::span<const CallTransition> changes);
+  // The calls with these provider call ids (webhooks applied in batches); unknown ids are left
+  // out.
+  virtual Result<std::vector<Call>> findByProviderCallIds(
+      std::span<const std::string> providerCallIds);
   virtual Result<StatusCounts> countByStatus() = 0;
 
   // --- reports and retention; days are UTC dates "YYYY-MM-DD" of createdAt ---
@@ -119,8 +136,8 @@ class CallStore {
   virtual Result<int64_t> purgeDay(std::string_view day, int limit) = 0;
   // A named lease for work that one instance should do at a time (retention). True when
   // `holder` holds it until nowMs + ttlMs (acquired or renewed), false when another holds it.
-  virtual Result<bool> acquireLease(std::string_view name, std::string_view holder,
-                                    int64_t nowMs, int64_t ttlMs) = 0;
+  virtual Result<bool> acquireLease(std::string_view name, std::string_view holder, int64_t nowMs,
+                                    int64_t ttlMs) = 0;
   virtual Result<void> releaseLease(std::string_view name, std::string_view holder) = 0;
 };
 

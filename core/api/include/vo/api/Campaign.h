@@ -13,10 +13,14 @@ enum class CampaignStatus { kActive, kPaused, kCanceled, kCompleted };
 
 constexpr std::string_view toString(CampaignStatus status) {
   switch (status) {
-    case CampaignStatus::kActive: return "active";
-    case CampaignStatus::kPaused: return "paused";
-    case CampaignStatus::kCanceled: return "canceled";
-    case CampaignStatus::kCompleted: return "completed";
+    case CampaignStatus::kActive:
+      return "active";
+    case CampaignStatus::kPaused:
+      return "paused";
+    case CampaignStatus::kCanceled:
+      return "canceled";
+    case CampaignStatus::kCompleted:
+      return "completed";
   }
   return "active";
 }

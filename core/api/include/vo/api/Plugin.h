@@ -62,15 +62,15 @@ void destroyPlugin(void* instance) {
 //   VO_PLUGIN(vo::api::CallStore, "sqlite", &createSqliteStore)
 // where createSqliteStore is std::unique_ptr<CallStore>(const vo::api::PluginContext&). The
 // factory may throw on bad configuration; the message reaches the operator.
-#define VO_PLUGIN(Interface, pluginName, factory)                                               \
-  extern "C" __attribute__((visibility("default"))) const VoPluginDescriptor*                  \
-  vo_plugin_descriptor() {                                                                      \
-    static const VoPluginDescriptor descriptor{                                                 \
-        ::vo::api::kApiVersion,                                                                 \
-        Interface::kKind,                                                                       \
-        pluginName,                                                                             \
-        VO_BUILD_ID,                                                                            \
-        &::vo::api::detail::createPlugin<Interface, factory>,                                   \
-        &::vo::api::detail::destroyPlugin<Interface>};                                          \
-    return &descriptor;                                                                         \
+#define VO_PLUGIN(Interface, pluginName, factory)                             \
+  extern "C" __attribute__((visibility("default"))) const VoPluginDescriptor* \
+  vo_plugin_descriptor() {                                                    \
+    static const VoPluginDescriptor descriptor{                               \
+        ::vo::api::kApiVersion,                                               \
+        Interface::kKind,                                                     \
+        pluginName,                                                           \
+        VO_BUILD_ID,                                                          \
+        &::vo::api::detail::createPlugin<Interface, factory>,                 \
+        &::vo::api::detail::destroyPlugin<Interface>};                        \
+    return &descriptor;                                                       \
   }

@@ -21,15 +21,20 @@ enum class DialOutcome {
   kAccepted,   // the provider placed the call: providerCallId is set
   kNotPlaced,  // certainly not placed (refused connection, 429): safe to retry later
   kRejected,   // permanently refused (400/401/403/404/422): do not retry
-  kAmbiguous,  // may have been placed (timeout after sending, dropped connection, 5xx): never redial
+  kAmbiguous,  // may have been placed (timeout after sending, dropped connection, 5xx): never
+               // redial
 };
 
 constexpr const char* toString(DialOutcome outcome) {
   switch (outcome) {
-    case DialOutcome::kAccepted: return "accepted";
-    case DialOutcome::kNotPlaced: return "not_placed";
-    case DialOutcome::kRejected: return "rejected";
-    case DialOutcome::kAmbiguous: return "ambiguous";
+    case DialOutcome::kAccepted:
+      return "accepted";
+    case DialOutcome::kNotPlaced:
+      return "not_placed";
+    case DialOutcome::kRejected:
+      return "rejected";
+    case DialOutcome::kAmbiguous:
+      return "ambiguous";
   }
   return "ambiguous";
 }

@@ -19,7 +19,7 @@ struct ServerOptions {
   // Extra environment. SERVICE_PORT is always set to port() (the env override wins over the
   // file), so YAML may also say `${SERVICE_PORT}` where it needs the port.
   EnvVars env{};
-  int port = 0;         // 0: a free port
+  int port = 0;           // 0: a free port
   std::string workDir{};  // "" : a private temporary directory (relative paths land there)
   std::vector<std::string> extraArgs{};  // after `serve --config FILE`
   std::chrono::milliseconds startTimeout = std::chrono::seconds(120);

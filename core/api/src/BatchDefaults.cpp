@@ -1,0 +1,60 @@
+// Default batch operations, built from the single-call ones: correct for any store or queue,
+// one round trip per call. The bundled plugins override them with real batches.
+#include "vo/api/CallQueue.h"
+#include "vo/api/CallStore.h"
+
+namespace vo::api {
+
+Result<std::vector<Call>> CallStore::beginDispatch(std::span<const std::string> callIds,
+                                                   int64_t atMs) {
+  std::vector<Call> moved;
+  for (const std::string& id : callIds) {
+    CallTransition change;
+    change.callId = id;
+    change.from = {CallStatus::kQueued};
+    change.to = CallStatus::kDispatching;
+    change.atMs = atMs;
+    change.countAttempt = true;
+    auto applied = transition(change);
+    if (!applied) {
+      if (applied.error().code == ErrorCode::kNotFound) continue;
+      return applied.error();
+    }
+    if (!applied.value()) continue;
+    auto call = getCall(id);
+    if (!call) return call.error();
+    moved.push_back(std::move(call.value()));
+  }
+  return moved;
+}
+
+Result<std::vector<bool>> CallStore::transitionMany(std::span<const CallTransition> changes) {
+  std::vector<bool> applied;
+  applied.reserve(changes.size());
+  for (const CallTransition& change : changes) {
+    auto moved = transition(change);
+    if (!moved && moved.error().code != ErrorCode::kNotFound) return moved.error();
+    applied.push_back(moved && moved.value());
+  }
+  return applied;
+}
+
+Result<std::vector<Call>> CallStore::findByProviderCallIds(
+    std::span<const std::string> providerCallIds) {
+  std::vector<Call> found;
+  for (const std::string& id : providerCallIds) {
+    auto call = findByProviderCallId(id);
+    if (!call) {
+      if (call.error().code == ErrorCode::kNotFound) continue;
+      return call.error();
+    }
+    found.push_back(std::move(call.value()));
+  }
+  return found;
+}
+
+Result<std::optional<Lease>> CallQueue::leaseNew(const QueueJob&, int64_t, int64_t) {
+  return std::optional<Lease>();  // no fast lease: the caller enqueues the job
+}
+
+}  // namespace vo::api
