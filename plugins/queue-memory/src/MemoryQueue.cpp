@@ -129,6 +129,27 @@ class MemoryQueue final : public api::CallQueue {
     return std::optional<api::Lease>(lease(entry, nowMs, leaseMs));
   }
 
+  Result<std::optional<api::Lease>> leaseNew(const api::QueueJob& job, int64_t nowMs,
+                                             int64_t leaseMs) override {
+    if (auto error = validateJob(job, 0)) return *error;
+    if (leaseMs <= 0) return makeError(ErrorCode::kInvalid, "leaseMs: must be positive");
+    std::lock_guard lock(mutex_);
+    if (entries_.contains(job.callId)) {
+      return makeError(ErrorCode::kConflict, "call " + job.callId + " is already queued");
+    }
+    bool paused = !job.campaignId.empty() && pausedCampaigns_.contains(job.campaignId);
+    Stream& stream = streamFor(job);
+    if (job.dueAtMs > nowMs || paused || pacing_.blockingKey(stream.keys, nowMs)) {
+      return std::optional<api::Lease>();
+    }
+    auto entry = std::make_shared<Entry>();
+    entry->job = job;
+    entry->job.pacingKeys.clear();  // the stream holds them
+    entry->stream = &stream;
+    entries_.emplace(job.callId, entry);
+    return std::optional<api::Lease>(lease(entry, nowMs, leaseMs));
+  }
+
   Result<bool> extendLease(std::string_view callId, std::string_view token, int64_t nowMs,
                            int64_t leaseMs) override {
     if (leaseMs <= 0) return makeError(ErrorCode::kInvalid, "leaseMs: must be positive");

@@ -196,6 +196,23 @@ local function run()
 end
 )LUA";
 
+// ARGV: id ws cmp lane due keys now leaseMs token. Leases a job that was never queued, so no
+// other worker can see it. Returns {1, lease...}, {0} (no room: the caller enqueues it) or {-2}
+// (the id is queued or leased already).
+constexpr const char* kLeaseNew = R"LUA(
+local function run()
+  local id, due, now, leaseMs = ARGV[1], tonumber(ARGV[5]), tonumber(ARGV[7]), tonumber(ARGV[8])
+  if redis.call('EXISTS', key('j', id)) == 1 then return {-2} end
+  local sid = streamFor(ARGV[4], ARGV[2], ARGV[3], ARGV[6])
+  local info = streamInfo(sid)
+  if due > now or isPaused(info.cmp) or blockingKey(info, now) then return {0} end
+  redis.call('HSET', key('j', id), 'sid', sid, 'due', due)
+  local result = lease(id, sid, now, leaseMs, ARGV[9])
+  table.insert(result, 1, 1)
+  return result
+end
+)LUA";
+
 // ARGV: id token keepSlots. Returns 1 when the token held.
 constexpr const char* kComplete = R"LUA(
 local function run()
@@ -358,19 +375,13 @@ end
 )LUA";
 
 constexpr std::array kScripts{
-    LuaScript{"enqueue", kEnqueue},
-    LuaScript{"claim", kClaim},
-    LuaScript{"claimCall", kClaimCall},
-    LuaScript{"complete", kComplete},
-    LuaScript{"retry", kRetry},
-    LuaScript{"extend", kExtend},
-    LuaScript{"releaseSlots", kReleaseSlots},
-    LuaScript{"recover", kRecover},
-    LuaScript{"setLimits", kSetLimits},
-    LuaScript{"throttle", kThrottle},
-    LuaScript{"pause", kPause},
-    LuaScript{"cancel", kCancel},
-    LuaScript{"counts", kCounts},
+    LuaScript{"enqueue", kEnqueue},     LuaScript{"claim", kClaim},
+    LuaScript{"claimCall", kClaimCall}, LuaScript{"leaseNew", kLeaseNew},
+    LuaScript{"complete", kComplete},   LuaScript{"retry", kRetry},
+    LuaScript{"extend", kExtend},       LuaScript{"releaseSlots", kReleaseSlots},
+    LuaScript{"recover", kRecover},     LuaScript{"setLimits", kSetLimits},
+    LuaScript{"throttle", kThrottle},   LuaScript{"pause", kPause},
+    LuaScript{"cancel", kCancel},       LuaScript{"counts", kCounts},
 };
 
 }  // namespace

@@ -122,18 +122,18 @@ class RedisQueue final : public api::CallQueue {
     if (leaseMs <= 0) return makeError(ErrorCode::kInvalid, "leaseMs: must be positive");
     auto reply = pool_.runScript("claimCall", {std::string(callId), std::to_string(nowMs),
                                                std::to_string(leaseMs), newToken()});
-    if (!reply) return reply.error();
-    if (reply->items.empty()) return unexpected("claimCall");
-    int64_t status = reply->items[0].integer;
-    if (status == -1) {
-      return makeError(ErrorCode::kNotFound, "call " + std::string(callId) + " is not queued");
-    }
-    if (status == -2) {
-      return makeError(ErrorCode::kConflict, "call " + std::string(callId) + " is leased");
-    }
-    if (status == 0) return std::optional<api::Lease>();
-    if (reply->items.size() != 7) return unexpected("claimCall");
-    return std::optional<api::Lease>(leaseFrom(reply->items, 1));
+    return optionalLease("claimCall", callId, reply, "is leased");
+  }
+
+  Result<std::optional<api::Lease>> leaseNew(const api::QueueJob& job, int64_t nowMs,
+                                             int64_t leaseMs) override {
+    if (auto error = validateJob(job, 0)) return *error;
+    if (leaseMs <= 0) return makeError(ErrorCode::kInvalid, "leaseMs: must be positive");
+    auto reply = pool_.runScript(
+        "leaseNew", {job.callId, job.workspaceId, job.campaignId, laneCode(job.lane),
+                     std::to_string(job.dueAtMs), joinKeys(job.pacingKeys), std::to_string(nowMs),
+                     std::to_string(leaseMs), newToken()});
+    return optionalLease("leaseNew", job.callId, reply, "is already queued or leased");
   }
 
   Result<bool> extendLease(std::string_view callId, std::string_view token, int64_t nowMs,
@@ -212,6 +212,26 @@ class RedisQueue final : public api::CallQueue {
     auto reply = pool_.runScript(script, args);
     if (!reply) return reply.error();
     return reply->integer == 1;
+  }
+
+  // The reply of a script that leases one call: {1, lease...}, {0} (no lease now), {-1} (not
+  // queued) or {-2} (the id is taken; `taken` says how).
+  static Result<std::optional<api::Lease>> optionalLease(const std::string& script,
+                                                         std::string_view callId,
+                                                         const Result<Reply>& reply,
+                                                         const std::string& taken) {
+    if (!reply) return reply.error();
+    if (reply->items.empty()) return unexpected(script);
+    int64_t status = reply->items[0].integer;
+    if (status == -1) {
+      return makeError(ErrorCode::kNotFound, "call " + std::string(callId) + " is not queued");
+    }
+    if (status == -2) {
+      return makeError(ErrorCode::kConflict, "call " + std::string(callId) + " " + taken);
+    }
+    if (status == 0) return std::optional<api::Lease>();
+    if (reply->items.size() != 7) return unexpected(script);
+    return std::optional<api::Lease>(leaseFrom(reply->items, 1));
   }
 
   static Result<void> done(const Result<Reply>& reply) {

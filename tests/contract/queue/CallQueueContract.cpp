@@ -47,6 +47,13 @@ std::vector<std::string> CallQueueContract::claimIds(int maxJobs, int64_t nowMs)
   return ids;
 }
 
+std::optional<api::Lease> CallQueueContract::leaseNew(const api::QueueJob& job, int64_t nowMs,
+                                                      int64_t leaseMs) {
+  auto lease = queue_->leaseNew(job, nowMs, leaseMs);
+  EXPECT_TRUE(lease.ok()) << (lease.ok() ? "" : lease.error().message);
+  return lease.ok() ? lease.value() : std::nullopt;
+}
+
 void CallQueueContract::setLimit(const std::string& key, int maxConcurrent, double perSecond,
                                  int burst) {
   api::PacingLimit limit{key, maxConcurrent, perSecond, burst};

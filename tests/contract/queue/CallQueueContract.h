@@ -18,6 +18,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -50,6 +51,9 @@ class CallQueueContract : public testing::TestWithParam<QueueTarget> {
   api::EnqueueOutcome enqueue(const std::vector<api::QueueJob>& jobs);
   std::vector<api::Lease> claim(int maxJobs, int64_t nowMs, int64_t leaseMs = 30000);
   std::vector<std::string> claimIds(int maxJobs, int64_t nowMs);
+  // leaseNew that fails the test on an error.
+  std::optional<api::Lease> leaseNew(const api::QueueJob& job, int64_t nowMs,
+                                     int64_t leaseMs = 30000);
   void setLimit(const std::string& key, int maxConcurrent, double perSecond = 0, int burst = 0);
   api::QueueCounts counts();
   // Completes every lease (releasing slots), failing the test if a token is refused.
