@@ -1,6 +1,7 @@
 #include "http/OpsRoutes.h"
 
-#include <mutex>
+#include <chrono>
+#include <optional>
 
 #include "http/IsoTime.h"
 #include "vo/api/CallQueue.h"
@@ -14,7 +15,11 @@ namespace vo::core::http {
 
 namespace {
 
-constexpr int64_t kCallCountCacheMs = 1000;
+// Counting calls by status scans the calls table: one background read per interval, whatever
+// the number of scrapes (the README says how stale vo_calls may be).
+constexpr std::chrono::milliseconds kCallCountRefresh{5000};
+constexpr const char* kCallCountHelp =
+    "Stored calls by status, counted every 5 s in the background.";
 
 void writeComponent(JsonWriter& writer, const std::string& kind, const std::string& name,
                     const api::ComponentHealth& health) {
@@ -41,15 +46,32 @@ void appendGauge(std::string& out, const std::string& name, const std::string& h
   }
 }
 
-// Counting calls by status scans the store; scrapes in the same second share one count.
-struct CallCountCache {
-  std::mutex mutex;
-  int64_t fetchedAtMs = 0;
-  std::vector<std::pair<std::string, int64_t>> samples;
-  bool ok = false;
-};
-
 }  // namespace
+
+OpsRoutes::OpsRoutes(ApiContext& context)
+    : context_(context),
+      callCounts_(
+          [&store = context.services.store]() -> std::optional<api::StatusCounts> {
+            auto counts = store.countByStatus();
+            if (!counts) return std::nullopt;
+            return std::move(counts.value());
+          },
+          kCallCountRefresh) {
+  // The registry outlives this object: the collector holds the cached counts, not the store.
+  context.services.metrics.addCollector([counts = callCounts_.reader()](std::string& out) {
+    std::optional<api::StatusCounts> byStatus = counts();
+    if (!byStatus) return;  // the last count failed: no figure rather than a wrong one
+    std::vector<std::pair<std::string, int64_t>> samples;
+    for (api::CallStatus status : api::kAllCallStatuses) {
+      auto found = byStatus->find(status);
+      samples.emplace_back("status=\"" + std::string(api::toString(status)) + "\"",
+                           found == byStatus->end() ? 0 : found->second);
+    }
+    appendGauge(out, "vo_calls", kCallCountHelp, samples);
+  });
+}
+
+OpsRoutes::~OpsRoutes() = default;
 
 void OpsRoutes::addTo(Router& router) {
   const RouteOptions open{false, false};
@@ -110,27 +132,6 @@ ApiResponse OpsRoutes::webhook(const RouteContext& route) {
 }
 
 void OpsRoutes::registerCollectors(const ApiServices& services) {
-  api::CallStore* store = &services.store;
-  auto cache = std::make_shared<CallCountCache>();
-  services.metrics.addCollector([store, cache](std::string& out) {
-    std::lock_guard lock(cache->mutex);
-    const int64_t now = nowMs();
-    if (now - cache->fetchedAtMs >= kCallCountCacheMs) {
-      auto counts = store->countByStatus();
-      cache->fetchedAtMs = now;
-      cache->ok = counts.ok();
-      cache->samples.clear();
-      if (counts) {
-        for (api::CallStatus status : api::kAllCallStatuses) {
-          auto found = counts->find(status);
-          cache->samples.emplace_back("status=\"" + std::string(api::toString(status)) + "\"",
-                                      found == counts->end() ? 0 : found->second);
-        }
-      }
-    }
-    if (cache->ok) appendGauge(out, "vo_calls", "Stored calls by status.", cache->samples);
-  });
-
   api::CallQueue* queue = &services.queue;
   services.metrics.addCollector([queue](std::string& out) {
     auto counts = queue->counts();

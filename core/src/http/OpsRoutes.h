@@ -4,6 +4,8 @@
 
 #include "http/ApiContext.h"
 #include "http/Router.h"
+#include "metrics/RefreshedValue.h"
+#include "vo/api/CallStore.h"
 
 namespace vo::core::http {
 
@@ -11,19 +13,22 @@ namespace vo::core::http {
 // (the provider verifies its own signature).
 class OpsRoutes {
  public:
-  explicit OpsRoutes(ApiContext& context) : context_(context) {}
+  // Starts counting calls by status in the background and registers the vo_calls collector.
+  explicit OpsRoutes(ApiContext& context);
+  ~OpsRoutes();
   void addTo(Router& router);
 
   ApiResponse health(const RouteContext& route);
   ApiResponse metrics(const RouteContext& route);
   ApiResponse webhook(const RouteContext& route);
 
-  // Registers the scrape-time collectors (calls by status, queue depth, retention). They hold
-  // only the services, which outlive the metrics registry's scrapes.
+  // Registers the scrape-time collectors of queue depth and retention. They hold only the
+  // services, which outlive the metrics registry's scrapes.
   static void registerCollectors(const ApiServices& services);
 
  private:
   ApiContext& context_;
+  RefreshedValue<api::StatusCounts> callCounts_;  // vo_calls: never counted on a scrape
 };
 
 }  // namespace vo::core::http
