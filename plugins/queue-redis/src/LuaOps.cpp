@@ -7,37 +7,56 @@
 namespace vo::queue_redis {
 namespace {
 
-// ARGV: 0, then per job: id ws cmp lane due keys. Returns {added, alreadyQueued}.
+// ARGV: the number of streams, then per stream: lane ws cmp keys, then per job: id, its
+// stream's number (from 1), due. Returns {added, alreadyQueued}. A stream is described once
+// per batch, and the batch's jobs are looked up with one HMGET and written with one HSET: no
+// command and little Lua work per job.
 constexpr const char* kEnqueue = R"LUA(
 local function run()
   local now = lastNow()
+  local streams = {}
+  local first = 2 + 4 * tonumber(ARGV[1])
+  for i = 2, first - 1, 4 do
+    local sid = streamFor(ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3])
+    -- A waiting job's record but its state and due (see packJob).
+    streams[#streams + 1] = {sid = sid, tail = S .. '0' .. S .. S .. sid}
+  end
+  local ids = {}
+  for i = first, #ARGV, 3 do ids[#ids + 1] = ARGV[i] end
+  if #ids == 0 then return {0, 0} end
+  local existing = redis.call('HMGET', JOBS, unpack(ids))
   local added, already = 0, 0
+  local seen, writes = {}, {}
   local batches, order = {}, {}
-  for i = 2, #ARGV, 6 do
-    local id, due = ARGV[i], tonumber(ARGV[i + 4])
-    local sid = streamFor(ARGV[i + 3], ARGV[i + 1], ARGV[i + 2], ARGV[i + 5])
-    local j = key('j', id)
-    if redis.call('HSETNX', j, 'sid', sid) == 0 then
+  for n, id in ipairs(ids) do
+    local i = first + (n - 1) * 3
+    if existing[n] or seen[id] then
       already = already + 1
     else
+      seen[id] = true
       added = added + 1
-      if due > now then
-        redis.call('HSET', j, 'due', due)
-        placeDelayed(id, sid, due)
+      local stream, due = streams[tonumber(ARGV[i + 1])], ARGV[i + 2]
+      local sid = stream.sid
+      local state = 'w'
+      if tonumber(due) > now then
+        state = 'd'
+        indexDelayed(id, sid, tonumber(due))
       else
-        redis.call('HSET', j, 'due', due, 'state', 'w')
-        local ids = batches[sid]
-        if not ids then ids = {}; batches[sid] = ids; order[#order + 1] = sid end
-        ids[#ids + 1] = id
+        local batch = batches[sid]
+        if not batch then batch = {}; batches[sid] = batch; order[#order + 1] = sid end
+        batch[#batch + 1] = id
       end
+      writes[#writes + 1] = id
+      writes[#writes + 1] = state .. S .. due .. stream.tail
     end
   end
+  if #writes > 0 then redis.call('HSET', JOBS, unpack(writes)) end
   -- One push per stream for the whole batch.
   for _, sid in ipairs(order) do
-    local ids = batches[sid]
-    redis.call('RPUSH', key('sl', sid), unpack(ids))
-    redis.call('HINCRBY', key('s', sid), 'live', #ids)
-    count(':nw', streamInfo(sid).node, #ids)
+    local batch = batches[sid]
+    redis.call('RPUSH', key('sl', sid), unpack(batch))
+    redis.call('HINCRBY', key('s', sid), 'live', #batch)
+    count(':nw', streamInfo(sid).node, #batch)
     if redis.call('HGET', key('s', sid), 'place') == 'i' then activateStream(sid) end
   end
   return {added, already}
@@ -48,9 +67,9 @@ end
 constexpr const char* kClaim = R"LUA(
 local function promoteDue(now)
   for _, id in ipairs(redis.call('ZRANGEBYSCORE', P .. ':delayed', '-inf', now, 'LIMIT', 0, 1000)) do
-    local sid = redis.call('HGET', key('j', id), 'sid')
-    unplace(id, 'd', sid)
-    placeWaiting(id, sid)
+    local job = loadJob(id)
+    unplace(id, 'd', job.sid)
+    placeWaiting(id, job)
   end
 end
 -- Keys that may have room again wake as many parked streams as they have room for.
@@ -84,41 +103,43 @@ local function wakeParked(now)
     if more then redis.call('SADD', P .. ':dirty', pkey) end
   end
 end
--- Leases up to `want` jobs from the front of a stream (its first job's keys were checked by the
--- caller; later ones are checked again when the stream has limits). Writes shared by the jobs
--- (lease index, slot holders, counters) are made once per visit.
+-- Leases up to `want` jobs from the front of a stream (the caller saw room for one on every
+-- key). The keys' room caps the visit, so slots and tokens are taken once per key for all its
+-- jobs; jobs are popped, read and written in batches: a visit's commands do not grow with jobs.
 local function takeFrom(sid, want, now, leaseMs, leases, taken)
   local info = streamInfo(sid)
   local limits = limitsOf(info)
+  local held = {}
+  for _, limit in ipairs(limits) do
+    held[#held + 1] = limit[1]
+    local n = room(limit[1], now)
+    if n >= 0 and n < want then want = n end
+  end
+  if want <= 0 then return 0 end
+  held = table.concat(held, '\n')
   local sl = key('sl', sid)
   local exp = now + leaseMs
-  local ids, byExpiry, holders = {}, {}, {}
-  local held = {}
-  for _, limit in ipairs(limits) do held[#held + 1] = limit[1] end
-  held = table.concat(held, '\n')
+  local ids, writes, byExpiry, holders = {}, {}, {}, {}
   while #ids < want do
-    if #ids > 0 and #limits > 0 and blockingKey(info, now) then break end
-    local id = redis.call('LPOP', sl)
-    if not id then break end
-    local v = redis.call('HMGET', key('j', id), 'state', 'sid')
-    if v[1] == 'w' and v[2] == sid then
-      local token = ARGV[3 + taken + #ids + 1]
-      ids[#ids + 1] = id
-      redis.call('HSET', key('j', id), 'state', 'a', 'token', token, 'exp', exp)
-      for _, limit in ipairs(limits) do
-        local h = key('k', limit[1])
-        redis.call('HINCRBY', h, 'inUse', 1)
-        if limit[2] then
-          local tokens = tonumber(redis.call('HGET', h, 'tokens') or 'x')
-          if tokens then redis.call('HSET', h, 'tokens', tostring(math.max(0, tokens - 1))) end
+    local popped = redis.call('LPOP', sl, want - #ids)
+    if not popped then break end
+    local packed = redis.call('HMGET', JOBS, unpack(popped))
+    for n, id in ipairs(popped) do
+      local job = unpackJob(packed[n])
+      -- Stale entries (the job moved on) are dropped here.
+      if job and job.state == 'w' and job.sid == sid then
+        local token = ARGV[3 + taken + #ids + 1]
+        ids[#ids + 1] = id
+        job.state, job.token, job.exp = 'a', token, exp
+        writes[#writes + 1] = id
+        writes[#writes + 1] = packJob(job)
+        byExpiry[#byExpiry + 1] = exp
+        byExpiry[#byExpiry + 1] = id
+        holders[#holders + 1] = id
+        holders[#holders + 1] = held
+        for _, field in ipairs({id, token, info.ws, info.cmp, info.lane, exp}) do
+          leases[#leases + 1] = field
         end
-      end
-      byExpiry[#byExpiry + 1] = exp
-      byExpiry[#byExpiry + 1] = id
-      holders[#holders + 1] = id
-      holders[#holders + 1] = held
-      for _, field in ipairs({id, token, info.ws, info.cmp, info.lane, exp}) do
-        leases[#leases + 1] = field
       end
     end
   end
@@ -127,9 +148,18 @@ local function takeFrom(sid, want, now, leaseMs, leases, taken)
     detachStream(sid)
     return 0
   end
+  redis.call('HSET', JOBS, unpack(writes))
   -- A call never holds two sets of slots: an old holding (a re-enqueued call) goes first.
   local old = redis.call('HMGET', P .. ':holders', unpack(ids))
   for i, id in ipairs(ids) do if old[i] then releaseHolder(id) end end
+  for _, limit in ipairs(limits) do
+    local h = key('k', limit[1])
+    redis.call('HINCRBY', h, 'inUse', #ids)
+    if limit[2] then
+      local tokens = tonumber(redis.call('HGET', h, 'tokens') or 'x')
+      if tokens then redis.call('HSET', h, 'tokens', tostring(math.max(0, tokens - #ids))) end
+    end
+  end
   redis.call('ZADD', P .. ':active', unpack(byExpiry))
   redis.call('HSET', P .. ':holders', unpack(holders))
   count(':nw', info.node, -#ids)
@@ -184,13 +214,13 @@ end
 constexpr const char* kClaimCall = R"LUA(
 local function run()
   local id, now, leaseMs = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
-  local v = redis.call('HMGET', key('j', id), 'state', 'sid', 'due')
-  if not v[1] then return {-1} end
-  if v[1] == 'a' then return {-2} end
-  local info = streamInfo(v[2])
-  if tonumber(v[3]) > now or isPaused(info.cmp) or blockingKey(info, now) then return {0} end
-  unplace(id, v[1], v[2])
-  local result = lease(id, v[2], now, leaseMs, ARGV[4])
+  local job = loadJob(id)
+  if not job then return {-1} end
+  if job.state == 'a' then return {-2} end
+  local info = streamInfo(job.sid)
+  if job.due > now or isPaused(info.cmp) or blockingKey(info, now) then return {0} end
+  unplace(id, job.state, job.sid)
+  local result = lease(id, job, now, leaseMs, ARGV[4])
   table.insert(result, 1, 1)
   return result
 end
@@ -202,12 +232,11 @@ end
 constexpr const char* kLeaseNew = R"LUA(
 local function run()
   local id, due, now, leaseMs = ARGV[1], tonumber(ARGV[5]), tonumber(ARGV[7]), tonumber(ARGV[8])
-  if redis.call('EXISTS', key('j', id)) == 1 then return {-2} end
+  if redis.call('HEXISTS', JOBS, id) == 1 then return {-2} end
   local sid = streamFor(ARGV[4], ARGV[2], ARGV[3], ARGV[6])
   local info = streamInfo(sid)
   if due > now or isPaused(info.cmp) or blockingKey(info, now) then return {0} end
-  redis.call('HSET', key('j', id), 'sid', sid, 'due', due)
-  local result = lease(id, sid, now, leaseMs, ARGV[9])
+  local result = lease(id, {due = due, sid = sid}, now, leaseMs, ARGV[9])
   table.insert(result, 1, 1)
   return result
 end
@@ -217,10 +246,10 @@ end
 constexpr const char* kComplete = R"LUA(
 local function run()
   local id = ARGV[1]
-  local v = redis.call('HMGET', key('j', id), 'state', 'token')
-  if v[1] ~= 'a' or v[2] ~= ARGV[2] then return 0 end
+  local job = loadJob(id)
+  if not job or job.state ~= 'a' or job.token ~= ARGV[2] then return 0 end
   redis.call('ZREM', P .. ':active', id)
-  redis.call('DEL', key('j', id))
+  redis.call('HDEL', JOBS, id)
   if ARGV[3] ~= '1' then releaseHolder(id) end
   return 1
 end
@@ -230,12 +259,12 @@ end
 constexpr const char* kRetry = R"LUA(
 local function run()
   local id, due = ARGV[1], tonumber(ARGV[3])
-  local v = redis.call('HMGET', key('j', id), 'state', 'token', 'sid')
-  if v[1] ~= 'a' or v[2] ~= ARGV[2] then return 0 end
+  local job = loadJob(id)
+  if not job or job.state ~= 'a' or job.token ~= ARGV[2] then return 0 end
   redis.call('ZREM', P .. ':active', id)
   releaseHolder(id)
-  redis.call('HSET', key('j', id), 'due', due, 'token', '')
-  if due > lastNow() then placeDelayed(id, v[3], due) else placeWaiting(id, v[3]) end
+  job.due, job.token, job.exp = due, '', 0
+  if due > lastNow() then placeDelayed(id, job) else placeWaiting(id, job) end
   return 1
 end
 )LUA";
@@ -244,10 +273,11 @@ end
 constexpr const char* kExtend = R"LUA(
 local function run()
   local id = ARGV[1]
-  local v = redis.call('HMGET', key('j', id), 'state', 'token')
-  if v[1] ~= 'a' or v[2] ~= ARGV[2] then return 0 end
+  local job = loadJob(id)
+  if not job or job.state ~= 'a' or job.token ~= ARGV[2] then return 0 end
   local exp = tonumber(ARGV[3]) + tonumber(ARGV[4])
-  redis.call('HSET', key('j', id), 'exp', exp)
+  job.exp = exp
+  saveJob(id, job)
   redis.call('ZADD', P .. ':active', exp, id)
   return 1
 end
@@ -260,16 +290,15 @@ local function run()
 end
 )LUA";
 
-// ARGV: now max. Returns the recovered call ids.
+// ARGV: now max. Returns the recovered call ids (at most 1,000 a call: one command for all).
 constexpr const char* kRecover = R"LUA(
 local function run()
   local ids = redis.call('ZRANGEBYSCORE', P .. ':active', '-inf', '(' .. ARGV[1], 'LIMIT', 0,
-                         tonumber(ARGV[2]))
-  for _, id in ipairs(ids) do
-    redis.call('ZREM', P .. ':active', id)
-    redis.call('DEL', key('j', id))
-    releaseHolder(id)
-  end
+                         math.min(1000, tonumber(ARGV[2])))
+  if #ids == 0 then return ids end
+  redis.call('ZREM', P .. ':active', unpack(ids))
+  redis.call('HDEL', JOBS, unpack(ids))
+  for _, id in ipairs(ids) do releaseHolder(id) end
   return ids
 end
 )LUA";
@@ -345,10 +374,10 @@ local function run()
       while removed < max do
         local id = redis.call('LPOP', key('sl', sid))
         if not id then break end
-        local v = redis.call('HMGET', key('j', id), 'state', 'sid')
-        if v[1] == 'w' and v[2] == sid then
+        local job = loadJob(id)
+        if job and job.state == 'w' and job.sid == sid then
           unplace(id, 'w', sid)
-          redis.call('DEL', key('j', id))
+          redis.call('HDEL', JOBS, id)
           removed = removed + 1
         end
       end
@@ -356,8 +385,8 @@ local function run()
   end
   if removed < max then
     for _, id in ipairs(redis.call('SRANDMEMBER', key('cm', cmp), max - removed)) do
-      unplace(id, 'd', redis.call('HGET', key('j', id), 'sid'))
-      redis.call('DEL', key('j', id))
+      unplace(id, 'd', loadJob(id).sid)
+      redis.call('HDEL', JOBS, id)
       removed = removed + 1
     end
   end

@@ -1,6 +1,7 @@
 // The shared part of the queue's Lua scripts. Layout (P = keyPrefix, "{vo}" by default, so every
 // key shares one cluster hash slot; S = "\31" separates ids inside one key):
-//   P:j:<call>            hash  job: sid due state token exp
+//   P:jobs                hash  call id -> its job packed as "state S due S exp S token S sid",
+//                         one hash for all jobs so a batch reads and writes them in one command
 //   P:s:<sid> P:sl:<sid>  hash + list  a stream: one campaign's jobs sharing pacing keys (FIFO);
 //                         the hash holds node ws cmp lane keys place live present credit
 //   P:lim                 hash  pacing keys that have a limit or throttle ("r": a rate too);
@@ -44,6 +45,19 @@ local function flush()
     end
   end
 end
+-- Jobs: {state = w|d|a, due, exp, token, sid}. The sid is last: it contains S itself.
+local JOBS = P .. ':jobs'
+local function packJob(job)
+  return job.state .. S .. string.format('%d', job.due) .. S .. string.format('%d', job.exp or 0) ..
+         S .. (job.token or '') .. S .. job.sid
+end
+local function unpackJob(packed)
+  if not packed then return nil end
+  local state, due, exp, token, sid = string.match(packed, '^(%a)\31([^\31]*)\31([^\31]*)\31([^\31]*)\31(.*)$')
+  return {state = state, due = tonumber(due), exp = tonumber(exp), token = token, sid = sid}
+end
+local function loadJob(id) return unpackJob(redis.call('HGET', JOBS, id)) end
+local function saveJob(id, job) redis.call('HSET', JOBS, id, packJob(job)) end
 local function isPaused(cmp)
   return cmp ~= '' and redis.call('SISMEMBER', P .. ':paused', cmp) == 1
 end
@@ -162,19 +176,26 @@ local function nextStream(lane)
   return nil
 end
 
-local function placeWaiting(id, sid)
-  redis.call('HSET', key('j', id), 'state', 'w')
+local function placeWaiting(id, job)
+  local sid = job.sid
+  job.state = 'w'
+  saveJob(id, job)
   redis.call('RPUSH', key('sl', sid), id)
   count(':nw', streamInfo(sid).node, 1)
   redis.call('HINCRBY', key('s', sid), 'live', 1)
   if redis.call('HGET', key('s', sid), 'place') == 'i' then activateStream(sid) end
 end
-local function placeDelayed(id, sid, due)
+-- Indexes a delayed job; the caller writes its record (state d).
+local function indexDelayed(id, sid, due)
   local info = streamInfo(sid)
-  redis.call('HSET', key('j', id), 'state', 'd')
   redis.call('ZADD', P .. ':delayed', due, id)
   if info.cmp ~= '' then redis.call('SADD', key('cm', info.cmp), id) end
   count(':nd', info.node, 1)
+end
+local function placeDelayed(id, job)
+  job.state = 'd'
+  saveJob(id, job)
+  indexDelayed(id, job.sid, job.due)
 end
 
 -- Pacing: room for how many more calls on a limited key now (-1: unlimited) and, when none,
@@ -264,10 +285,11 @@ local function unplace(id, state, sid)
 end
 
 -- Leases a job taken out of line; its limited keys' slots are held until released.
-local function lease(id, sid, now, leaseMs, token)
-  local info = streamInfo(sid)
+local function lease(id, job, now, leaseMs, token)
+  local info = streamInfo(job.sid)
   local exp = now + leaseMs
-  redis.call('HSET', key('j', id), 'state', 'a', 'token', token, 'exp', exp)
+  job.state, job.token, job.exp = 'a', token, exp
+  saveJob(id, job)
   redis.call('ZADD', P .. ':active', exp, id)
   releaseHolder(id)
   local held = {}

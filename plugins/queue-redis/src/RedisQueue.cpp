@@ -1,6 +1,8 @@
 #include "vo/queue_redis/RedisQueue.h"
 
 #include <algorithm>
+#include <iterator>
+#include <map>
 #include <mutex>
 #include <random>
 #include <set>
@@ -67,6 +69,40 @@ api::Lease leaseFrom(const std::vector<Reply>& items, std::size_t at) {
   return lease;
 }
 
+// The enqueue script's arguments: each distinct stream (lane, workspace, campaign, pacing keys)
+// once, then per job its id, its stream's number and its due time. A bulk's jobs mostly share
+// one stream, so this halves what Redis parses and spares the script a lookup per job.
+std::vector<std::string> enqueueArgs(std::span<const api::QueueJob> jobs) {
+  std::vector<std::string> streams;
+  std::map<std::string, std::size_t> numbers;
+  std::vector<std::string> tail;
+  tail.reserve(jobs.size() * 3);
+  const api::QueueJob* previous = nullptr;
+  std::size_t number = 0;
+  for (const api::QueueJob& job : jobs) {
+    if (previous == nullptr || previous->lane != job.lane ||
+        previous->workspaceId != job.workspaceId || previous->campaignId != job.campaignId ||
+        previous->pacingKeys != job.pacingKeys) {
+      std::string keys = joinKeys(job.pacingKeys);
+      std::string stream = laneCode(job.lane) + kSeparator + job.workspaceId + kSeparator +
+                           job.campaignId + kSeparator + keys;
+      auto [found, added] = numbers.try_emplace(std::move(stream), numbers.size() + 1);
+      if (added) {
+        streams.insert(streams.end(),
+                       {laneCode(job.lane), job.workspaceId, job.campaignId, std::move(keys)});
+      }
+      number = found->second;
+    }
+    previous = &job;
+    tail.insert(tail.end(), {job.callId, std::to_string(number), std::to_string(job.dueAtMs)});
+  }
+  std::vector<std::string> args{std::to_string(numbers.size())};
+  args.reserve(1 + streams.size() + tail.size());
+  std::move(streams.begin(), streams.end(), std::back_inserter(args));
+  std::move(tail.begin(), tail.end(), std::back_inserter(args));
+  return args;
+}
+
 api::Error unexpected(const std::string& script) {
   return makeError(ErrorCode::kInternal, "unexpected reply from redis script " + script);
 }
@@ -84,13 +120,9 @@ class RedisQueue final : public api::CallQueue {
     api::EnqueueOutcome outcome;
     // Batches are atomic each; a failure part way is safe to repeat since enqueue is idempotent.
     for (std::size_t start = 0; start < jobs.size(); start += kEnqueueBatch) {
-      std::vector<std::string> args{"0"};
-      for (std::size_t i = start; i < std::min(jobs.size(), start + kEnqueueBatch); ++i) {
-        const api::QueueJob& job = jobs[i];
-        args.insert(args.end(), {job.callId, job.workspaceId, job.campaignId, laneCode(job.lane),
-                                 std::to_string(job.dueAtMs), joinKeys(job.pacingKeys)});
-      }
-      auto reply = pool_.runScript("enqueue", args);
+      auto reply = pool_.runScript(
+          "enqueue",
+          enqueueArgs(jobs.subspan(start, std::min(kEnqueueBatch, jobs.size() - start))));
       if (!reply) return reply.error();
       if (reply->items.size() != 2) return unexpected("enqueue");
       outcome.added += reply->items[0].integer;
