@@ -112,6 +112,18 @@ class ForwardingCallStore : public vo::api::CallStore {
   vo::api::Result<std::vector<vo::api::Call>> scanCalls(const vo::api::CallScan& scan) override {
     return inner_.scanCalls(scan);
   }
+  vo::api::Result<std::vector<vo::api::Call>> beginDispatch(std::span<const std::string> callIds,
+                                                            int64_t atMs) override {
+    return inner_.beginDispatch(callIds, atMs);
+  }
+  vo::api::Result<std::vector<bool>> transitionMany(
+      std::span<const vo::api::CallTransition> changes) override {
+    return inner_.transitionMany(changes);
+  }
+  vo::api::Result<std::vector<vo::api::Call>> findByProviderCallIds(
+      std::span<const std::string> providerCallIds) override {
+    return inner_.findByProviderCallIds(providerCallIds);
+  }
   vo::api::Result<vo::api::StatusCounts> countByStatus() override { return inner_.countByStatus(); }
 
   vo::api::Result<vo::api::Report> report(const vo::api::ReportQuery& query) override {

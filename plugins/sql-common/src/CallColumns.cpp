@@ -90,6 +90,25 @@ vo::api::Call rowToCall(const SqlRow& row) {
   return call;
 }
 
+std::vector<vo::api::Call> rowsToCalls(const std::vector<SqlRow>& rows) {
+  std::vector<vo::api::Call> calls;
+  calls.reserve(rows.size());
+  for (const SqlRow& row : rows) calls.push_back(rowToCall(row));
+  return calls;
+}
+
+const std::string& selectCalls() {
+  static const std::string sql = "SELECT " + std::string(kCallColumns) + " FROM calls";
+  return sql;
+}
+
+std::vector<std::string> statusTexts(std::span<const vo::api::CallStatus> statuses) {
+  std::vector<std::string> texts;
+  texts.reserve(statuses.size());
+  for (vo::api::CallStatus status : statuses) texts.emplace_back(toString(status));
+  return texts;
+}
+
 vo::api::CampaignStatus parseCampaignStatus(std::string_view text) {
   using vo::api::CampaignStatus;
   for (CampaignStatus status : {CampaignStatus::kActive, CampaignStatus::kPaused,

@@ -6,6 +6,8 @@ namespace vo::sql {
 
 SqlBackend::~SqlBackend() = default;
 
+PreparedStatements::~PreparedStatements() = default;
+
 bool isConnectionFailure(const Poco::Exception& error) {
   return dynamic_cast<const Poco::Data::ConnectionFailedException*>(&error) != nullptr ||
          dynamic_cast<const Poco::Data::NotConnectedException*>(&error) != nullptr ||

@@ -1,5 +1,4 @@
-// Calls: bulk insert, lookups, keyset listing, conditional transitions and scans.
-#include <algorithm>
+// Calls: bulk insert, lookups, keyset listing, campaign-wide transitions and scans.
 #include <set>
 
 #include "vo/sql/CallColumns.h"
@@ -18,47 +17,9 @@ std::string str(std::string_view text) {
   return std::string(text);
 }
 
-const std::string& selectCalls() {
-  static const std::string sql = "SELECT " + str(kCallColumns) + " FROM calls";
-  return sql;
-}
-
-std::vector<std::string> statusTexts(std::span<const vo::api::CallStatus> statuses) {
-  std::vector<std::string> texts;
-  for (vo::api::CallStatus status : statuses) texts.emplace_back(toString(status));
-  return texts;
-}
-
-std::vector<Call> rowsToCalls(const std::vector<SqlRow>& rows) {
-  std::vector<Call> calls;
-  calls.reserve(rows.size());
-  for (const SqlRow& row : rows) calls.push_back(rowToCall(row));
-  return calls;
-}
-
 Result<Call> singleCall(const std::vector<SqlRow>& rows, const std::string& what) {
   if (rows.empty()) return makeError(ErrorCode::kNotFound, what + " not found");
   return rowToCall(rows.front());
-}
-
-// The SET list of a transition and its parameters, in order.
-void addTransitionFields(const vo::api::CallTransition& change, std::string& set,
-                         SqlParams& params) {
-  set = "status = ?, updated_at_ms = ?";
-  params = {str(toString(change.to)), change.atMs};
-  if (change.countAttempt) set += ", attempts = attempts + 1";
-  const auto assign = [&](const char* column, SqlValue value) {
-    set += ", ";
-    set += column;
-    set += " = ?";
-    params.push_back(std::move(value));
-  };
-  if (change.providerCallId) assign("provider_call_id", textOrNull(*change.providerCallId));
-  if (change.providerDataJson) assign("provider_data_json", *change.providerDataJson);
-  if (change.lastError) assign("last_error", *change.lastError);
-  if (change.endReason) assign("end_reason", *change.endReason);
-  if (change.durationSecs) assign("duration_secs", *change.durationSecs);
-  if (change.nextAttemptAtMs) assign("next_attempt_at_ms", *change.nextAttemptAtMs);
 }
 
 // Checks once per distinct parent, inside the insert's transaction, what per-row foreign keys
@@ -70,7 +31,7 @@ Result<void> checkParents(SqlRunner& sql, std::span<const Call> calls) {
     key.insert(key.begin(), what);
     if (!checked.insert(key).second) return Result<void>::success();
     SqlParams params(key.begin() + 1, key.end());
-    if (!sql.query(query, params).empty()) return Result<void>::success();
+    if (!sql.prepared().query(query, params).empty()) return Result<void>::success();
     return makeError(ErrorCode::kInvalid, std::string("unknown ") + what + " " + key.back());
   };
   const Call* previous = nullptr;
@@ -109,14 +70,15 @@ Result<void> SqlCallStore::insertCalls(std::span<const Call> calls) {
   return write<void>([&](SqlRunner& sql) -> Result<void> {
     Result<void> parents = checkParents(sql, calls);
     if (!parents.ok()) return parents;
-    backend_->insertCalls(sql.session(), calls);
+    backend_->insertCalls(sql, calls);
     return Result<void>::success();
   });
 }
 
 Result<Call> SqlCallStore::getCall(std::string_view id) {
   return read<Call>([&](SqlRunner& sql) {
-    return singleCall(sql.query(selectCalls() + " WHERE id = ?", {str(id)}), "call " + str(id));
+    return singleCall(sql.prepared().query(selectCalls() + " WHERE id = ?", {str(id)}),
+                      "call " + str(id));
   });
 }
 
@@ -143,9 +105,10 @@ Result<Call> SqlCallStore::findByProviderCallId(std::string_view providerCallId)
     return makeError(ErrorCode::kInvalid, "providerCallId must not be empty");
   }
   return read<Call>([&](SqlRunner& sql) {
-    return singleCall(sql.query(selectCalls() + " WHERE provider_call_id = ? ORDER BY id LIMIT 1",
-                                {str(providerCallId)}),
-                      "call with provider call id " + str(providerCallId));
+    return singleCall(
+        sql.prepared().query(selectCalls() + " WHERE provider_call_id = ? ORDER BY id LIMIT 1",
+                             {str(providerCallId)}),
+        "call with provider call id " + str(providerCallId));
   });
 }
 
@@ -173,39 +136,6 @@ Result<vo::api::CallPage> SqlCallStore::listCalls(const vo::api::CallFilter& fil
     }
     return page;
   });
-}
-
-Result<bool> SqlCallStore::transition(const vo::api::CallTransition& change) {
-  if (change.from.empty()) return false;
-  std::string set;
-  SqlParams params;
-  addTransitionFields(change, set, params);
-  SqlWhere where;
-  where.params = std::move(params);
-  where.add("id = ?", change.callId);
-  where.addIn("status", statusTexts(change.from));
-  const auto apply = [&](SqlRunner& sql) -> Result<bool> {
-    const auto updated =
-        sql.query("UPDATE calls SET " + set + where.clause() + " RETURNING attempts", where.params);
-    if (updated.empty()) {
-      if (sql.query("SELECT id FROM calls WHERE id = ?", {change.callId}).empty()) {
-        return makeError(ErrorCode::kNotFound, "call " + change.callId + " not found");
-      }
-      return false;
-    }
-    if (change.attempt) {
-      const vo::api::CallAttempt& attempt = *change.attempt;
-      sql.execute(
-          "INSERT INTO call_attempts (call_id, attempt_number, started_at_ms, outcome, "
-          "provider_call_id, error) VALUES (?, ?, ?, ?, ?, ?)",
-          {change.callId,
-           attempt.number > 0 ? int64_t{attempt.number}
-                              : std::max<int64_t>(1, intOf(updated[0][0])),
-           attempt.startedAtMs, attempt.outcome, attempt.providerCallId, attempt.error});
-    }
-    return true;
-  };
-  return change.attempt ? write<bool>(apply) : writeOne<bool>(apply);
 }
 
 Result<int64_t> SqlCallStore::transitionCampaignCalls(std::string_view campaignId,

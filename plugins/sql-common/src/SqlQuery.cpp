@@ -3,6 +3,8 @@
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Statement.h>
 
+#include <cstdio>
+
 namespace vo::sql {
 
 using Poco::Data::Keywords::bind;
@@ -23,6 +25,29 @@ double doubleOf(const Poco::Dynamic::Var& value) {
 SqlValue textOrNull(const std::string& text) {
   if (text.empty()) return nullptr;
   return text;
+}
+
+std::string jsonArrayOf(std::span<const std::string> texts) {
+  std::string json = "[";
+  for (const std::string& text : texts) {
+    if (json.size() > 1) json += ',';
+    json += '"';
+    for (const char c : text) {
+      if (c == '"' || c == '\\') {
+        json += '\\';
+        json += c;
+      } else if (static_cast<unsigned char>(c) < 0x20) {
+        char escaped[8];
+        std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(c));
+        json += escaped;
+      } else {
+        json += c;
+      }
+    }
+    json += '"';
+  }
+  json += ']';
+  return json;
 }
 
 namespace {

@@ -4,16 +4,23 @@
 
 namespace vo::sql {
 
-SqlSessionPool::Lease::Lease(SqlSessionPool& pool, std::unique_ptr<Poco::Data::Session> session)
-    : pool_(&pool), session_(std::move(session)) {}
+SqlSessionPool::Lease::Lease(SqlSessionPool& pool, std::unique_ptr<Connection> connection)
+    : pool_(&pool), connection_(std::move(connection)) {}
 
 SqlSessionPool::Lease::Lease(Lease&& other) noexcept
-    : pool_(other.pool_), session_(std::move(other.session_)) {
+    : pool_(other.pool_), connection_(std::move(other.connection_)) {
   other.pool_ = nullptr;
 }
 
 SqlSessionPool::Lease::~Lease() {
-  if (pool_ != nullptr) pool_->release(std::move(session_));
+  if (pool_ != nullptr) pool_->release(std::move(connection_));
+}
+
+PreparedStatements& SqlSessionPool::Lease::prepared() {
+  if (!connection_->prepared) {
+    connection_->prepared = pool_->backend_.prepareStatements(connection_->session);
+  }
+  return *connection_->prepared;
 }
 
 SqlSessionPool::SqlSessionPool(SqlBackend& backend, int size)
@@ -22,38 +29,38 @@ SqlSessionPool::SqlSessionPool(SqlBackend& backend, int size)
 SqlSessionPool::~SqlSessionPool() = default;
 
 SqlSessionPool::Lease SqlSessionPool::acquire() {
-  std::unique_ptr<Poco::Data::Session> session;
+  std::unique_ptr<Connection> connection;
   {
     std::unique_lock lock(mutex_);
     available_.wait(lock, [this] { return leased_ < size_; });
     ++leased_;
     if (!idle_.empty()) {
-      session = std::move(idle_.back());
+      connection = std::move(idle_.back());
       idle_.pop_back();
     }
   }
   // Opening happens outside the lock so a slow connect does not block other callers.
   try {
-    if (!session) session = std::make_unique<Poco::Data::Session>(backend_.openSession());
+    if (!connection) connection = std::make_unique<Connection>(backend_.openSession());
   } catch (...) {
     release(nullptr);
     throw;
   }
-  return Lease(*this, std::move(session));
+  return Lease(*this, std::move(connection));
 }
 
-void SqlSessionPool::release(std::unique_ptr<Poco::Data::Session> session) {
+void SqlSessionPool::release(std::unique_ptr<Connection> connection) {
   bool keep = false;
-  if (session) {
+  if (connection) {
     try {
-      keep = backend_.isUsable(*session);
+      keep = backend_.isUsable(connection->session);
     } catch (const Poco::Exception&) {
       keep = false;
     }
   }
   std::lock_guard lock(mutex_);
   --leased_;
-  if (keep) idle_.push_back(std::move(session));
+  if (keep) idle_.push_back(std::move(connection));
   available_.notify_one();
 }
 

@@ -6,19 +6,16 @@
 #include <Poco/Data/Statement.h>
 #include <libpq-fe.h>
 
+#include "vo/sql/SqlQuery.h"
 #include "vo/store_postgres/BulkInsert.h"
+#include "vo/store_postgres/PgClient.h"
+#include "vo/store_postgres/PostgresPreparedStatements.h"
 
 namespace vo::store_postgres {
 
 namespace {
 
 using Poco::Data::Keywords::now;
-
-PGconn* connectionOf(Poco::Data::Session& session) {
-  auto* impl = dynamic_cast<Poco::Data::PostgreSQL::SessionImpl*>(session.impl());
-  if (impl == nullptr) throw Poco::Data::NotConnectedException("not a PostgreSQL session");
-  return impl->handle();
-}
 
 // The SQLSTATE in a Poco PostgreSQL message ("... State: 23505 ..."), or "".
 std::string sqlStateOf(const std::string& message) {
@@ -47,10 +44,11 @@ Poco::Data::Session PostgresBackend::openSession() {
 
 bool PostgresBackend::isUsable(Poco::Data::Session& session) {
   PGconn* connection = connectionOf(session);
-  return PQstatus(connection) == CONNECTION_OK && PQtransactionStatus(connection) == PQTRANS_IDLE;
+  return PQstatus(connection) == CONNECTION_OK && PQtransactionStatus(connection) == PQTRANS_IDLE &&
+         PQpipelineStatus(connection) == PQ_PIPELINE_OFF;
 }
 
-std::string PostgresBackend::placeholders(std::string_view sql) const {
+std::string PostgresBackend::numbered(std::string_view sql) {
   std::string converted;
   converted.reserve(sql.size() + 16);
   int next = 0;
@@ -85,8 +83,13 @@ void PostgresBackend::lockForMigration(Poco::Data::Session& session) {
   }
 }
 
-void PostgresBackend::insertCalls(Poco::Data::Session& session,
-                                  std::span<const vo::api::Call> calls) {
+std::unique_ptr<vo::sql::PreparedStatements> PostgresBackend::prepareStatements(
+    Poco::Data::Session& session) {
+  return std::make_unique<PostgresPreparedStatements>(session);
+}
+
+void PostgresBackend::insertCalls(vo::sql::SqlRunner& sql, std::span<const vo::api::Call> calls) {
+  Poco::Data::Session& session = sql.session();
   if (settings_.insertMethod == InsertMethod::kCopy) {
     copyCalls(connectionOf(session), calls);
   } else {

@@ -5,9 +5,9 @@
 #include <Poco/Data/SQLite/Utility.h>
 #include <sqlite3.h>
 
-#include <memory>
-
 #include "vo/sql/CallColumns.h"
+#include "vo/sql/SqlQuery.h"
+#include "vo/store_sqlite/SqlitePreparedStatements.h"
 
 namespace vo::store_sqlite {
 
@@ -27,21 +27,14 @@ void run(sqlite3* db, const std::string& sql) {
   }
 }
 
-struct StatementCloser {
-  void operator()(sqlite3_stmt* statement) const { sqlite3_finalize(statement); }
-};
-
-void bindText(sqlite3_stmt* statement, int index, const vo::sql::SqlValue& value) {
-  if (const auto* text = std::get_if<std::string>(&value)) {
-    sqlite3_bind_text(statement, index, text->data(), static_cast<int>(text->size()),
-                      SQLITE_TRANSIENT);
-  } else if (const auto* number = std::get_if<int64_t>(&value)) {
-    sqlite3_bind_int64(statement, index, *number);
-  } else if (const auto* real = std::get_if<double>(&value)) {
-    sqlite3_bind_double(statement, index, *real);
-  } else {
-    sqlite3_bind_null(statement, index);
-  }
+// The bulk INSERT of every call column.
+const std::string& insertCallSql() {
+  static const std::string sql = [] {
+    std::string text = "INSERT INTO calls (" + std::string(vo::sql::kCallColumns) + ") VALUES (?";
+    for (int i = 1; i < vo::sql::kCallColumnCount; ++i) text += ", ?";
+    return text + ")";
+  }();
+  return sql;
 }
 
 }  // namespace
@@ -82,28 +75,15 @@ void SqliteBackend::lockForMigration(Poco::Data::Session&) {
   // BEGIN IMMEDIATE already excludes every other writer, in this process and others.
 }
 
-void SqliteBackend::insertCalls(Poco::Data::Session& session,
-                                std::span<const vo::api::Call> calls) {
-  sqlite3* db = handleOf(session);
-  std::string sql = "INSERT INTO calls (" + std::string(vo::sql::kCallColumns) + ") VALUES (?";
-  for (int i = 1; i < vo::sql::kCallColumnCount; ++i) sql += ", ?";
-  sql += ")";
-  sqlite3_stmt* raw = nullptr;
-  int rc = sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &raw, nullptr);
-  if (rc != SQLITE_OK) Poco::Data::SQLite::Utility::throwException(db, rc, sql);
-  std::unique_ptr<sqlite3_stmt, StatementCloser> statement(raw);
-  for (const vo::api::Call& call : calls) {
-    const vo::sql::SqlParams params = vo::sql::callParams(call);
-    for (std::size_t i = 0; i < params.size(); ++i) {
-      bindText(raw, static_cast<int>(i + 1), params[i]);
-    }
-    rc = sqlite3_step(raw);
-    if (rc != SQLITE_DONE) {
-      Poco::Data::SQLite::Utility::throwException(db, sqlite3_extended_errcode(db) & 0xff,
-                                                  "inserting call " + call.id);
-    }
-    sqlite3_reset(raw);
-  }
+void SqliteBackend::insertCalls(vo::sql::SqlRunner& sql, std::span<const vo::api::Call> calls) {
+  // One statement, prepared once per connection, stepped once per row.
+  for (const vo::api::Call& call : calls)
+    sql.prepared().query(insertCallSql(), vo::sql::callParams(call));
+}
+
+std::unique_ptr<vo::sql::PreparedStatements> SqliteBackend::prepareStatements(
+    Poco::Data::Session& session) {
+  return std::make_unique<SqlitePreparedStatements>(handleOf(session));
 }
 
 vo::api::ErrorCode SqliteBackend::classify(const Poco::Exception& error) const {

@@ -2,8 +2,10 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "vo/api/Call.h"
 #include "vo/api/Campaign.h"
@@ -29,6 +31,10 @@ std::string dayText(int64_t dayNumber);
 
 SqlParams callParams(const vo::api::Call& call);
 vo::api::Call rowToCall(const SqlRow& row);
+std::vector<vo::api::Call> rowsToCalls(const std::vector<SqlRow>& rows);
+// "SELECT <every call column> FROM calls"
+const std::string& selectCalls();
+std::vector<std::string> statusTexts(std::span<const vo::api::CallStatus> statuses);
 
 inline constexpr std::string_view kCampaignColumns =
     "id, workspace_id, agent_id, agent_phone_number_id, name, status, total_calls, created_at_ms, "

@@ -2,6 +2,7 @@
 
 #include <Poco/Data/Session.h>
 
+#include <memory>
 #include <mutex>
 #include <span>
 #include <string>
@@ -9,12 +10,15 @@
 
 #include "vo/api/Call.h"
 #include "vo/api/Result.h"
+#include "vo/sql/PreparedStatements.h"
 
 namespace Poco {
 class Exception;
 }
 
 namespace vo::sql {
+
+class SqlRunner;
 
 // What differs between SQL databases behind the shared SqlCallStore. Methods that open or use a
 // session may throw Poco exceptions; SqlCallStore turns them into Results via classify().
@@ -41,7 +45,20 @@ class SqlBackend {
   // Inside beginWrite(): blocks other instances running migrations until commit.
   virtual void lockForMigration(Poco::Data::Session& session) = 0;
   // Writes the rows inside the current transaction as fast as the database allows.
-  virtual void insertCalls(Poco::Data::Session& session, std::span<const vo::api::Call> calls) = 0;
+  virtual void insertCalls(SqlRunner& sql, std::span<const vo::api::Call> calls) = 0;
+  // The hot path's statement cache for a connection this backend opened.
+  virtual std::unique_ptr<PreparedStatements> prepareStatements(Poco::Data::Session& session) = 0;
+  // A subquery yielding one `value` row per element of a JSON array of strings bound to its one
+  // `?`: a list of ids as ONE parameter, so the statement has one shape whatever its length.
+  virtual std::string jsonTextRows() const = 0;
+  // Appended to a SELECT inside a write: locks the rows it reads, in its ORDER BY, so writers
+  // of overlapping rows queue instead of deadlocking (" FOR UPDATE"; "" where the database
+  // has one writer at a time).
+  virtual std::string lockRowsRead() const = 0;
+  // True when a transition and its attempt row can be one statement (a data-modifying WITH) and
+  // a batch of them one round trip (PreparedStatements::queryInOneTransaction pipelines);
+  // false: a transaction of separate statements, cheap where the database is in-process.
+  virtual bool batchesInOneRoundTrip() const = 0;
   // Maps a failure to the error the CallStore contract asks for (kUnavailable, kConflict, ...).
   virtual vo::api::ErrorCode classify(const Poco::Exception& error) const = 0;
   // Short health detail when the database answers: "sqlite /path/db", "postgres 127.0.0.1:5432".

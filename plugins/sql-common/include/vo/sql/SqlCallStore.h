@@ -65,6 +65,12 @@ class SqlCallStore final : public vo::api::CallStore {
                                                    std::span<const vo::api::CallStatus> from,
                                                    vo::api::CallStatus to, int64_t atMs) override;
   vo::api::Result<std::vector<vo::api::Call>> scanCalls(const vo::api::CallScan& scan) override;
+  vo::api::Result<std::vector<vo::api::Call>> beginDispatch(std::span<const std::string> callIds,
+                                                            int64_t atMs) override;
+  vo::api::Result<std::vector<bool>> transitionMany(
+      std::span<const vo::api::CallTransition> changes) override;
+  vo::api::Result<std::vector<vo::api::Call>> findByProviderCallIds(
+      std::span<const std::string> providerCallIds) override;
   vo::api::Result<vo::api::StatusCounts> countByStatus() override;
 
   vo::api::Result<vo::api::Report> report(const vo::api::ReportQuery& query) override;
@@ -100,7 +106,7 @@ template <typename T, typename Body>
 vo::api::Result<T> SqlCallStore::read(Body&& body) {
   try {
     SqlSessionPool::Lease lease = pool_.acquire();
-    SqlRunner sql(*backend_, lease.session());
+    SqlRunner sql(*backend_, lease.session(), lease.prepared());
     return body(sql);
   } catch (const Poco::Exception& error) {
     return failure(error);
@@ -120,15 +126,15 @@ vo::api::Result<T> SqlCallStore::write(Body&& body) {
   std::unique_lock writer = backend_->lockWriter();
   try {
     SqlSessionPool::Lease lease = pool_.acquire();
-    SqlRunner sql(*backend_, lease.session());
+    SqlRunner sql(*backend_, lease.session(), lease.prepared());
     backend_->beginWrite(lease.session());
     try {
       vo::api::Result<T> result = body(sql);
-      sql.execute(result.ok() ? "COMMIT" : "ROLLBACK");
+      sql.prepared().query(result.ok() ? "COMMIT" : "ROLLBACK", {});
       return result;
     } catch (...) {
       try {
-        sql.execute("ROLLBACK");
+        sql.prepared().query("ROLLBACK", {});
       } catch (const Poco::Exception&) {
         // The connection is gone; the pool drops it and the database rolled back by itself.
       }

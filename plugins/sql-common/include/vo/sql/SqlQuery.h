@@ -4,44 +4,47 @@
 #include <Poco/Dynamic/Var.h>
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
 
+#include "vo/sql/PreparedStatements.h"
 #include "vo/sql/SqlBackend.h"
+#include "vo/sql/SqlValue.h"
 
 namespace vo::sql {
-
-// A statement parameter; nullptr binds SQL NULL.
-using SqlValue = std::variant<std::nullptr_t, int64_t, double, std::string>;
-using SqlParams = std::vector<SqlValue>;
-// One result row; an empty Var is SQL NULL.
-using SqlRow = std::vector<Poco::Dynamic::Var>;
 
 // Text of a column, "" for NULL.
 std::string textOf(const Poco::Dynamic::Var& value);
 // Integer of a column, `fallback` for NULL.
 int64_t intOf(const Poco::Dynamic::Var& value, int64_t fallback = 0);
 double doubleOf(const Poco::Dynamic::Var& value);
+// A JSON array of the strings: a list bound as one parameter (see SqlBackend::jsonTextRows).
+std::string jsonArrayOf(std::span<const std::string> texts);
 // NULL for an empty string, so optional text columns stay out of partial indexes and FKs.
 SqlValue textOrNull(const std::string& text);
 
 // Runs shared SQL (with `?` placeholders) on one session. Throws Poco exceptions.
 class SqlRunner {
  public:
-  SqlRunner(SqlBackend& backend, Poco::Data::Session& session)
-      : backend_(backend), session_(session) {}
+  SqlRunner(SqlBackend& backend, Poco::Data::Session& session, PreparedStatements& prepared)
+      : backend_(backend), session_(session), prepared_(prepared) {}
 
-  // Rows returned by the statement.
+  // Rows returned by the statement, through Poco::Data (prepared anew each time: for statements
+  // off the hot path, whose shapes vary).
   std::vector<SqlRow> query(std::string_view sql, const SqlParams& params = {});
-  // Rows affected by the statement.
+  // Rows affected by the statement, through Poco::Data.
   int64_t execute(std::string_view sql, const SqlParams& params = {});
+  // The hot path: the connection's statements prepared once (see PreparedStatements).
+  PreparedStatements& prepared() { return prepared_; }
   Poco::Data::Session& session() { return session_; }
 
  private:
   SqlBackend& backend_;
   Poco::Data::Session& session_;
+  PreparedStatements& prepared_;
 };
 
 // A WHERE clause grown one condition at a time, with its parameters in order.

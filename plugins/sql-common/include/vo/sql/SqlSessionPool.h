@@ -8,26 +8,38 @@
 #include <optional>
 #include <vector>
 
+#include "vo/sql/PreparedStatements.h"
 #include "vo/sql/SqlBackend.h"
 
 namespace vo::sql {
 
 // A fixed-size pool of sessions opened on demand, one per concurrent caller (Poco sessions are
-// not thread-safe). Broken sessions are dropped and reopened by the next caller.
+// not thread-safe). Broken sessions are dropped and reopened by the next caller. Each session
+// keeps its prepared statements (see PreparedStatements) for as long as it lives.
 class SqlSessionPool {
  public:
+  // A session and the statements prepared on it. The statements are declared last so they are
+  // destroyed (finalized) before the session closes.
+  struct Connection {
+    explicit Connection(Poco::Data::Session opened) : session(std::move(opened)) {}
+    Poco::Data::Session session;
+    std::unique_ptr<PreparedStatements> prepared;
+  };
+
   // Hands a session to one caller; returns it to the pool when destroyed.
   class Lease {
    public:
-    Lease(SqlSessionPool& pool, std::unique_ptr<Poco::Data::Session> session);
+    Lease(SqlSessionPool& pool, std::unique_ptr<Connection> connection);
     Lease(Lease&& other) noexcept;
     Lease& operator=(Lease&&) = delete;
     ~Lease();
-    Poco::Data::Session& session() { return *session_; }
+    Poco::Data::Session& session() { return connection_->session; }
+    // The session's statement cache, made on first use.
+    PreparedStatements& prepared();
 
    private:
     SqlSessionPool* pool_;
-    std::unique_ptr<Poco::Data::Session> session_;
+    std::unique_ptr<Connection> connection_;
   };
 
   SqlSessionPool(SqlBackend& backend, int size);
@@ -37,14 +49,14 @@ class SqlSessionPool {
   Lease acquire();
 
  private:
-  void release(std::unique_ptr<Poco::Data::Session> session);
+  void release(std::unique_ptr<Connection> connection);
 
   SqlBackend& backend_;
   const int size_;
   std::mutex mutex_;
   std::condition_variable available_;
   int leased_ = 0;
-  std::vector<std::unique_ptr<Poco::Data::Session>> idle_;
+  std::vector<std::unique_ptr<Connection>> idle_;
 };
 
 }  // namespace vo::sql

@@ -5,8 +5,9 @@
 
 namespace vo::store_postgres {
 
-// PostgreSQL behind SqlCallStore through Poco::Data::PostgreSQL. Bulk inserts go through the
-// session's own libpq connection (COPY or multi-row INSERT), inside the same transaction.
+// PostgreSQL behind SqlCallStore through Poco::Data::PostgreSQL. Bulk inserts (COPY or multi-row
+// INSERT) and the hot statements (prepared once, batches pipelined: PostgresPreparedStatements)
+// go through the session's own libpq connection.
 class PostgresBackend final : public vo::sql::SqlBackend {
  public:
   explicit PostgresBackend(PostgresSettings settings);
@@ -15,12 +16,21 @@ class PostgresBackend final : public vo::sql::SqlBackend {
   std::string name() const override { return "postgres"; }
   Poco::Data::Session openSession() override;
   bool isUsable(Poco::Data::Session& session) override;
-  std::string placeholders(std::string_view sql) const override;
+  std::string placeholders(std::string_view sql) const override { return numbered(sql); }
+  // The shared SQL's `?` placeholders as PostgreSQL's $1, $2, ...
+  static std::string numbered(std::string_view sql);
   std::string textType() const override { return "TEXT COLLATE \"C\""; }
   std::unique_lock<std::mutex> lockWriter() override { return {}; }
   void beginWrite(Poco::Data::Session& session) override;
   void lockForMigration(Poco::Data::Session& session) override;
-  void insertCalls(Poco::Data::Session& session, std::span<const vo::api::Call> calls) override;
+  void insertCalls(vo::sql::SqlRunner& sql, std::span<const vo::api::Call> calls) override;
+  std::unique_ptr<vo::sql::PreparedStatements> prepareStatements(
+      Poco::Data::Session& session) override;
+  std::string jsonTextRows() const override {
+    return "SELECT json_array_elements_text(CAST(? AS json))";
+  }
+  std::string lockRowsRead() const override { return " FOR UPDATE"; }
+  bool batchesInOneRoundTrip() const override { return true; }
   vo::api::ErrorCode classify(const Poco::Exception& error) const override;
   std::string describe() const override { return "postgres " + settings_.endpoint; }
 

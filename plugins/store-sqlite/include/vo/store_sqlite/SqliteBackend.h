@@ -14,8 +14,9 @@ struct SqliteSettings {
 };
 
 // SQLite behind SqlCallStore: WAL so readers never block the writer, one writer at a time in
-// this process (a mutex) and across processes (BEGIN IMMEDIATE plus the busy timeout), and a
-// raw prepared INSERT reused for every row of a bulk insert.
+// this process (a mutex) and across processes (BEGIN IMMEDIATE plus the busy timeout), and the
+// hot statements (the bulk INSERT among them) prepared once per connection with sqlite3's own
+// API (SqlitePreparedStatements).
 class SqliteBackend final : public vo::sql::SqlBackend {
  public:
   explicit SqliteBackend(SqliteSettings settings);
@@ -29,7 +30,12 @@ class SqliteBackend final : public vo::sql::SqlBackend {
   std::unique_lock<std::mutex> lockWriter() override;
   void beginWrite(Poco::Data::Session& session) override;
   void lockForMigration(Poco::Data::Session& session) override;
-  void insertCalls(Poco::Data::Session& session, std::span<const vo::api::Call> calls) override;
+  void insertCalls(vo::sql::SqlRunner& sql, std::span<const vo::api::Call> calls) override;
+  std::unique_ptr<vo::sql::PreparedStatements> prepareStatements(
+      Poco::Data::Session& session) override;
+  std::string jsonTextRows() const override { return "SELECT value FROM json_each(?)"; }
+  std::string lockRowsRead() const override { return ""; }
+  bool batchesInOneRoundTrip() const override { return false; }
   vo::api::ErrorCode classify(const Poco::Exception& error) const override;
   std::string describe() const override { return "sqlite " + settings_.path; }
 
