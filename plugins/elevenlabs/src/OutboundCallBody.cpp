@@ -23,6 +23,7 @@ vo::api::Result<std::string> outboundCallBody(const vo::api::Call& call) {
   body.set("agent_id", call.agentId);
   body.set("agent_phone_number_id", call.agentPhoneNumberId);
   body.set("to_number", call.to);
+  if (!call.id.empty()) variables->set(kCallIdVariable, call.id);
   if (variables->size() > 0) {
     Poco::JSON::Object::Ptr clientData = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     clientData->set("dynamic_variables", variables);

@@ -4,6 +4,8 @@
 
 #include <sstream>
 
+#include "OutboundCallBody.h"
+
 namespace vo::elevenlabs {
 namespace {
 
@@ -32,6 +34,14 @@ std::string stringify(const Poco::JSON::Object& object) {
   return text.str();
 }
 
+// Our call id, when the conversation carries the dynamic variable the dial put there; "" else.
+std::string callIdOf(const Poco::JSON::Object& conversation) {
+  const auto clientData = objectOrNull(conversation, "conversation_initiation_client_data");
+  if (!clientData) return "";
+  const auto variables = objectOrNull(*clientData, "dynamic_variables");
+  return variables ? stringOr(*variables, kCallIdVariable) : "";
+}
+
 // call_initiation_failure: failure_reason busy | no-answer | unknown (and whatever comes later).
 CallStatus statusOfFailure(const std::string& reason) {
   if (reason == "busy") return CallStatus::kBusy;
@@ -43,6 +53,7 @@ vo::api::Result<CallEvent> initiationFailure(const Poco::JSON::Object& data, int
   CallEvent event;
   event.providerCallId = stringOr(data, "conversation_id");
   if (event.providerCallId.empty()) return invalid("data.conversation_id", "missing");
+  event.callId = callIdOf(data);
   const std::string reason = stringOr(data, "failure_reason");
   event.status = statusOfFailure(reason);
   event.endReason = reason.empty() ? "call initiation failed" : reason;
@@ -67,6 +78,7 @@ vo::api::Result<ConversationState> conversationState(const Poco::JSON::Object& c
   CallEvent& event = state.event;
   event.providerCallId = stringOr(conversation, "conversation_id");
   if (event.providerCallId.empty()) return invalid(fieldPrefix + "conversation_id", "missing");
+  event.callId = callIdOf(conversation);
   std::string status = stringOr(conversation, "status");
   if (status.empty()) status = missingStatus;
   if (status == "done") {

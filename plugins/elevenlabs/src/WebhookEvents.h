@@ -19,7 +19,9 @@ struct ConversationState {
 // A conversation object, as GET /v1/convai/conversations/{id} answers and as the data of a
 // post_call_transcription webhook carries it: status done → completed, failed → failed, with
 // metadata.call_duration_secs, metadata.termination_reason and analysis.call_successful kept.
-// `fieldPrefix` names fields in errors ("data."); `missingStatus` stands in for no status.
+// The event's callId comes from the dial's kCallIdVariable in conversation_initiation_client_data
+// when present. `fieldPrefix` names fields in errors ("data."); `missingStatus` stands in for no
+// status.
 vo::api::Result<ConversationState> conversationState(const Poco::JSON::Object& conversation,
                                                      const std::string& fieldPrefix,
                                                      const std::string& missingStatus,

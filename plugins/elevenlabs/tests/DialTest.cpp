@@ -54,6 +54,7 @@ TEST_F(DialTest, AcceptedTwilioCallSendsTheRealRequestAndKeepsTheIds) {
   EXPECT_EQ(variables->getValue<std::string>("customer_name"), "Ana");
   EXPECT_EQ(variables->getValue<int>("order"), 42);
   EXPECT_TRUE(variables->getValue<bool>("vip"));
+  EXPECT_EQ(variables->getValue<std::string>("vo_call_id"), call.call.id);
   EXPECT_EQ(parse(result.providerDataJson)->getValue<std::string>("callSid"),
             placed.telephonyCallId);
 
@@ -66,11 +67,14 @@ TEST_F(DialTest, AcceptedTwilioCallSendsTheRealRequestAndKeepsTheIds) {
   EXPECT_TRUE(body->getObject("conversation_initiation_client_data")->has("dynamic_variables"));
 }
 
-TEST_F(DialTest, CallWithoutVariablesSendsNoClientData) {
+TEST_F(DialTest, CallWithoutVariablesSendsOnlyItsIdAsADynamicVariable) {
   ASSERT_EQ(dial().outcome, DialOutcome::kAccepted);
   const auto body = parse(fake().requests().front().body);
-  EXPECT_EQ(body->size(), 3u);
-  EXPECT_FALSE(body->has("conversation_initiation_client_data"));
+  EXPECT_EQ(body->size(), 4u);
+  const auto variables =
+      body->getObject("conversation_initiation_client_data")->getObject("dynamic_variables");
+  EXPECT_EQ(variables->size(), 1u);
+  EXPECT_EQ(variables->getValue<std::string>("vo_call_id"), request().call.id);
 }
 
 TEST_F(DialTest, SipTrunkNumbersUseTheSipTrunkEndpoint) {

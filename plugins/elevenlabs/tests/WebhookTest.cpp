@@ -233,7 +233,14 @@ TEST_F(WebhookTest, WebhooksTheFakeSendsMapToTheDialedCalls) {
   for (const auto& response : bridge->responses()) {
     EXPECT_EQ(response.httpStatus, 200);
     ASSERT_EQ(response.events.size(), 1u);
-    statusOf[numberOf.at(response.events.front().providerCallId)] = response.events.front().status;
+    const auto& event = response.events.front();
+    const std::string& number = numberOf.at(event.providerCallId);
+    statusOf[number] = event.status;
+    // post_call_transcription carries the dial's dynamic variables, so our call id comes back;
+    // call_initiation_failure does not.
+    const bool transcription =
+        event.status == CallStatus::kCompleted || event.status == CallStatus::kFailed;
+    EXPECT_EQ(event.callId, transcription ? request(number).call.id : "") << number;
   }
   EXPECT_EQ(statusOf["+34600000001"], CallStatus::kCompleted);
   EXPECT_EQ(statusOf["+34600000002"], CallStatus::kBusy);

@@ -116,6 +116,9 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
                     headers);
     }
     clock_.schedule(admitted->call.conversationId, steadyMillis() + options.callDurationMs);
+    if (options.answerDelayMs > 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(options.answerDelayMs));
+    }
     if (fault) return inflict(*fault, request, response);
     answer(response, 200, outboundCallAnswer(*admitted));
   }

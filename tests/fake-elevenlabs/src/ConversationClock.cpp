@@ -86,6 +86,7 @@ void ConversationClock::deliver(const Conversation& conversation) {
   for (int attempt = 1; attempt <= kDeliveryAttempts; ++attempt) {
     delivery.attempts = attempt;
     delivery.httpStatus = post(options.webhookUrl, body, signature);
+    registry_.countWebhookAnswer(delivery.httpStatus);
     const bool retryable = delivery.httpStatus == 0 || delivery.httpStatus >= 500;
     if (!retryable) break;
     std::unique_lock lock(mutex_);

@@ -69,6 +69,14 @@ void FakeElevenLabs::setLatencyMs(int64_t latencyMs) {
   state_->registry.update([&](FakeOptions& options) { options.latencyMs = latencyMs; });
 }
 
+void FakeElevenLabs::setCallDurationMs(int64_t callDurationMs) {
+  state_->registry.update([&](FakeOptions& options) { options.callDurationMs = callDurationMs; });
+}
+
+void FakeElevenLabs::setAnswerDelayMs(int64_t answerDelayMs) {
+  state_->registry.update([&](FakeOptions& options) { options.answerDelayMs = answerDelayMs; });
+}
+
 void FakeElevenLabs::setMaxConcurrentCalls(int maxConcurrentCalls) {
   state_->registry.update(
       [&](FakeOptions& options) { options.maxConcurrentCalls = maxConcurrentCalls; });
@@ -100,6 +108,10 @@ std::vector<RecordedRequest> FakeElevenLabs::requests() const {
 
 std::vector<WebhookDelivery> FakeElevenLabs::webhookDeliveries() const {
   return state_->registry.deliveries();
+}
+
+WebhookAnswerCounts FakeElevenLabs::webhookAnswerCounts() const {
+  return state_->registry.webhookAnswerCounts();
 }
 
 int FakeElevenLabs::activeCalls() const {

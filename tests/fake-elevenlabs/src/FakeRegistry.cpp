@@ -99,6 +99,16 @@ void FakeRegistry::recordDelivery(WebhookDelivery delivery) {
   deliveries_.push_back(std::move(delivery));
 }
 
+void FakeRegistry::countWebhookAnswer(int httpStatus) {
+  std::lock_guard lock(mutex_);
+  ++webhookAnswers_.posts;
+  if (httpStatus == 0) {
+    ++webhookAnswers_.unanswered;
+  } else if (httpStatus < 200 || httpStatus > 299) {
+    ++webhookAnswers_.non2xx;
+  }
+}
+
 std::vector<AcceptedCall> FakeRegistry::accepted() const {
   std::lock_guard lock(mutex_);
   return accepted_;
@@ -112,6 +122,11 @@ std::vector<RecordedRequest> FakeRegistry::requests() const {
 std::vector<WebhookDelivery> FakeRegistry::deliveries() const {
   std::lock_guard lock(mutex_);
   return deliveries_;
+}
+
+WebhookAnswerCounts FakeRegistry::webhookAnswerCounts() const {
+  std::lock_guard lock(mutex_);
+  return webhookAnswers_;
 }
 
 int FakeRegistry::active() const {

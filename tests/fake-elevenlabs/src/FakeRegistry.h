@@ -41,10 +41,13 @@ class FakeRegistry {
   std::optional<Conversation> end(const std::string& conversationId);
   std::optional<Conversation> find(const std::string& conversationId) const;
   void recordDelivery(WebhookDelivery delivery);
+  // One webhook POST's answer: its HTTP status, 0 when none came.
+  void countWebhookAnswer(int httpStatus);
 
   std::vector<AcceptedCall> accepted() const;
   std::vector<RecordedRequest> requests() const;
   std::vector<WebhookDelivery> deliveries() const;
+  WebhookAnswerCounts webhookAnswerCounts() const;
   int active() const;
   int peak() const;
   int64_t rejections() const;
@@ -60,6 +63,7 @@ class FakeRegistry {
   std::vector<AcceptedCall> accepted_;
   std::unordered_map<std::string, Conversation> conversations_;
   std::vector<WebhookDelivery> deliveries_;
+  WebhookAnswerCounts webhookAnswers_;
   int active_ = 0;
   int peak_ = 0;
   int64_t rejections_ = 0;

@@ -25,8 +25,11 @@ struct FakeOptions {
   int64_t retryAfterSecsOnLimit = -1;  // Retry-After on those 429s; -1: none
   int64_t latencyMs = 0;               // before every answer
   int64_t callDurationMs = 50;         // from accept until the conversation ends
-  int64_t reportedDurationSecs = 42;   // metadata.call_duration_secs of finished calls
-  std::string webhookUrl;              // empty: no webhooks are sent
+  // After a call is placed (its end already scheduled), before its answer is sent: with a
+  // short callDurationMs the post-call webhook overtakes the dial's answer.
+  int64_t answerDelayMs = 0;
+  int64_t reportedDurationSecs = 42;  // metadata.call_duration_secs of finished calls
+  std::string webhookUrl;             // empty: no webhooks are sent
   std::string webhookSecret = "wsec_test_secret";
   std::string outboundCallsPath = "/v1/convai/twilio/outbound-call";
   std::string sipTrunkOutboundCallsPath = "/v1/convai/sip-trunk/outbound-call";
@@ -69,6 +72,13 @@ struct AcceptedCall {
   int64_t receivedAtUs = 0;
 };
 
+// Every webhook POST the fake made, retries included, by how it was answered.
+struct WebhookAnswerCounts {
+  int64_t posts = 0;
+  int64_t non2xx = 0;      // answered with a status outside 200..299
+  int64_t unanswered = 0;  // no HTTP answer: refused, reset, or the 10 s timeout
+};
+
 struct WebhookDelivery {
   std::string conversationId;
   std::string eventType;
@@ -90,6 +100,8 @@ class FakeElevenLabs {
 
   void setWebhookUrl(const std::string& url);
   void setLatencyMs(int64_t latencyMs);
+  void setCallDurationMs(int64_t callDurationMs);
+  void setAnswerDelayMs(int64_t answerDelayMs);
   void setMaxConcurrentCalls(int maxConcurrentCalls);
   void setDefaultOutcome(CallOutcome outcome);
   void setOutcomeFor(const std::string& toNumber, CallOutcome outcome);
@@ -100,6 +112,7 @@ class FakeElevenLabs {
   std::vector<AcceptedCall> acceptedCalls() const;
   std::vector<RecordedRequest> requests() const;
   std::vector<WebhookDelivery> webhookDeliveries() const;
+  WebhookAnswerCounts webhookAnswerCounts() const;
   int activeCalls() const;
   int peakActiveCalls() const;
   int64_t concurrencyRejections() const;  // 429s sent because of maxConcurrentCalls
