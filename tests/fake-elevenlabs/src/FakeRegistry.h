@@ -43,6 +43,8 @@ class FakeRegistry {
   void recordDelivery(WebhookDelivery delivery);
 
   std::vector<AcceptedCall> accepted() const;
+  std::vector<AcceptedCall> acceptedFrom(std::size_t first) const;
+  std::size_t acceptedCount() const;
   std::vector<RecordedRequest> requests() const;
   std::vector<WebhookDelivery> deliveries() const;
   int active() const;
