@@ -1,5 +1,6 @@
 #include "ConversationClock.h"
 
+#include <Poco/Exception.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>
@@ -134,8 +135,9 @@ void ConversationClock::deliver(const Ended& ended, Connection& connection) {
   for (int attempt = 1; attempt <= kDeliveryAttempts; ++attempt) {
     delivery.attempts = attempt;
     const int64_t sentAt = steadyMicros();
-    delivery.httpStatus = post(connection, options.webhookUrl, body, signature);
-    recorder_.recordAttempt(delivery.httpStatus, steadyMicros() - sentAt);
+    bool timedOut = false;
+    delivery.httpStatus = post(connection, options.webhookUrl, body, signature, timedOut);
+    recorder_.recordAttempt(delivery.httpStatus, timedOut, steadyMicros() - sentAt);
     const bool retryable = delivery.httpStatus == 0 || delivery.httpStatus >= 500;
     if (!retryable) break;
     std::unique_lock lock(mutex_);
@@ -149,7 +151,8 @@ void ConversationClock::deliver(const Ended& ended, Connection& connection) {
 }
 
 int ConversationClock::post(Connection& connection, const std::string& url, const std::string& body,
-                            const std::string& signature) {
+                            const std::string& signature, bool& timedOut) {
+  timedOut = false;
   try {
     const Poco::URI uri(url);
     const std::string authority = uri.getHost() + ":" + std::to_string(uri.getPort());
@@ -173,6 +176,10 @@ int ConversationClock::post(Connection& connection, const std::string& url, cons
     std::string ignored;
     Poco::StreamCopier::copyToString(in, ignored);
     return static_cast<int>(response.getStatus());
+  } catch (const Poco::TimeoutException&) {
+    timedOut = true;
+    connection.session.reset();
+    return 0;
   } catch (const Poco::Exception&) {
     connection.session.reset();
     return 0;

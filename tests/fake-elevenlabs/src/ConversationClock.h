@@ -44,8 +44,9 @@ class ConversationClock {
   void run();
   void sendLoop();
   void deliver(const Ended& ended, Connection& connection);
+  // The answer's status; 0 when none came, with `timedOut` telling whether the wait ran out.
   int post(Connection& connection, const std::string& url, const std::string& body,
-           const std::string& signature);
+           const std::string& signature, bool& timedOut);
 
   FakeRegistry& registry_;
   WebhookRecorder recorder_;

@@ -28,6 +28,7 @@ std::string statsJson(const FakeRegistry& registry, const ConversationClock& clo
   hooks->set("answered2xx", webhooks.answered2xx);
   hooks->set("answeredOther", webhooks.answeredOther);
   hooks->set("noAnswer", webhooks.noAnswer);
+  hooks->set("connectionFailures", webhooks.connectionFailures);
   hooks->set("pending", webhooks.pending);
   hooks->set("answer", durationObject(webhooks.answer));
   hooks->set("lag", durationObject(webhooks.lag));

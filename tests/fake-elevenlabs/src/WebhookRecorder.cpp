@@ -22,11 +22,11 @@ DurationSummary summarize(std::vector<int64_t> micros) {
 
 }  // namespace
 
-void WebhookRecorder::recordAttempt(int status, int64_t answerUs) {
+void WebhookRecorder::recordAttempt(int status, bool timedOut, int64_t answerUs) {
   std::lock_guard lock(mutex_);
   ++counts_.attempts;
   if (status == 0) {
-    ++counts_.noAnswer;
+    ++(timedOut ? counts_.noAnswer : counts_.connectionFailures);
     return;
   }
   if (status >= 200 && status < 300) {

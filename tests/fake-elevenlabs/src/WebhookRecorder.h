@@ -12,8 +12,9 @@ namespace vo::fake_elevenlabs {
 // delivery's lag behind the end of its conversation. Thread-safe.
 class WebhookRecorder {
  public:
-  // `status` 0: no answer. `answerUs`: POST sent -> answer read (ignored without an answer).
-  void recordAttempt(int status, int64_t answerUs);
+  // `status` 0: no answer, `timedOut` telling why. `answerUs`: POST sent -> answer read
+  // (ignored without an answer).
+  void recordAttempt(int status, bool timedOut, int64_t answerUs);
   void recordFirstSend(int64_t lagUs);
   void recordDeliveryOver();
   WebhookStats stats(int64_t pending) const;

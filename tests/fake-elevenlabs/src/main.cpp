@@ -58,8 +58,9 @@ int main(int argc, char** argv) {
   const auto webhooks = fake.webhookStats();
   std::cout << "webhooks: " << webhooks.deliveries << " delivered in " << webhooks.attempts
             << " attempts, " << webhooks.answered2xx << " answered 2xx, " << webhooks.answeredOther
-            << " other, " << webhooks.noAnswer << " no answer; answer p50 " << webhooks.answer.p50Ms
-            << " ms, p99 " << webhooks.answer.p99Ms << " ms, max " << webhooks.answer.maxMs << " ms"
-            << std::endl;
+            << " other, " << webhooks.noAnswer << " no answer in 10 s, "
+            << webhooks.connectionFailures << " connection failures; answer p50 "
+            << webhooks.answer.p50Ms << " ms, p99 " << webhooks.answer.p99Ms << " ms, max "
+            << webhooks.answer.maxMs << " ms" << std::endl;
   return 0;
 }

@@ -112,6 +112,7 @@ TEST(FakeWebhookStatsTest, CountsRefusedWebhooksAndTheirAnswerTimes) {
   EXPECT_EQ(stats.answeredOther, 5);
   EXPECT_EQ(stats.answered2xx, 0);
   EXPECT_EQ(stats.noAnswer, 0);
+  EXPECT_EQ(stats.connectionFailures, 0);
   EXPECT_EQ(stats.pending, 0);
   EXPECT_EQ(stats.answer.count, 5);
   EXPECT_GE(stats.answer.maxMs, stats.answer.p50Ms);
@@ -133,8 +134,9 @@ TEST(FakeWebhookStatsTest, CountsEveryAttemptThatGotNoAnswer) {
       200);
   ASSERT_TRUE(vo::testing::waitUntil([&] { return fake.webhookStats().deliveries == 1; }));
   const WebhookStats stats = fake.webhookStats();
-  EXPECT_EQ(stats.attempts, 5);  // retried, as the real sender does
-  EXPECT_EQ(stats.noAnswer, 5);
+  EXPECT_EQ(stats.attempts, 5);            // retried, as the real sender does
+  EXPECT_EQ(stats.connectionFailures, 5);  // refused: nothing listens there
+  EXPECT_EQ(stats.noAnswer, 0);
   EXPECT_EQ(stats.answer.count, 0);
   ASSERT_EQ(fake.webhookDeliveries().size(), 1u);
   EXPECT_EQ(fake.webhookDeliveries()[0].httpStatus, 0);

@@ -92,8 +92,9 @@ struct WebhookStats {
   int64_t deliveries = 0;  // webhooks whose sending is over: answered, refused or given up
   int64_t attempts = 0;    // POSTs sent, retries included
   int64_t answered2xx = 0;
-  int64_t answeredOther = 0;  // answered with a status outside 2xx
-  int64_t noAnswer = 0;       // no answer within the 10 s timeout, or no connection
+  int64_t answeredOther = 0;       // answered with a status outside 2xx
+  int64_t noAnswer = 0;            // no answer within the 10 s timeout
+  int64_t connectionFailures = 0;  // refused, or closed before an answer (a stale keep-alive)
   int64_t pending = 0;     // conversations not yet ended, or ended with their webhook not yet sent
   DurationSummary answer;  // POST sent -> answer read, every answered attempt
   DurationSummary lag;     // conversation ended -> its webhook's first POST sent
