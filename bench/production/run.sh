@@ -178,6 +178,8 @@ loopback_config() {  # loopback_config <source> <destination>
 }
 
 # --- one server per phase -------------------------------------------------------------------
+child_of() { ps -o pid= --ppid "$1" | awk 'NR == 1 {print $1}'; }
+perf_has_started_the_server() { [[ -n "$(child_of "$perf_pid")" ]]; }
 port=""
 admin_key=bench-admin-key
 phase_cpu_start=0
@@ -210,9 +212,9 @@ start_server() {  # start_server <stack> <phase> <concurrency>
   if [[ ${#profiler[@]} -gt 0 ]]; then
     perf_pid=$server_pid
     server_pid=""
-    wait_for 10 test -n "$(cat "/proc/$perf_pid/task/$perf_pid/children" 2>/dev/null)" \
+    wait_for 10 perf_has_started_the_server \
       || { echo "perf did not start the server:" >&2; cat "$dir/server.log" >&2; exit 1; }
-    server_pid=$(awk '{print $1}' "/proc/$perf_pid/task/$perf_pid/children")
+    server_pid=$(child_of "$perf_pid")
   fi
   if ! wait_for 60 curl -fs "http://127.0.0.1:$port/health"; then
     echo "voice-orchestrator did not answer /health within 60 s; its log:" >&2
