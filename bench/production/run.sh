@@ -9,7 +9,7 @@
 # Usage: bash bench/production/run.sh [--stack production|embedded|both] [--build-dir DIR]
 #          [--tools-dir DIR] [--scale F] [--phases a,b,..] [--perf PHASE] [--out DIR]
 #          [--production-config FILE] [--local-config FILE] [--webhook-senders N]
-#          [--priority-threads N]
+#          [--priority-threads N] [--connections IDLE,BUSY]
 #   --build-dir   where bin/voice-orchestrator and plugins/ come from (default build/release,
 #                 built here); give an old build to compare it with the same harness
 #   --tools-dir   where bin/vo-load and bin/fake-elevenlabs come from (default build/release)
@@ -32,6 +32,8 @@ production_config=$root/config/production.yaml
 local_config=$root/config/local.yaml
 webhook_senders=64
 priority_threads=32
+idle_connections=500
+busy_connections=100
 original_args=("$@")
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -46,7 +48,8 @@ while [[ $# -gt 0 ]]; do
     --local-config) local_config=$(realpath "$2"); shift 2 ;;
     --webhook-senders) webhook_senders=$2; shift 2 ;;
     --priority-threads) priority_threads=$2; shift 2 ;;
-    -h|--help) sed -n '2,21p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    --connections) idle_connections=${2%,*}; busy_connections=${2#*,}; shift 2 ;;
+    -h|--help) awk 'NR > 1 && /^#/ {print; next} NR > 1 {exit}' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -148,7 +151,8 @@ start_redis() {
 database_url=""
 fresh_database() {  # a new database per phase; Redis emptied
   local name=vo_bench_$1
-  psql -h 127.0.0.1 -q -c "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name" >/dev/null
+  PGOPTIONS="-c client_min_messages=warning" psql -h 127.0.0.1 -q \
+    -c "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name" >/dev/null
   database_url="postgresql://$PGUSER:$PGPASSWORD@127.0.0.1:$PGPORT/$name"
   redis-cli -h 127.0.0.1 -p "$redis_port" flushall >/dev/null
 }
@@ -244,6 +248,18 @@ drain_wait() { echo $(( 120 + $1 / 100 )); }  # seconds: bounded, generous for 1
 accept_batch=$(python3 -c "print(max(10, min(1000, round(1000 * $scale))))")
 priority_seconds=$(python3 -c "print(max(2, round(20 * $scale, 1)))")
 
+# The profile's self time by library, then the top 40 symbols (no call chains: `perf report
+# -i <data>` shows them).
+summarize_profile() {
+  local data=$1
+  echo "# perf report --no-children -i $(basename "$data"): self time by library"
+  perf report -i "$data" --no-children --stdio -g none --sort dso --percent-limit 0.5 2>/dev/null \
+    | grep -v -e '^#' -e '^$' | head -20 | sed 's/ *$//' || true
+  echo "# top symbols"
+  perf report -i "$data" --no-children --stdio -g none --sort dso,symbol 2>/dev/null \
+    | grep -v -e '^#' -e '^$' | head -40 | cut -c1-200 | sed 's/ *$//' || true
+}
+
 # run_phase <stack> <phase>: one fresh server, the phase's load, its figures in <stack>-<phase>.fig
 run_phase() {
   local stack=$1 phase=$2
@@ -296,13 +312,13 @@ run_phase() {
       ;;
     connections)
       start_server "$stack" "$phase" 100
-      load connections --idle 500 --busy 100 --figures "$figures" || true
+      load connections --idle "$idle_connections" --busy "$busy_connections" \
+        --figures "$figures" || true
       ;;
   esac
   stop_server "$figures"
   if [[ "$phase" == "$perf_phase" && -s "$out/perf-$stack-$phase.data" ]]; then
-    perf report -i "$out/perf-$stack-$phase.data" --no-children --stdio --percent-limit 0.5 \
-      2>/dev/null | grep -v '^$' | head -150 >"$out/perf-$stack-$phase.txt" || true
+    summarize_profile "$out/perf-$stack-$phase.data" >"$out/perf-$stack-$phase.txt"
     echo "  perf profile: $out/perf-$stack-$phase.txt"
   fi
 }
@@ -332,12 +348,14 @@ priority_row() {
   if [[ "$s" == production ]]; then
     echo "sent → fake receives the dial p50 $(fig "$s" "$p" prio_reach_p50) / p99 $(fig "$s" "$p" \
 prio_reach_p99) / max $(fig "$s" "$p" prio_reach_max) ms; $(fig "$s" "$p" prio_errors) errors, \
-$(fig "$s" "$p" prio_timeouts) timeouts, $(fig "$s" "$p" prio_not_reached) never dialed; \
-response p99 $(fig "$s" "$p" prio_response_p99) ms"
+$(fig "$s" "$p" prio_timeouts) timeouts, $(fig "$s" "$p" prio_not_reached) never dialed, \
+$(fig "$s" "$p" prio_not_sent) not sent (client over 30 s behind); response p99 $(fig "$s" "$p" \
+prio_response_p99) ms"
   else
     echo "response (includes the simulator's 50 ms) p50 $(fig "$s" "$p" prio_response_p50) / \
 p99 $(fig "$s" "$p" prio_response_p99) / max $(fig "$s" "$p" prio_response_max) ms; \
-$(fig "$s" "$p" prio_errors) errors, $(fig "$s" "$p" prio_timeouts) timeouts"
+$(fig "$s" "$p" prio_errors) errors, $(fig "$s" "$p" prio_timeouts) timeouts, $(fig "$s" "$p" \
+prio_not_sent) not sent (client over 30 s behind)"
   fi
 }
 table() {
@@ -369,7 +387,7 @@ table() {
     echo "| /calls/priority at 200/s for $priority_seconds s while a $(fig "$s" prioritydrain accept_calls)-call bulk drains at c=100 | $(priority_row "$s" prioritydrain); $(fig "$s" prioritydrain prio_queued_after) bulk calls still queued at the end | $(cost "$s" prioritydrain) |"
   fi
   if ran "$s" connections; then
-    echo "| a new client while 500 idle + 100 busy keep-alive connections are open (worst of 3; -1: no answer in 30 s) | /health $(fig "$s" connections conn_health_ms) ms, /calls/priority $(fig "$s" connections conn_priority_ms) ms, POST without a body $(fig "$s" connections conn_nobody_ms) ms | $(cost "$s" connections) |"
+    echo "| a new client while $idle_connections idle + $busy_connections busy keep-alive connections are open (worst of 3; -1: no answer in 30 s) | /health $(fig "$s" connections conn_health_ms) ms, /calls/priority $(fig "$s" connections conn_priority_ms) ms, POST without a body $(fig "$s" connections conn_nobody_ms) ms | $(cost "$s" connections) |"
   fi
 }
 
