@@ -174,12 +174,14 @@ plugins:
   retention: {name: retention, config: {days: 15}}
   dir: /from/file
 )",
-                                 {{"SERVICE_PORT", "3111"},
+                                 {{"SERVICE_HOST", "127.0.0.2"},
+                                  {"SERVICE_PORT", "3111"},
                                   {"CALLS_WORKER_CONCURRENCY", "42"},
                                   {"LOG_LEVEL", "warn"},
                                   {"VO_ADMIN_API_KEY", "from-env"},
                                   {"RETENTION_DAYS", "30"},
                                   {"VO_PLUGIN_DIR", "/a:/b"}});
+  EXPECT_EQ(config.server.host, "127.0.0.2");
   EXPECT_EQ(config.server.port, 3111);
   EXPECT_EQ(config.dispatcher.concurrency, 42);
   EXPECT_EQ(config.logLevel, "warn");

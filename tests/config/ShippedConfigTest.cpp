@@ -53,6 +53,14 @@ TEST(ShippedConfig, LocalTakesTheSeedVariables) {
   EXPECT_EQ(config.server.port, 4000);
 }
 
+// A benchmark or a single-machine install keeps the shipped file and stays on loopback.
+TEST(ShippedConfig, ProductionListensWhereServiceHostSays) {
+  auto env = kProductionEnv;
+  env["SERVICE_HOST"] = "127.0.0.1";
+  const AppConfig config = loadConfigFile(kProduction, envOf(env));
+  EXPECT_EQ(config.server.host, "127.0.0.1");
+}
+
 TEST(ShippedConfig, ProductionTakesEverySecretFromTheEnvironment) {
   const AppConfig config = loadConfigFile(kProduction, envOf(kProductionEnv));
   EXPECT_EQ(config.server.host, "0.0.0.0");

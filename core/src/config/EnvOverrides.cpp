@@ -17,6 +17,7 @@ struct Override {
 
 const std::vector<Override>& overrides() {
   static const std::vector<Override> table{
+      {"SERVICE_HOST", {"server", "host"}, nullptr, nullptr},
       {"SERVICE_PORT", {"server", "port"}, nullptr, nullptr},
       {"CALLS_WORKER_CONCURRENCY", {"dispatcher", "concurrency"}, nullptr, nullptr},
       {"LOG_LEVEL", {"log", "level"}, nullptr, nullptr},

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <thread>
 
+#include "StatsRoutes.h"
 #include "WireShapes.h"
 
 namespace vo::fake_elevenlabs {
@@ -42,10 +43,13 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
       : registry_(registry), clock_(clock), stopping_(stopping) {}
 
   void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
+    const int64_t receivedAtUs = unixMicros();
+    const std::string path = Poco::URI(request.getURI()).getPath();
+    if (answerStatsRoute(path, request, response, registry_, clock_)) return;
     RecordedRequest recorded;
-    recorded.receivedAtUs = unixMicros();
+    recorded.receivedAtUs = receivedAtUs;
     recorded.method = request.getMethod();
-    recorded.path = Poco::URI(request.getURI()).getPath();
+    recorded.path = path;
     for (const auto& [name, value] : request) recorded.headers[Poco::toLower(name)] = value;
     Poco::StreamCopier::copyToString(request.stream(), recorded.body);
     registry_.record(recorded);

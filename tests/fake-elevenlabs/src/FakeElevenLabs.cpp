@@ -18,7 +18,7 @@ namespace vo::fake_elevenlabs {
 struct FakeElevenLabs::State {
   explicit State(FakeOptions options)
       : registry(std::move(options)),
-        clock(registry),
+        clock(registry, registry.options().webhookSenders),
         pool(2, std::max(2, registry.options().serverThreads), 60) {}
 
   FakeRegistry registry;
@@ -122,6 +122,10 @@ int FakeElevenLabs::peakActiveCalls() const {
 }
 int64_t FakeElevenLabs::concurrencyRejections() const {
   return state_->registry.rejections();
+}
+
+WebhookStats FakeElevenLabs::webhookStats() const {
+  return state_->clock.webhookStats();
 }
 
 std::string FakeElevenLabs::signatureHeader(const std::string& secret, const std::string& body,

@@ -114,6 +114,17 @@ std::vector<AcceptedCall> FakeRegistry::accepted() const {
   return accepted_;
 }
 
+std::vector<AcceptedCall> FakeRegistry::acceptedFrom(std::size_t first) const {
+  std::lock_guard lock(mutex_);
+  if (first >= accepted_.size()) return {};
+  return {accepted_.begin() + static_cast<std::ptrdiff_t>(first), accepted_.end()};
+}
+
+std::size_t FakeRegistry::acceptedCount() const {
+  std::lock_guard lock(mutex_);
+  return accepted_.size();
+}
+
 std::vector<RecordedRequest> FakeRegistry::requests() const {
   std::lock_guard lock(mutex_);
   return requests_;

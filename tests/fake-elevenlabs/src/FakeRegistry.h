@@ -45,6 +45,8 @@ class FakeRegistry {
   void countWebhookAnswer(int httpStatus);
 
   std::vector<AcceptedCall> accepted() const;
+  std::vector<AcceptedCall> acceptedFrom(std::size_t first) const;
+  std::size_t acceptedCount() const;
   std::vector<RecordedRequest> requests() const;
   std::vector<WebhookDelivery> deliveries() const;
   WebhookAnswerCounts webhookAnswerCounts() const;

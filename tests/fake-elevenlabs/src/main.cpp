@@ -1,7 +1,9 @@
 // fake-elevenlabs: the fake ElevenLabs API as a process, for benchmarks and manual runs.
 //   fake-elevenlabs [--latency-ms N] [--max-concurrent N] [--call-duration-ms N]
 //                   [--webhook-url URL] [--webhook-secret S] [--api-key K]
-// Prints "port <n>" once listening on 127.0.0.1; stops on SIGINT or SIGTERM.
+//                   [--webhook-senders N]
+// Prints "port <n>" once listening on 127.0.0.1; stops on SIGINT or SIGTERM and prints what it
+// accepted and how the webhooks were answered. GET /fake/stats tells the same while it runs.
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
@@ -23,6 +25,8 @@ bool applyOption(vo::fake_elevenlabs::FakeOptions& options, const std::string& n
     options.webhookUrl = value;
   } else if (name == "--webhook-secret") {
     options.webhookSecret = value;
+  } else if (name == "--webhook-senders") {
+    options.webhookSenders = std::stoi(value);
   } else if (name == "--api-key") {
     options.apiKeys = {value};
   } else {
@@ -51,5 +55,12 @@ int main(int argc, char** argv) {
   int received = 0;
   sigwait(&signals, &received);
   std::cout << "accepted " << fake.acceptedCalls().size() << " calls" << std::endl;
+  const auto webhooks = fake.webhookStats();
+  std::cout << "webhooks: " << webhooks.deliveries << " delivered in " << webhooks.attempts
+            << " attempts, " << webhooks.answered2xx << " answered 2xx, " << webhooks.answeredOther
+            << " other, " << webhooks.noAnswer << " no answer in 10 s, "
+            << webhooks.connectionFailures << " connection failures; answer p50 "
+            << webhooks.answer.p50Ms << " ms, p99 " << webhooks.answer.p99Ms << " ms, max "
+            << webhooks.answer.maxMs << " ms" << std::endl;
   return 0;
 }

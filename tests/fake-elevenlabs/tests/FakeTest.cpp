@@ -6,6 +6,8 @@
 
 #include "vo/fake_elevenlabs/FakeElevenLabs.h"
 #include "vo/testing/HttpClient.h"
+#include "vo/testing/Ports.h"
+#include "vo/testing/Wait.h"
 
 namespace vo::fake_elevenlabs {
 namespace {
@@ -68,6 +70,76 @@ TEST_F(FakeTest, AcceptedCallAnswersLikeTheRealApiAndCanBeLookedUp) {
   ASSERT_EQ(conversation.status, 200);
   EXPECT_EQ(conversation.json()->getValue<std::string>("conversation_id"), id);
   EXPECT_EQ(client.get("/v1/convai/conversations/conv_none", kKey).status, 404);
+}
+
+TEST_F(FakeTest, StatsRoutesTellAcceptedCallsWithTheirReceiveTimesAndAreNotRecorded) {
+  const std::string body = R"({"agent_id":"a","agent_phone_number_id":"p","to_number":"+15)";
+  ASSERT_EQ(client.post(kPath, body + "550001\"}", kKey).status, 200);
+  ASSERT_EQ(client.post(kPath, body + "550002\"}", kKey).status, 200);
+  const auto accepted = fake.acceptedCalls();
+  ASSERT_EQ(accepted.size(), 2u);
+
+  const auto stats = client.get("/fake/stats");
+  ASSERT_EQ(stats.status, 200);
+  EXPECT_EQ(stats.json()->getValue<int64_t>("acceptedCalls"), 2);
+  const auto all = client.get("/fake/accepted");
+  ASSERT_EQ(all.status, 200);
+  EXPECT_EQ(all.body, "+15550001 " + std::to_string(accepted[0].receivedAtUs) + "\n+15550002 " +
+                          std::to_string(accepted[1].receivedAtUs) + "\n");
+  EXPECT_EQ(client.get("/fake/accepted?from=1").body,
+            "+15550002 " + std::to_string(accepted[1].receivedAtUs) + "\n");
+  EXPECT_EQ(client.get("/fake/accepted?from=2").body, "");
+  EXPECT_EQ(fake.requests().size(), 2u);
+}
+
+// The fake posts its webhooks to itself, where no route takes them: 404, refused, not retried.
+TEST(FakeWebhookStatsTest, CountsRefusedWebhooksAndTheirAnswerTimes) {
+  FakeOptions options;
+  options.callDurationMs = 0;
+  options.webhookSenders = 3;
+  FakeElevenLabs fake(options);
+  fake.setWebhookUrl(fake.baseUrl() + "/no-webhooks-here");
+  vo::testing::HttpClient client(fake.port());
+  for (int i = 0; i < 5; ++i) {
+    const std::string body =
+        R"({"agent_id":"a","agent_phone_number_id":"p","to_number":"+1555000)" + std::to_string(i) +
+        R"("})";
+    ASSERT_EQ(client.post(kPath, body, kKey).status, 200);
+  }
+  ASSERT_TRUE(vo::testing::waitUntil([&] { return fake.webhookStats().deliveries == 5; }));
+  const WebhookStats stats = fake.webhookStats();
+  EXPECT_EQ(stats.attempts, 5);
+  EXPECT_EQ(stats.answeredOther, 5);
+  EXPECT_EQ(stats.answered2xx, 0);
+  EXPECT_EQ(stats.noAnswer, 0);
+  EXPECT_EQ(stats.connectionFailures, 0);
+  EXPECT_EQ(stats.pending, 0);
+  EXPECT_EQ(stats.answer.count, 5);
+  EXPECT_GE(stats.answer.maxMs, stats.answer.p50Ms);
+  EXPECT_EQ(stats.lag.count, 5);
+  const auto json = client.get("/fake/stats").json()->getObject("webhooks");
+  EXPECT_EQ(json->getValue<int64_t>("answeredOther"), 5);
+  EXPECT_EQ(json->getObject("answer")->getValue<int64_t>("count"), 5);
+}
+
+TEST(FakeWebhookStatsTest, CountsEveryAttemptThatGotNoAnswer) {
+  FakeOptions options;
+  options.callDurationMs = 0;
+  options.webhookUrl = "http://127.0.0.1:" + std::to_string(vo::testing::freePort()) + "/hooks";
+  FakeElevenLabs fake(options);
+  vo::testing::HttpClient client(fake.port());
+  ASSERT_EQ(
+      client.post(kPath, R"({"agent_id":"a","agent_phone_number_id":"p","to_number":"+1"})", kKey)
+          .status,
+      200);
+  ASSERT_TRUE(vo::testing::waitUntil([&] { return fake.webhookStats().deliveries == 1; }));
+  const WebhookStats stats = fake.webhookStats();
+  EXPECT_EQ(stats.attempts, 5);            // retried, as the real sender does
+  EXPECT_EQ(stats.connectionFailures, 5);  // refused: nothing listens there
+  EXPECT_EQ(stats.noAnswer, 0);
+  EXPECT_EQ(stats.answer.count, 0);
+  ASSERT_EQ(fake.webhookDeliveries().size(), 1u);
+  EXPECT_EQ(fake.webhookDeliveries()[0].httpStatus, 0);
 }
 
 TEST(FakeSignatureTest, SignatureIsHmacSha256OfTimestampDotBody) {

@@ -35,6 +35,9 @@ struct FakeOptions {
   std::string sipTrunkOutboundCallsPath = "/v1/convai/sip-trunk/outbound-call";
   std::string conversationPath = "/v1/convai/conversations";
   int serverThreads = 256;  // each kept-alive client connection holds one
+  // Threads sending webhooks, each on its own kept-alive connection. 1: one at a time, in the
+  // order the conversations end; a benchmark sets more, as the real sender runs many at once.
+  int webhookSenders = 1;
 };
 
 enum class FaultKind {
@@ -86,8 +89,32 @@ struct WebhookDelivery {
   int attempts = 0;
 };
 
+// Percentiles of a set of durations, in milliseconds.
+struct DurationSummary {
+  int64_t count = 0;
+  double p50Ms = 0;
+  double p99Ms = 0;
+  double maxMs = 0;
+};
+
+// How the webhook receiver answered, measured by the fake's senders (for benchmarks).
+struct WebhookStats {
+  int64_t deliveries = 0;  // webhooks whose sending is over: answered, refused or given up
+  int64_t attempts = 0;    // POSTs sent, retries included
+  int64_t answered2xx = 0;
+  int64_t answeredOther = 0;       // answered with a status outside 2xx
+  int64_t noAnswer = 0;            // no answer within the 10 s timeout
+  int64_t connectionFailures = 0;  // refused, or closed before an answer (a stale keep-alive)
+  int64_t pending = 0;     // conversations not yet ended, or ended with their webhook not yet sent
+  DurationSummary answer;  // POST sent -> answer read, every answered attempt
+  DurationSummary lag;     // conversation ended -> its webhook's first POST sent
+};
+
 // A fake ElevenLabs API on 127.0.0.1 (a free port) speaking the real wire format: the twilio and
 // sip-trunk outbound-call endpoints, GET conversation, signed post-call webhooks. Thread-safe.
+// For benchmarks in another process it also answers GET /fake/stats (accepted calls and
+// WebhookStats as JSON) and GET /fake/accepted?from=N (one "<to_number> <received_at_us>" line
+// per accepted call from the N-th on); neither is recorded as a request.
 class FakeElevenLabs {
  public:
   explicit FakeElevenLabs(FakeOptions options = {});
@@ -116,6 +143,7 @@ class FakeElevenLabs {
   int activeCalls() const;
   int peakActiveCalls() const;
   int64_t concurrencyRejections() const;  // 429s sent because of maxConcurrentCalls
+  WebhookStats webhookStats() const;
 
   // The ElevenLabs-Signature value for `body` signed at `timestampSecs`.
   static std::string signatureHeader(const std::string& secret, const std::string& body,

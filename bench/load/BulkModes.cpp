@@ -1,0 +1,198 @@
+// bulk and dispatch: many calls through POST /calls/bulk, then how fast they reach the provider.
+#include <Poco/Exception.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <thread>
+#include <vector>
+
+#include "Bodies.h"
+#include "FakeProbe.h"
+#include "Figures.h"
+#include "LoadClient.h"
+#include "Modes.h"
+
+namespace vo::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+Poco::JSON::Object::Ptr parseObject(const std::string& body) {
+  Poco::JSON::Parser parser;
+  return parser.parse(body).extract<Poco::JSON::Object::Ptr>();
+}
+
+// Calls of the campaign that have left queued/dispatching (dialed, whatever the outcome).
+long dialedOf(LoadClient& client, const std::string& campaignId) {
+  auto answer = client.send("GET", "/campaigns/" + campaignId);
+  if (answer.status != 200) return -1;
+  auto object = parseObject(answer.body);
+  auto counts = object->getObject("byStatus");
+  if (!counts && object->has("progress"))
+    counts = object->getObject("progress")->getObject("byStatus");
+  long waiting = 0;
+  long sum = 0;
+  if (counts) {
+    for (const auto& [status, value] : *counts) {
+      const long n = value.convert<long>();
+      sum += n;
+      if (status == "queued" || status == "dispatching") waiting += n;
+    }
+  }
+  return sum - waiting;
+}
+
+struct DispatchTimes {
+  double t10 = -1;  // seconds from `start` until 10 % of the calls were dialed
+  double t90 = -1;
+  double all = -1;  // ... until all were
+};
+
+// Embedded stack: the campaign's progress, polled every 20 ms.
+DispatchTimes timesFromCampaign(const LoadOptions& options, LoadClient& client,
+                                const std::string& campaignId, Clock::time_point start) {
+  DispatchTimes times;
+  for (;;) {
+    const long dialed = dialedOf(client, campaignId);
+    const double now = secondsSince(start);
+    if (dialed >= options.calls / 10 && times.t10 < 0) times.t10 = now;
+    if (dialed >= options.calls * 9 / 10 && times.t90 < 0) times.t90 = now;
+    if (dialed >= options.calls) {
+      times.all = now;
+      return times;
+    }
+    if (now > options.waitSecs) {
+      std::fprintf(stderr, "dispatch: gave up after %.0f s with %ld of %ld dialed\n", now, dialed,
+                   options.calls);
+      return times;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+// Production stack: the fake's own receive times (same machine clock as `startUs`).
+DispatchTimes timesFromFake(const LoadOptions& options, FakeProbe& fake, long baseline,
+                            int64_t startUs) {
+  DispatchTimes times;
+  const long reached = fake.waitForAccepted(baseline + options.calls, options.waitSecs) - baseline;
+  if (reached < options.calls) {
+    std::fprintf(stderr, "dispatch: gave up after %.0f s with %ld of %ld at the provider\n",
+                 options.waitSecs, reached, options.calls);
+    return times;
+  }
+  std::vector<int64_t> receivedUs;
+  for (const auto& [number, at] : fake.acceptedFrom(baseline)) receivedUs.push_back(at);
+  std::sort(receivedUs.begin(), receivedUs.end());
+  receivedUs.resize(static_cast<std::size_t>(options.calls));
+  const auto secondsAt = [&](long index) {
+    return static_cast<double>(receivedUs[static_cast<std::size_t>(index)] - startUs) / 1e6;
+  };
+  times.t10 = secondsAt(std::max(0L, options.calls / 10 - 1));
+  times.t90 = secondsAt(std::max(0L, options.calls * 9 / 10 - 1));
+  times.all = secondsAt(options.calls - 1);
+  return times;
+}
+
+}  // namespace
+
+int runBulk(const LoadOptions& options) {
+  std::vector<std::string> bodies;
+  for (long first = 0; first < options.calls; first += options.batch) {
+    bodies.push_back(bulkBody(options, options.numberOffset + first,
+                              std::min(options.batch, options.calls - first)));
+  }
+  std::vector<double> requestMs(bodies.size(), 0);
+  std::atomic<std::size_t> next{0};
+  std::atomic<long> accepted{0};
+  std::atomic<bool> failed{false};
+  const auto start = Clock::now();
+  std::vector<std::thread> senders;
+  for (int s = 0; s < options.inFlight; ++s) {
+    senders.emplace_back([&] {
+      try {
+        LoadClient client(options.host, options.port, options.key);
+        for (std::size_t i = next++; i < bodies.size() && !failed; i = next++) {
+          const auto sent = Clock::now();
+          const auto answer = client.send("POST", "/calls/bulk", bodies[i]);
+          requestMs[i] = std::chrono::duration<double, std::milli>(Clock::now() - sent).count();
+          if (answer.status != 202) {
+            std::fprintf(stderr, "bulk answered %d: %s\n", answer.status,
+                         answer.body.substr(0, 300).c_str());
+            failed = true;
+            return;
+          }
+          accepted += parseObject(answer.body)->getValue<long>("accepted");
+        }
+      } catch (const Poco::Exception& e) {
+        std::fprintf(stderr, "bulk: %s\n", e.displayText().c_str());
+        failed = true;
+      }
+    });
+  }
+  for (auto& sender : senders) sender.join();
+  if (failed) return 1;
+  const double elapsed = secondsSince(start);
+  const Percentiles requests = percentiles(requestMs);
+  const double rate = static_cast<double>(accepted) / elapsed;
+  std::printf(
+      "bulk: %ld calls accepted in %zu requests of %ld: %.3f s (%.0f calls/s); %d in flight, "
+      "request p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
+      accepted.load(), bodies.size(), options.batch, elapsed, rate, options.inFlight, requests.p50,
+      requests.p99, requests.max);
+  Figures figures(options.figuresPath);
+  figures.add("accept_calls", static_cast<double>(accepted));
+  figures.add("accept_s", elapsed);
+  figures.add("accept_rate", rate);
+  figures.add("accept_request", requests);
+  return 0;
+}
+
+int runDispatch(const LoadOptions& options) {
+  LoadClient client(options.host, options.port, options.key);
+  std::unique_ptr<FakeProbe> fake;
+  long baseline = 0;
+  if (!options.fakeUrl.empty()) {
+    fake = std::make_unique<FakeProbe>(options.fakeUrl);
+    baseline = fake->acceptedCount();
+  }
+  const std::string body = bulkBody(options, options.numberOffset, options.calls);
+  const int64_t sentUs = unixMicros();
+  const auto sent = Clock::now();
+  const auto accepted = client.send("POST", "/calls/bulk", body);
+  if (accepted.status != 202) {
+    std::fprintf(stderr, "bulk answered %d: %s\n", accepted.status,
+                 accepted.body.substr(0, 300).c_str());
+    return 1;
+  }
+  const double acceptS = secondsSince(sent);
+  const DispatchTimes times =
+      fake ? timesFromFake(options, *fake, baseline, sentUs)
+           : timesFromCampaign(options, client,
+                               parseObject(accepted.body)->getValue<std::string>("campaignId"),
+                               sent);
+  if (times.all < 0) return 1;
+  const double steadyRate = times.t90 > times.t10
+                                ? static_cast<double>(options.calls * 9 / 10 - options.calls / 10) /
+                                      (times.t90 - times.t10)
+                                : 0;
+  std::printf(
+      "dispatch: %ld calls dialed %.3f s after the bulk request was sent (accepted in %.3f s; "
+      "%.0f calls/s overall, %.0f calls/s between 10%% and 90%%)\n",
+      options.calls, times.all, acceptS, static_cast<double>(options.calls) / times.all,
+      steadyRate);
+  Figures figures(options.figuresPath);
+  figures.add("dispatch_calls", static_cast<double>(options.calls));
+  figures.add("dispatch_all_s", times.all);
+  figures.add("dispatch_rate", steadyRate);
+  return 0;
+}
+
+}  // namespace vo::bench

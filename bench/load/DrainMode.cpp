@@ -1,0 +1,136 @@
+// drain: waits until every stored call is final (and, on the production stack, every webhook
+// was answered); fake-stats: how the server answered the fake's webhooks.
+#include <Poco/Exception.h>
+#include <Poco/JSON/Object.h>
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <sstream>
+#include <thread>
+
+#include "FakeProbe.h"
+#include "Figures.h"
+#include "LoadClient.h"
+#include "Modes.h"
+
+namespace vo::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct CallCounts {
+  long total = -1;  // -1: /metrics did not answer
+  long notFinal = 0;
+};
+
+// From the vo_calls{status="..."} gauges of /metrics.
+CallCounts callCounts(LoadClient& client) {
+  CallCounts counts;
+  const auto answer = client.send("GET", "/metrics");
+  if (answer.status != 200) return counts;
+  counts.total = 0;
+  std::istringstream lines(answer.body);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.rfind("vo_calls{status=\"", 0) != 0) continue;
+    const std::size_t space = line.rfind(' ');
+    const long n = std::stol(line.substr(space + 1));
+    counts.total += n;
+    if (line.find("\"queued\"") != std::string::npos ||
+        line.find("\"dispatching\"") != std::string::npos ||
+        line.find("\"initiated\"") != std::string::npos) {
+      counts.notFinal += n;
+    }
+  }
+  return counts;
+}
+
+double durationMs(const Poco::JSON::Object::Ptr& summary, const char* name) {
+  return summary->getValue<double>(name);
+}
+
+void reportWebhooks(FakeProbe& fake, Figures& figures) {
+  const auto hooks = fake.stats()->getObject("webhooks");
+  const auto answer = hooks->getObject("answer");
+  const auto lag = hooks->getObject("lag");
+  std::printf(
+      "webhooks: %ld delivered in %ld attempts: %ld answered 2xx, %ld other status, %ld no answer "
+      "within 10 s, %ld connection failures, %ld pending; answer p50 %.2f ms, p99 %.2f ms, max "
+      "%.2f ms; sent after the "
+      "call ended: p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
+      hooks->getValue<long>("deliveries"), hooks->getValue<long>("attempts"),
+      hooks->getValue<long>("answered2xx"), hooks->getValue<long>("answeredOther"),
+      hooks->getValue<long>("noAnswer"), hooks->getValue<long>("connectionFailures"),
+      hooks->getValue<long>("pending"), durationMs(answer, "p50Ms"), durationMs(answer, "p99Ms"),
+      durationMs(answer, "maxMs"), durationMs(lag, "p50Ms"), durationMs(lag, "p99Ms"),
+      durationMs(lag, "maxMs"));
+  figures.add("webhook_deliveries", hooks->getValue<double>("deliveries"));
+  figures.add("webhook_attempts", hooks->getValue<double>("attempts"));
+  figures.add("webhook_2xx", hooks->getValue<double>("answered2xx"));
+  figures.add("webhook_other", hooks->getValue<double>("answeredOther"));
+  figures.add("webhook_no_answer", hooks->getValue<double>("noAnswer"));
+  figures.add("webhook_conn_failures", hooks->getValue<double>("connectionFailures"));
+  figures.add("webhook_pending", hooks->getValue<double>("pending"));
+  figures.add("webhook_answer",
+              Percentiles{0, durationMs(answer, "p50Ms"), durationMs(answer, "p99Ms"),
+                          durationMs(answer, "maxMs")});
+  figures.add("webhook_lag", Percentiles{0, durationMs(lag, "p50Ms"), durationMs(lag, "p99Ms"),
+                                         durationMs(lag, "maxMs")});
+}
+
+// True once the fake sent every webhook it owes (and at least `calls` of them).
+bool webhooksDone(FakeProbe& fake, long calls) {
+  const auto hooks = fake.stats()->getObject("webhooks");
+  return hooks->getValue<long>("pending") == 0 && hooks->getValue<long>("deliveries") >= calls;
+}
+
+}  // namespace
+
+int runDrain(const LoadOptions& options) {
+  LoadClient client(options.host, options.port, options.key);
+  std::unique_ptr<FakeProbe> fake;
+  if (!options.fakeUrl.empty()) fake = std::make_unique<FakeProbe>(options.fakeUrl);
+  const auto start = Clock::now();
+  const auto giveUpAt = start + std::chrono::duration_cast<Clock::duration>(
+                                    std::chrono::duration<double>(options.waitSecs));
+  // The webhooks first (cheap to ask the fake), then the server's count of unfinished calls
+  // (its /metrics may count by a query, so it is asked twice a second at most).
+  bool hooksDone = !fake;
+  CallCounts counts;
+  while (Clock::now() < giveUpAt) {
+    if (!hooksDone) {
+      hooksDone = webhooksDone(*fake, options.calls);
+      if (!hooksDone) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        continue;
+      }
+    }
+    counts = callCounts(client);
+    if (counts.total >= options.calls && counts.notFinal == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  const double waited = std::chrono::duration<double>(Clock::now() - start).count();
+  const bool done = hooksDone && counts.total >= options.calls && counts.notFinal == 0;
+  if (!done) counts = callCounts(client);  // what was left when the wait ran out
+  std::printf("drain: %s after %.2f s; %ld calls stored, %ld not final\n",
+              done ? "done" : "GAVE UP", waited, counts.total, counts.notFinal);
+  Figures figures(options.figuresPath);
+  figures.add("drain_wait_s", waited);
+  figures.add("drain_not_final", static_cast<double>(counts.notFinal));
+  if (fake) reportWebhooks(*fake, figures);
+  return done ? 0 : 1;
+}
+
+int runFakeStats(const LoadOptions& options) {
+  if (options.fakeUrl.empty()) {
+    std::fprintf(stderr, "fake-stats needs --fake-url\n");
+    return 2;
+  }
+  FakeProbe fake(options.fakeUrl);
+  Figures figures(options.figuresPath);
+  reportWebhooks(fake, figures);
+  return 0;
+}
+
+}  // namespace vo::bench

@@ -1,0 +1,64 @@
+#include "FakeProbe.h"
+
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/URI.h>
+
+#include <chrono>
+#include <sstream>
+#include <thread>
+
+namespace vo::bench {
+
+FakeProbe::FakeProbe(const std::string& baseUrl)
+    : session_(Poco::URI(baseUrl).getHost(), Poco::URI(baseUrl).getPort()) {
+  session_.setKeepAlive(true);
+  session_.setTimeout(Poco::Timespan(30, 0));
+}
+
+std::string FakeProbe::get(const std::string& path) {
+  Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, path,
+                                 Poco::Net::HTTPMessage::HTTP_1_1);
+  request.setKeepAlive(true);
+  session_.sendRequest(request);
+  Poco::Net::HTTPResponse response;
+  std::istream& in = session_.receiveResponse(response);
+  std::string body;
+  Poco::StreamCopier::copyToString(in, body);
+  if (response.getStatus() != Poco::Net::HTTPResponse::HTTP_OK) {
+    throw Poco::Exception("fake answered " + std::to_string(response.getStatus()) + " to " + path);
+  }
+  return body;
+}
+
+Poco::JSON::Object::Ptr FakeProbe::stats() {
+  Poco::JSON::Parser parser;
+  return parser.parse(get("/fake/stats")).extract<Poco::JSON::Object::Ptr>();
+}
+
+long FakeProbe::acceptedCount() {
+  return stats()->getValue<long>("acceptedCalls");
+}
+
+std::vector<std::pair<std::string, int64_t>> FakeProbe::acceptedFrom(long first) {
+  std::istringstream lines(get("/fake/accepted?from=" + std::to_string(first)));
+  std::vector<std::pair<std::string, int64_t>> calls;
+  std::string number;
+  int64_t receivedAtUs = 0;
+  while (lines >> number >> receivedAtUs) calls.emplace_back(number, receivedAtUs);
+  return calls;
+}
+
+long FakeProbe::waitForAccepted(long target, double waitSecs) {
+  const auto giveUpAt = std::chrono::steady_clock::now() + std::chrono::duration<double>(waitSecs);
+  long count = acceptedCount();
+  while (count < target && std::chrono::steady_clock::now() < giveUpAt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    count = acceptedCount();
+  }
+  return count;
+}
+
+}  // namespace vo::bench
