@@ -387,7 +387,7 @@ table() {
     echo "| /calls/priority at 200/s for $priority_seconds s, nothing queued | $(priority_row "$s" priority) | $(cost "$s" priority) |"
   fi
   if ran "$s" prioritydrain; then
-    echo "| /calls/priority at 200/s for $priority_seconds s while a $(fig "$s" prioritydrain accept_calls)-call bulk drains at c=100 | $(priority_row "$s" prioritydrain); $(fig "$s" prioritydrain prio_queued_after) calls still queued or dispatching at the end (0: the bulk had drained) | $(cost "$s" prioritydrain) |"
+    echo "| /calls/priority at 200/s for $priority_seconds s while a $(fig "$s" prioritydrain accept_calls)-call bulk drains at c=100 | $(priority_row "$s" prioritydrain); $(fig "$s" prioritydrain prio_queued_after) calls still queued or dispatching at the end | $(cost "$s" prioritydrain) |"
   fi
   if ran "$s" connections; then
     echo "| a new client while $idle_connections idle + $busy_connections busy keep-alive connections are open (worst of 3; -1: no answer in 30 s) | /health $(fig "$s" connections conn_health_ms) ms, /calls/priority $(fig "$s" connections conn_priority_ms) ms, POST without a body $(fig "$s" connections conn_nobody_ms) ms | $(cost "$s" connections) |"
