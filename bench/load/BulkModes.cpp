@@ -82,14 +82,14 @@ DispatchTimes timesFromCampaign(const LoadOptions& options, LoadClient& client,
 DispatchTimes timesFromFake(const LoadOptions& options, FakeProbe& fake, long baseline,
                             int64_t startUs) {
   DispatchTimes times;
-  const long reached = fake.waitForAccepted(baseline + options.calls, options.waitSecs) - baseline;
-  if (reached < options.calls) {
-    std::fprintf(stderr, "dispatch: gave up after %.0f s with %ld of %ld at the provider\n",
-                 options.waitSecs, reached, options.calls);
+  const auto calls = fake.collectAccepted(baseline, options.calls, options.waitSecs);
+  if (static_cast<long>(calls.size()) < options.calls) {
+    std::fprintf(stderr, "dispatch: gave up after %.0f s with %zu of %ld at the provider\n",
+                 options.waitSecs, calls.size(), options.calls);
     return times;
   }
   std::vector<int64_t> receivedUs;
-  for (const auto& [number, at] : fake.acceptedFrom(baseline)) receivedUs.push_back(at);
+  for (const auto& [number, at] : calls) receivedUs.push_back(at);
   std::sort(receivedUs.begin(), receivedUs.end());
   receivedUs.resize(static_cast<std::size_t>(options.calls));
   const auto secondsAt = [&](long index) {

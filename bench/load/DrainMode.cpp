@@ -94,15 +94,15 @@ int runDrain(const LoadOptions& options) {
   const auto start = Clock::now();
   const auto giveUpAt = start + std::chrono::duration_cast<Clock::duration>(
                                     std::chrono::duration<double>(options.waitSecs));
-  // The webhooks first (cheap to ask the fake), then the server's count of unfinished calls
-  // (its /metrics may count by a query, so it is asked twice a second at most).
+  // The webhooks first, then the server's count of unfinished calls; each asked twice a second
+  // at most (the fake sorts its samples for every /fake/stats, /metrics may count by a query).
   bool hooksDone = !fake;
   CallCounts counts;
   while (Clock::now() < giveUpAt) {
     if (!hooksDone) {
       hooksDone = webhooksDone(*fake, options.calls);
       if (!hooksDone) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
         continue;
       }
     }

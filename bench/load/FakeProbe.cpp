@@ -51,14 +51,19 @@ std::vector<std::pair<std::string, int64_t>> FakeProbe::acceptedFrom(long first)
   return calls;
 }
 
-long FakeProbe::waitForAccepted(long target, double waitSecs) {
+std::vector<std::pair<std::string, int64_t>> FakeProbe::collectAccepted(long first, long count,
+                                                                        double waitSecs) {
   const auto giveUpAt = std::chrono::steady_clock::now() + std::chrono::duration<double>(waitSecs);
-  long count = acceptedCount();
-  while (count < target && std::chrono::steady_clock::now() < giveUpAt) {
+  std::vector<std::pair<std::string, int64_t>> calls;
+  for (;;) {
+    for (auto& call : acceptedFrom(first + static_cast<long>(calls.size()))) {
+      calls.push_back(std::move(call));
+    }
+    if (static_cast<long>(calls.size()) >= count || std::chrono::steady_clock::now() >= giveUpAt) {
+      return calls;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    count = acceptedCount();
   }
-  return count;
 }
 
 }  // namespace vo::bench

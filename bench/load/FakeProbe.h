@@ -20,8 +20,10 @@ class FakeProbe {
   long acceptedCount();
   // (to number, received at, µs since the epoch) of the accepted calls from the `first`-th on.
   std::vector<std::pair<std::string, int64_t>> acceptedFrom(long first);
-  // Polls until the fake accepted `target` calls or `waitSecs` passed; the last count.
-  long waitForAccepted(long target, double waitSecs);
+  // The accepted calls from the `first`-th on, polled (only the new ones each time, so the fake
+  // does little work) until there are `count` or `waitSecs` passed.
+  std::vector<std::pair<std::string, int64_t>> collectAccepted(long first, long count,
+                                                               double waitSecs);
 
  private:
   std::string get(const std::string& path);

@@ -151,6 +151,9 @@ int runPriority(const LoadOptions& options) {
   figures.add("prio_timeouts", static_cast<double>(timeouts));
   figures.add("prio_late_sends", static_cast<double>(late));
   figures.add("prio_not_sent", static_cast<double>(notSent));
+  for (const auto& [status, n] : statuses) {
+    if (status != 0) figures.add("prio_status_" + std::to_string(status), static_cast<double>(n));
+  }
   if (fake) {
     long notReached = 0;
     const Percentiles reach =

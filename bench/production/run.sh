@@ -308,7 +308,7 @@ run_phase() {
       queued=$(curl -fs "http://127.0.0.1:$port/metrics" \
         | awk '/^vo_calls\{status="(queued|dispatching)"\}/{s+=$2} END{print s+0}')
       echo "prio_queued_after $queued" >>"$figures"
-      echo "  calls of the bulk still queued or dispatching when the priority run ended: $queued"
+      echo "  calls still queued or dispatching when the priority run ended: $queued"
       ;;
     connections)
       start_server "$stack" "$phase" 100
@@ -349,13 +349,16 @@ priority_row() {
     echo "sent → fake receives the dial p50 $(fig "$s" "$p" prio_reach_p50) / p99 $(fig "$s" "$p" \
 prio_reach_p99) / max $(fig "$s" "$p" prio_reach_max) ms; $(fig "$s" "$p" prio_errors) errors, \
 $(fig "$s" "$p" prio_timeouts) timeouts, $(fig "$s" "$p" prio_not_reached) never dialed, \
-$(fig "$s" "$p" prio_not_sent) not sent (client over 30 s behind); response p99 $(fig "$s" "$p" \
-prio_response_p99) ms"
+$(fig "$s" "$p" prio_not_sent) not sent (client over 30 s behind); $(fig "$s" "$p" \
+prio_status_201) of $(fig "$s" "$p" prio_requests) dialed before the answer (201); response p99 \
+$(fig "$s" "$p" prio_response_p99) ms"
   else
     echo "response (includes the simulator's 50 ms) p50 $(fig "$s" "$p" prio_response_p50) / \
 p99 $(fig "$s" "$p" prio_response_p99) / max $(fig "$s" "$p" prio_response_max) ms; \
 $(fig "$s" "$p" prio_errors) errors, $(fig "$s" "$p" prio_timeouts) timeouts, $(fig "$s" "$p" \
-prio_not_sent) not sent (client over 30 s behind)"
+prio_not_sent) not sent (client over 30 s behind); $(fig "$s" "$p" prio_status_201) of \
+$(fig "$s" "$p" prio_requests) dialed before the answer (201; a 202 was only queued, its time \
+says nothing of the dial)"
   fi
 }
 table() {
@@ -384,7 +387,7 @@ table() {
     echo "| /calls/priority at 200/s for $priority_seconds s, nothing queued | $(priority_row "$s" priority) | $(cost "$s" priority) |"
   fi
   if ran "$s" prioritydrain; then
-    echo "| /calls/priority at 200/s for $priority_seconds s while a $(fig "$s" prioritydrain accept_calls)-call bulk drains at c=100 | $(priority_row "$s" prioritydrain); $(fig "$s" prioritydrain prio_queued_after) bulk calls still queued at the end | $(cost "$s" prioritydrain) |"
+    echo "| /calls/priority at 200/s for $priority_seconds s while a $(fig "$s" prioritydrain accept_calls)-call bulk drains at c=100 | $(priority_row "$s" prioritydrain); $(fig "$s" prioritydrain prio_queued_after) calls still queued or dispatching at the end | $(cost "$s" prioritydrain) |"
   fi
   if ran "$s" connections; then
     echo "| a new client while $idle_connections idle + $busy_connections busy keep-alive connections are open (worst of 3; -1: no answer in 30 s) | /health $(fig "$s" connections conn_health_ms) ms, /calls/priority $(fig "$s" connections conn_priority_ms) ms, POST without a body $(fig "$s" connections conn_nobody_ms) ms | $(cost "$s" connections) |"
