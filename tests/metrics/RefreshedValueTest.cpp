@@ -31,6 +31,30 @@ struct CountingRead {
   }
 };
 
+// A counting read whose first call blocks until open().
+struct GatedRead {
+  std::promise<void> gate;
+  std::shared_future<void> opened = gate.get_future().share();
+  std::atomic<int> calls{0};
+  RefreshedValue<int>::Read function() {
+    return [this]() -> std::optional<int> {
+      const int call = ++calls;
+      if (call == 1) opened.wait();
+      return call;
+    };
+  }
+  void open() {
+    if (!isOpen.exchange(true)) gate.set_value();
+  }
+  std::atomic<bool> isOpen{false};
+};
+
+// Opens the gate when a test ends early, so the refresher's join never waits on it.
+struct OpenOnExit {
+  GatedRead& read;
+  ~OpenOnExit() { read.open(); }
+};
+
 TEST(RefreshedValue, ReadersShareOneReadAndNeverCauseAnother) {
   CountingRead read;
   RefreshedValue<int> value(read.function(), kNever);
@@ -77,39 +101,26 @@ TEST(RefreshedValue, RereadsByItselfEveryInterval) {
 }
 
 TEST(RefreshedValue, ReadersWaitOnlyForTheFirstRead) {
-  std::promise<void> release;
-  std::shared_future<void> released = release.get_future().share();
-  std::atomic<int> calls{0};
-  RefreshedValue<int> value(
-      [&]() -> std::optional<int> {
-        if (++calls == 1) released.wait();
-        return 7;
-      },
-      kNever);
+  GatedRead read;
+  RefreshedValue<int> value(read.function(), kNever);
+  OpenOnExit opener{read};
   auto first = std::async(std::launch::async, [&] { return value.latest(); });
-  EXPECT_EQ(first.wait_for(50ms), std::future_status::timeout);  // still blocked on the read
-  release.set_value();
-  EXPECT_EQ(first.get(), 7);
-  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(first.wait_for(50ms), std::future_status::timeout);  // the read cannot finish yet
+  read.open();
+  EXPECT_EQ(first.get(), 1);
+  EXPECT_EQ(read.calls, 1);
 }
 
 TEST(RefreshedValue, ARefreshAskedDuringAReadWaitsForTheNextOne) {
-  std::promise<void> release;
-  std::shared_future<void> released = release.get_future().share();
-  std::atomic<int> calls{0};
-  RefreshedValue<int> value(
-      [&]() -> std::optional<int> {
-        const int call = ++calls;
-        if (call == 1) released.wait();
-        return call;
-      },
-      kNever);
-  ASSERT_TRUE(vo::testing::waitUntil([&] { return calls == 1; }));
-  // The first read began before this refresh was asked for (it cannot finish before the
-  // release below), so its result is not enough: the refresh must wait for a second read.
+  GatedRead read;
+  RefreshedValue<int> value(read.function(), kNever);
+  OpenOnExit opener{read};
+  ASSERT_TRUE(vo::testing::waitUntil([&] { return read.calls == 1; }));
+  // The first read began before this refresh was asked for (it cannot finish before open()),
+  // so its result is not enough: the refresh must wait for a second read.
   auto refreshed = std::async(std::launch::async, [&] { return value.refreshNow(); });
   EXPECT_EQ(refreshed.wait_for(50ms), std::future_status::timeout);
-  release.set_value();
+  read.open();
   EXPECT_EQ(refreshed.get(), 2);
 }
 

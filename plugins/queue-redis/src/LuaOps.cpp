@@ -217,12 +217,9 @@ local function run()
   local job = loadJob(id)
   if not job then return {-1} end
   if job.state == 'a' then return {-2} end
-  local info = streamInfo(job.sid)
-  if job.due > now or isPaused(info.cmp) or blockingKey(info, now) then return {0} end
+  if not leasableNow(job, now) then return {0} end
   unplace(id, job.state, job.sid)
-  local result = lease(id, job, now, leaseMs, ARGV[4])
-  table.insert(result, 1, 1)
-  return result
+  return leaseOne(id, job, now, leaseMs, ARGV[4])
 end
 )LUA";
 
@@ -233,12 +230,9 @@ constexpr const char* kLeaseNew = R"LUA(
 local function run()
   local id, due, now, leaseMs = ARGV[1], tonumber(ARGV[5]), tonumber(ARGV[7]), tonumber(ARGV[8])
   if redis.call('HEXISTS', JOBS, id) == 1 then return {-2} end
-  local sid = streamFor(ARGV[4], ARGV[2], ARGV[3], ARGV[6])
-  local info = streamInfo(sid)
-  if due > now or isPaused(info.cmp) or blockingKey(info, now) then return {0} end
-  local result = lease(id, {due = due, sid = sid}, now, leaseMs, ARGV[9])
-  table.insert(result, 1, 1)
-  return result
+  local job = {due = due, sid = streamFor(ARGV[4], ARGV[2], ARGV[3], ARGV[6])}
+  if not leasableNow(job, now) then return {0} end
+  return leaseOne(id, job, now, leaseMs, ARGV[9])
 end
 )LUA";
 

@@ -305,6 +305,17 @@ local function lease(id, job, now, leaseMs, token)
   redis.call('HSET', P .. ':holders', id, table.concat(held, '\n'))
   return {id, token, info.ws, info.cmp, info.lane, exp}
 end
+-- One call leased out of turn (claimCall, leaseNew): only when it is due, its campaign is not
+-- paused and every limited key has room, as a claim would check.
+local function leasableNow(job, now)
+  local info = streamInfo(job.sid)
+  return job.due <= now and not isPaused(info.cmp) and not blockingKey(info, now)
+end
+local function leaseOne(id, job, now, leaseMs, token)
+  local result = lease(id, job, now, leaseMs, token)
+  table.insert(result, 1, 1)
+  return result
+end
 )LUA";
 }
 
