@@ -15,15 +15,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using vo::api::CallStatus;
 
-template <typename T>
-T orExit(vo::api::Result<T> result, const char* what) {
-  if (!result.ok()) {
-    std::cerr << what << " failed: " << result.error().message << "\n";
-    std::exit(1);
-  }
-  return std::move(result).value();
-}
-
 std::vector<std::string> idsOf(int day, int first, int count) {
   std::vector<std::string> ids;
   for (int i = first; i < first + count; ++i) {

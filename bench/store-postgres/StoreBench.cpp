@@ -74,11 +74,7 @@ std::unique_ptr<vo::api::CallStore> openStore(const Options& options, const char
 
 template <typename T>
 T check(vo::api::Result<T> result, const char* what) {
-  if (!result.ok()) {
-    std::cerr << what << " failed: " << result.error().message << "\n";
-    std::exit(1);
-  }
-  return std::move(result).value();
+  return vo::bench::orExit(std::move(result), what);
 }
 
 void check(vo::api::Result<void> result, const char* what) {
