@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdlib>
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -19,6 +21,16 @@ bool seedTenants(vo::api::CallStore& store);
 // `count` calls created on day `day` (days since 2026-01-01), spread over workspaces and agents,
 // with ids "<prefix><day><serial>" sorting by creation. Final statuses unless `queued`.
 std::vector<vo::api::Call> makeDayCalls(const std::string& prefix, int day, int count, bool queued);
+
+// The result's value; prints what failed and exits when the store refused.
+template <typename T>
+T orExit(vo::api::Result<T> result, const char* what) {
+  if (!result.ok()) {
+    std::cerr << what << " failed: " << result.error().message << "\n";
+    std::exit(1);
+  }
+  return std::move(result).value();
+}
 
 // "2026-01-01" plus `day` days.
 std::string dayText(int day);

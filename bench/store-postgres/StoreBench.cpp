@@ -10,6 +10,7 @@
 #include <iostream>
 #include <thread>
 
+#include "BatchBench.h"
 #include "BenchCalls.h"
 #include "BenchStats.h"
 #include "vo/store_postgres/PostgresStoreFactory.h"
@@ -73,11 +74,7 @@ std::unique_ptr<vo::api::CallStore> openStore(const Options& options, const char
 
 template <typename T>
 T check(vo::api::Result<T> result, const char* what) {
-  if (!result.ok()) {
-    std::cerr << what << " failed: " << result.error().message << "\n";
-    std::exit(1);
-  }
-  return std::move(result).value();
+  return vo::bench::orExit(std::move(result), what);
 }
 
 void check(vo::api::Result<void> result, const char* what) {
@@ -273,8 +270,12 @@ int main(int argc, char** argv) {
   measureBulkInserts(options, *store);
   analyze(options);
   measureListCalls(*store);
-  std::cout << "transition (single conditional UPDATE; with attempt: UPDATE + INSERT): "
+  std::cout << "transition (single conditional UPDATE; with attempt: one more INSERT, or one "
+               "statement on PostgreSQL): "
             << transitions(*store, options.days, 0, 5000).summary() << "\n";
+  // Calls 5,000 to 7,000 of today's bulk: batches of 100 over the first 1,000, then the same
+  // one call at a time over the next 1,000.
+  vo::bench::measureBatches(*store, options.days, 5000, 1000, 100);
   const vo::api::Report live = measureReports(*store, options, false);
   const auto rollStart = Clock::now();
   for (int day = options.days - 15; day < options.days; ++day) {

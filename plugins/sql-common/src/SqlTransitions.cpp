@@ -146,8 +146,8 @@ Result<std::vector<Call>> SqlCallStore::beginDispatch(std::span<const std::strin
   // queued; a concurrent claim of the same calls waits for the first, then finds them moved.
   const std::string sql =
       "UPDATE calls SET status = ?, attempts = attempts + 1, updated_at_ms = ? WHERE status = ? "
-      "AND id IN (SELECT id FROM calls WHERE id IN (" +
-      backend_->jsonTextRows() + ") AND status = ? ORDER BY id" + backend_->lockRowsRead() +
+      "AND id IN (SELECT id FROM calls WHERE " +
+      backend_->inJsonTextArray("id") + " AND status = ? ORDER BY id" + backend_->lockRowsRead() +
       ") RETURNING " + std::string(kCallColumns);
   const std::string queued(toString(vo::api::CallStatus::kQueued));
   const SqlParams params{std::string(toString(vo::api::CallStatus::kDispatching)), atMs, queued,
@@ -165,7 +165,7 @@ Result<std::vector<Call>> SqlCallStore::findByProviderCallIds(
   }
   if (wanted.empty()) return std::vector<Call>();
   const std::string sql =
-      selectCalls() + " WHERE provider_call_id IN (" + backend_->jsonTextRows() + ") ORDER BY id";
+      selectCalls() + " WHERE " + backend_->inJsonTextArray("provider_call_id") + " ORDER BY id";
   return read<std::vector<Call>>([&](SqlRunner& runner) -> Result<std::vector<Call>> {
     std::vector<Call> found;
     std::set<std::string> seen;

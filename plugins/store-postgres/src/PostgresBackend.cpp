@@ -85,7 +85,8 @@ void PostgresBackend::lockForMigration(Poco::Data::Session& session) {
 
 std::unique_ptr<vo::sql::PreparedStatements> PostgresBackend::prepareStatements(
     Poco::Data::Session& session) {
-  return std::make_unique<PostgresPreparedStatements>(session);
+  return std::make_unique<PostgresPreparedStatements>(
+      session, settings_.preparedStatements ? PostgresPreparedStatements::kMaxPrepared : 0);
 }
 
 void PostgresBackend::insertCalls(vo::sql::SqlRunner& sql, std::span<const vo::api::Call> calls) {

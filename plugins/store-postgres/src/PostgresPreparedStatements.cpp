@@ -54,7 +54,7 @@ PGconn* PostgresPreparedStatements::connection() {
 const std::string& PostgresPreparedStatements::nameFor(PGconn* connection, const std::string& sql) {
   static const std::string kUnprepared;
   if (auto found = names_.find(sql); found != names_.end()) return found->second;
-  if (names_.size() >= kMaxPrepared) return kUnprepared;
+  if (names_.size() >= maxPrepared_) return kUnprepared;
   std::string name = "vo_" + std::to_string(++nextName_);
   const PgResultPtr prepared(
       PQprepare(connection, name.c_str(), PostgresBackend::numbered(sql).c_str(), 0, nullptr));

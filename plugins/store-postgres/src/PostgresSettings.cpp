@@ -98,6 +98,7 @@ PostgresSettings parsePostgresSettings(const YAML::Node& config, const std::stri
       static_cast<int>(reader.getInt("connectTimeoutSecs", settings.connectTimeoutSecs, 1, 600));
   settings.schema = reader.getString("schema", "");
   const std::string method = reader.getString("insertMethod", "copy");
+  settings.preparedStatements = reader.getBool("preparedStatements", settings.preparedStatements);
   reader.rejectUnknownKeys();
 
   if (!url.empty() && url.rfind("postgresql://", 0) != 0 && url.rfind("postgres://", 0) != 0 &&

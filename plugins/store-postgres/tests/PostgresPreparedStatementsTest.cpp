@@ -21,7 +21,8 @@ class PostgresPreparedStatementsTest : public ::testing::Test {
     backend_ = std::make_unique<vo::store_postgres::PostgresBackend>(
         vo::store_postgres::parsePostgresSettings(pg::configFor(""), "plugins.store.config"));
     session_ = std::make_unique<Poco::Data::Session>(backend_->openSession());
-    prepared_ = std::make_unique<PostgresPreparedStatements>(*session_);
+    prepared_ = std::make_unique<PostgresPreparedStatements>(
+        *session_, PostgresPreparedStatements::kMaxPrepared);
   }
 
   // How many statements this session has prepared whose text contains `marker`.
@@ -42,6 +43,17 @@ TEST_F(PostgresPreparedStatementsTest, ATextIsPreparedOnceAndRunWithEachCallsPar
   EXPECT_EQ(vo::sql::textOf(prepared_->query(sql, {std::string("b")}).at(0).at(0)), "b-once");
   EXPECT_TRUE(prepared_->query(sql, {nullptr}).at(0).at(0).isEmpty());
   EXPECT_EQ(preparedWith("-once"), 1);
+}
+
+TEST_F(PostgresPreparedStatementsTest, WithoutPreparingNothingIsPreparedAndAllStillRuns) {
+  prepared_ = std::make_unique<PostgresPreparedStatements>(*session_, 0);
+  const std::string sql = "SELECT CAST(? AS TEXT) || '-unnamed'";
+  EXPECT_EQ(vo::sql::textOf(prepared_->query(sql, {std::string("a")}).at(0).at(0)), "a-unnamed");
+  const std::vector<vo::sql::SqlStatement> batch{{sql, {std::string("b")}}, {sql, {nullptr}}};
+  const auto results = prepared_->queryInOneTransaction(batch);
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(vo::sql::textOf(results[0].at(0).at(0)), "b-unnamed");
+  EXPECT_EQ(preparedWith("-unnamed"), 0);
 }
 
 TEST_F(PostgresPreparedStatementsTest, AReconnectedSessionPreparesItsStatementsAgain) {

@@ -31,6 +31,9 @@ TEST(PostgresSettings, ConvertsADatabaseUrlToPocoKeyValuePairs) {
   EXPECT_EQ(settings.endpoint, "127.0.0.1:5544/calls");
   EXPECT_EQ(settings.poolSize, 16);
   EXPECT_EQ(settings.insertMethod, InsertMethod::kCopy);
+  EXPECT_TRUE(settings.preparedStatements);
+  config["preparedStatements"] = false;
+  EXPECT_FALSE(parsePostgresSettings(config, "plugins.store.config").preparedStatements);
 }
 
 TEST(PostgresSettings, KeepsAConnectTimeoutGivenInTheUrl) {

@@ -48,9 +48,10 @@ class SqlBackend {
   virtual void insertCalls(SqlRunner& sql, std::span<const vo::api::Call> calls) = 0;
   // The hot path's statement cache for a connection this backend opened.
   virtual std::unique_ptr<PreparedStatements> prepareStatements(Poco::Data::Session& session) = 0;
-  // A subquery yielding one `value` row per element of a JSON array of strings bound to its one
-  // `?`: a list of ids as ONE parameter, so the statement has one shape whatever its length.
-  virtual std::string jsonTextRows() const = 0;
+  // The condition "`column` is one of the strings of the JSON array bound to its one `?`": a
+  // list of ids as ONE parameter, so the statement has one shape whatever its length. Each
+  // database gets the form its planner turns into index lookups (PostgreSQL: = ANY(array)).
+  virtual std::string inJsonTextArray(std::string_view column) const = 0;
   // Appended to a SELECT inside a write: locks the rows it reads, in its ORDER BY, so writers
   // of overlapping rows queue instead of deadlocking (" FOR UPDATE"; "" where the database
   // has one writer at a time).

@@ -21,7 +21,7 @@ std::string textOf(const Poco::Dynamic::Var& value);
 // Integer of a column, `fallback` for NULL.
 int64_t intOf(const Poco::Dynamic::Var& value, int64_t fallback = 0);
 double doubleOf(const Poco::Dynamic::Var& value);
-// A JSON array of the strings: a list bound as one parameter (see SqlBackend::jsonTextRows).
+// A JSON array of the strings: a list bound as one parameter (see SqlBackend::inJsonTextArray).
 std::string jsonArrayOf(std::span<const std::string> texts);
 // NULL for an empty string, so optional text columns stay out of partial indexes and FKs.
 SqlValue textOrNull(const std::string& text);

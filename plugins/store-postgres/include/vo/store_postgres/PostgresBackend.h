@@ -26,8 +26,10 @@ class PostgresBackend final : public vo::sql::SqlBackend {
   void insertCalls(vo::sql::SqlRunner& sql, std::span<const vo::api::Call> calls) override;
   std::unique_ptr<vo::sql::PreparedStatements> prepareStatements(
       Poco::Data::Session& session) override;
-  std::string jsonTextRows() const override {
-    return "SELECT json_array_elements_text(CAST(? AS json))";
+  // An array built once (an InitPlan), so each element is an index lookup; an IN (SELECT ...)
+  // was planned as a merge join walking the whole index.
+  std::string inJsonTextArray(std::string_view column) const override {
+    return std::string(column) + " = ANY(ARRAY(SELECT json_array_elements_text(CAST(? AS json))))";
   }
   std::string lockRowsRead() const override { return " FOR UPDATE"; }
   bool batchesInOneRoundTrip() const override { return true; }

@@ -17,7 +17,10 @@ namespace vo::store_postgres {
 // the one they were prepared on (another PGconn, or the same one reset to a new backend).
 class PostgresPreparedStatements final : public vo::sql::PreparedStatements {
  public:
-  explicit PostgresPreparedStatements(Poco::Data::Session& session) : session_(session) {}
+  // `maxPrepared`: statements kept per connection; past it (and with 0, always) a new SQL text
+  // runs unnamed with its parameters (PQexecParams), which poolers like PgBouncer accept.
+  PostgresPreparedStatements(Poco::Data::Session& session, std::size_t maxPrepared)
+      : session_(session), maxPrepared_(maxPrepared) {}
   ~PostgresPreparedStatements() override;
 
   std::vector<vo::sql::SqlRow> query(const std::string& sql,
@@ -25,16 +28,17 @@ class PostgresPreparedStatements final : public vo::sql::PreparedStatements {
   std::vector<std::vector<vo::sql::SqlRow>> queryInOneTransaction(
       std::span<const vo::sql::SqlStatement> statements) override;
 
-  // Statements kept per connection; past it, a new SQL text runs unprepared (PQexecParams).
+  // The usual bound: the hot path has a few dozen shapes; this bounds a caller building more.
   static constexpr std::size_t kMaxPrepared = 256;
 
  private:
   // The connection, after forgetting the names when it is not the one they were prepared on.
   PGconn* connection();
-  // The prepared name of `sql` ("" past kMaxPrepared), preparing it now if needed.
+  // The prepared name of `sql` ("" past maxPrepared_), preparing it now if needed.
   const std::string& nameFor(PGconn* connection, const std::string& sql);
 
   Poco::Data::Session& session_;
+  const std::size_t maxPrepared_;
   PGconn* preparedOn_ = nullptr;
   int backendPid_ = 0;
   std::unordered_map<std::string, std::string> names_;

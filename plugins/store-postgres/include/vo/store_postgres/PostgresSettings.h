@@ -18,9 +18,14 @@ struct PostgresSettings {
   int connectTimeoutSecs = 5;
   std::string schema;  // empty: the server's search_path
   InsertMethod insertMethod = InsertMethod::kCopy;
+  // Hot statements prepared once per connection (named, server-side). false: every statement is
+  // sent unnamed with its parameters, for poolers that cannot keep prepared statements (PgBouncer
+  // in transaction mode before 1.21).
+  bool preparedStatements = true;
 };
 
-// Reads plugins.store.config: url, poolSize, connectTimeoutSecs, schema, insertMethod.
+// Reads plugins.store.config: url, poolSize, connectTimeoutSecs, schema, insertMethod,
+// preparedStatements.
 // Throws vo::api::ConfigError naming the bad key.
 PostgresSettings parsePostgresSettings(const YAML::Node& config, const std::string& configPath);
 

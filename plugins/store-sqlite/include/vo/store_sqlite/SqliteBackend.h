@@ -33,7 +33,9 @@ class SqliteBackend final : public vo::sql::SqlBackend {
   void insertCalls(vo::sql::SqlRunner& sql, std::span<const vo::api::Call> calls) override;
   std::unique_ptr<vo::sql::PreparedStatements> prepareStatements(
       Poco::Data::Session& session) override;
-  std::string jsonTextRows() const override { return "SELECT value FROM json_each(?)"; }
+  std::string inJsonTextArray(std::string_view column) const override {
+    return std::string(column) + " IN (SELECT value FROM json_each(?))";
+  }
   std::string lockRowsRead() const override { return ""; }
   bool batchesInOneRoundTrip() const override { return false; }
   vo::api::ErrorCode classify(const Poco::Exception& error) const override;
