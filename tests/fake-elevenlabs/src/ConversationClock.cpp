@@ -5,6 +5,7 @@
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "WireShapes.h"
@@ -29,7 +30,10 @@ int64_t unixSeconds() {
 }
 
 ConversationClock::ConversationClock(FakeRegistry& registry)
-    : registry_(registry), thread_([this] { run(); }) {}
+    : registry_(registry), thread_([this] { run(); }) {
+  const int senders = std::max(1, registry_.options().webhookSenders);
+  for (int i = 0; i < senders; ++i) senders_.emplace_back([this] { send(); });
+}
 
 ConversationClock::~ConversationClock() {
   stop();
@@ -42,6 +46,9 @@ void ConversationClock::stop() {
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
+  for (auto& sender : senders_) {
+    if (sender.joinable()) sender.join();
+  }
 }
 
 void ConversationClock::schedule(const std::string& conversationId, int64_t endAtSteadyMs) {
@@ -68,12 +75,32 @@ void ConversationClock::run() {
     const std::string conversationId = due_.begin()->second;
     due_.erase(due_.begin());
     lock.unlock();
-    if (auto ended = registry_.end(conversationId)) deliver(*ended);
+    auto ended = registry_.end(conversationId);
+    lock.lock();
+    if (ended) {
+      ended_.push_back(std::move(*ended));
+      wake_.notify_all();
+    }
+  }
+}
+
+void ConversationClock::send() {
+  WebhookSession session;
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    if (ended_.empty()) {
+      wake_.wait(lock);
+      continue;
+    }
+    const Conversation conversation = std::move(ended_.front());
+    ended_.pop_front();
+    lock.unlock();
+    deliver(conversation, session);
     lock.lock();
   }
 }
 
-void ConversationClock::deliver(const Conversation& conversation) {
+void ConversationClock::deliver(const Conversation& conversation, WebhookSession& session) {
   const FakeOptions options = registry_.options();
   if (options.webhookUrl.empty()) return;
   WebhookDelivery delivery;
@@ -85,7 +112,7 @@ void ConversationClock::deliver(const Conversation& conversation) {
   const std::string signature = FakeElevenLabs::signatureHeader(options.webhookSecret, body, now);
   for (int attempt = 1; attempt <= kDeliveryAttempts; ++attempt) {
     delivery.attempts = attempt;
-    delivery.httpStatus = post(options.webhookUrl, body, signature);
+    delivery.httpStatus = post(session, options.webhookUrl, body, signature);
     registry_.countWebhookAnswer(delivery.httpStatus);
     const bool retryable = delivery.httpStatus == 0 || delivery.httpStatus >= 500;
     if (!retryable) break;
@@ -98,16 +125,17 @@ void ConversationClock::deliver(const Conversation& conversation) {
   registry_.recordDelivery(std::move(delivery));
 }
 
-int ConversationClock::post(const std::string& url, const std::string& body,
-                            const std::string& signature) {
+int ConversationClock::post(WebhookSession& session, const std::string& url,
+                            const std::string& body, const std::string& signature) {
   try {
     const Poco::URI uri(url);
     const std::string authority = uri.getHost() + ":" + std::to_string(uri.getPort());
-    if (!session_ || authority != sessionAuthority_) {
-      session_ = std::make_unique<Poco::Net::HTTPClientSession>(uri.getHost(), uri.getPort());
-      session_->setTimeout(Poco::Timespan(10, 0));
-      session_->setKeepAlive(true);
-      sessionAuthority_ = authority;
+    if (!session.session || authority != session.authority) {
+      session.session =
+          std::make_unique<Poco::Net::HTTPClientSession>(uri.getHost(), uri.getPort());
+      session.session->setTimeout(Poco::Timespan(10, 0));
+      session.session->setKeepAlive(true);
+      session.authority = authority;
     }
     Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, uri.getPathAndQuery(),
                                    Poco::Net::HTTPMessage::HTTP_1_1);
@@ -116,14 +144,14 @@ int ConversationClock::post(const std::string& url, const std::string& body,
     request.setContentLength64(static_cast<Poco::Int64>(body.size()));
     request.set("ElevenLabs-Signature", signature);
     request.set("User-Agent", "ElevenLabs/1.0 (fake)");
-    session_->sendRequest(request) << body;
+    session.session->sendRequest(request) << body;
     Poco::Net::HTTPResponse response;
-    std::istream& in = session_->receiveResponse(response);
+    std::istream& in = session.session->receiveResponse(response);
     std::string ignored;
     Poco::StreamCopier::copyToString(in, ignored);
     return static_cast<int>(response.getStatus());
   } catch (const Poco::Exception&) {
-    session_.reset();
+    session.session.reset();
     return 0;
   }
 }

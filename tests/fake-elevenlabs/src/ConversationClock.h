@@ -3,19 +3,22 @@
 #include <Poco/Net/HTTPClientSession.h>
 
 #include <condition_variable>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "FakeRegistry.h"
 
 namespace vo::fake_elevenlabs {
 
-// Ends conversations when their time is up and sends their signed post-call webhooks, one at a
-// time, from its own thread: the slot frees when the call ends, before its webhook goes out,
-// as it does at ElevenLabs.
+// Ends conversations when their time is up and sends their signed post-call webhooks from
+// `webhookSenders` threads, each posting one webhook at a time over its own kept-alive
+// connection: the slot frees when the call ends, before its webhook goes out, as it does at
+// ElevenLabs.
 class ConversationClock {
  public:
   explicit ConversationClock(FakeRegistry& registry);
@@ -27,18 +30,26 @@ class ConversationClock {
   void stop();
 
  private:
+  // One sender's connection to the webhook URL.
+  struct WebhookSession {
+    std::unique_ptr<Poco::Net::HTTPClientSession> session;
+    std::string authority;
+  };
+
   void run();
-  void deliver(const Conversation& conversation);
-  int post(const std::string& url, const std::string& body, const std::string& signature);
+  void send();
+  void deliver(const Conversation& conversation, WebhookSession& session);
+  static int post(WebhookSession& session, const std::string& url, const std::string& body,
+                  const std::string& signature);
 
   FakeRegistry& registry_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::multimap<int64_t, std::string> due_;
+  std::deque<Conversation> ended_;  // webhooks waiting for a sender
   bool stopping_ = false;
-  std::unique_ptr<Poco::Net::HTTPClientSession> session_;  // to the webhook URL, kept alive
-  std::string sessionAuthority_;
   std::thread thread_;
+  std::vector<std::thread> senders_;
 };
 
 int64_t steadyMillis();

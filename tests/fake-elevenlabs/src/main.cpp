@@ -1,6 +1,7 @@
 // fake-elevenlabs: the fake ElevenLabs API as a process, for benchmarks and manual runs.
 //   fake-elevenlabs [--latency-ms N] [--max-concurrent N] [--call-duration-ms N]
 //                   [--webhook-url URL] [--webhook-secret S] [--api-key K]
+//                   [--webhook-senders N]
 // Prints "port <n>" once listening on 127.0.0.1; stops on SIGINT or SIGTERM.
 #include <csignal>
 #include <cstdlib>
@@ -23,6 +24,8 @@ bool applyOption(vo::fake_elevenlabs::FakeOptions& options, const std::string& n
     options.webhookUrl = value;
   } else if (name == "--webhook-secret") {
     options.webhookSecret = value;
+  } else if (name == "--webhook-senders") {
+    options.webhookSenders = std::stoi(value);
   } else if (name == "--api-key") {
     options.apiKeys = {value};
   } else {

@@ -30,6 +30,7 @@ struct FakeOptions {
   int64_t answerDelayMs = 0;
   int64_t reportedDurationSecs = 42;  // metadata.call_duration_secs of finished calls
   std::string webhookUrl;             // empty: no webhooks are sent
+  int webhookSenders = 1;  // webhooks in flight at once, each on its own kept-alive connection
   std::string webhookSecret = "wsec_test_secret";
   std::string outboundCallsPath = "/v1/convai/twilio/outbound-call";
   std::string sipTrunkOutboundCallsPath = "/v1/convai/sip-trunk/outbound-call";
