@@ -103,6 +103,8 @@ class ProductionKillE2eTest : public ::testing::Test {
     options.webhookSecret = kSecret;
     options.latencyMs = kProviderLatencyMs;
     options.callDurationMs = 1000;
+    // ElevenLabs sends webhooks concurrently; one sender would make the fake the bottleneck.
+    options.webhookSenders = 16;
     fake_ = std::make_unique<FakeElevenLabs>(options);
     // Webhooks go to the survivor; it starts first so the shared schema is migrated once.
     survivor_ = startServer(kSurvivorKey);
@@ -190,6 +192,25 @@ class ProductionKillE2eTest : public ::testing::Test {
     return byId;
   }
 
+  // Where the drain stands, for failure messages.
+  std::string progress(const std::vector<std::string>& campaigns) {
+    std::map<std::string, int> byStatus;
+    for (const auto& id : campaigns) {
+      const auto response = client_->get("/campaigns/" + id);
+      if (response.status != 200) continue;
+      const auto counts = response.json()->getObject("byStatus");
+      for (const auto& [status, count] : *counts) byStatus[status] += count.convert<int>();
+    }
+    std::ostringstream text;
+    text << "calls by status:";
+    for (const auto& [status, count] : byStatus) text << " " << status << " " << count;
+    const auto answers = fake_->webhookAnswerCounts();
+    text << "; the fake accepted " << fake_->acceptedCalls().size() << " dials, delivered "
+         << fake_->webhookDeliveries().size() << " webhooks in " << answers.posts << " posts ("
+         << answers.non2xx << " non-2xx, " << answers.unanswered << " unanswered)\n";
+    return text.str();
+  }
+
   std::string logs() const {
     return "--- survivor ---\n" + survivor_->logText() + "--- victim ---\n" + victim_->logText();
   }
@@ -220,13 +241,13 @@ TEST_F(ProductionKillE2eTest, OneOfTwoProcessesKilledMidDrainEveryCallEndsNoneDi
 
   ASSERT_TRUE(vo::testing::waitUntil([&] { return finishedCalls(campaigns) == total; },
                                      kDrainDeadline, std::chrono::milliseconds(500)))
-      << finishedCalls(campaigns) << " of " << total << " final\n"
-      << logs();
+      << progress(campaigns) << logs();
   // Every accepted call ends after 1 s and sends one webhook; wait until all were answered (or
   // given up), so the statuses below include every outcome.
   ASSERT_TRUE(vo::testing::waitUntil(
       [&] { return fake_->webhookDeliveries().size() == fake_->acceptedCalls().size(); },
-      kWebhookDeadline, std::chrono::milliseconds(200)));
+      kWebhookDeadline, std::chrono::milliseconds(200)))
+      << progress(campaigns);
 
   const auto dials = fake_->acceptedCalls();
   std::map<std::string, int> dialsOf;  // call id -> accepted dials

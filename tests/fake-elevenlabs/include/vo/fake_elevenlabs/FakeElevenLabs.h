@@ -30,14 +30,14 @@ struct FakeOptions {
   int64_t answerDelayMs = 0;
   int64_t reportedDurationSecs = 42;  // metadata.call_duration_secs of finished calls
   std::string webhookUrl;             // empty: no webhooks are sent
+  // Threads sending webhooks, each on its own kept-alive connection. 1: one at a time, in the
+  // order the conversations end; a benchmark sets more, as the real sender runs many at once.
+  int webhookSenders = 1;
   std::string webhookSecret = "wsec_test_secret";
   std::string outboundCallsPath = "/v1/convai/twilio/outbound-call";
   std::string sipTrunkOutboundCallsPath = "/v1/convai/sip-trunk/outbound-call";
   std::string conversationPath = "/v1/convai/conversations";
   int serverThreads = 256;  // each kept-alive client connection holds one
-  // Threads sending webhooks, each on its own kept-alive connection. 1: one at a time, in the
-  // order the conversations end; a benchmark sets more, as the real sender runs many at once.
-  int webhookSenders = 1;
 };
 
 enum class FaultKind {
