@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -39,36 +40,29 @@ struct Options {
 };
 
 Options parse(int argc, char** argv) {
-  Options options;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string name = argv[i];
-    const std::string value = argv[i + 1];
-    if (name == "--host")
-      options.host = value;
-    else if (name == "--port")
-      options.port = std::stoi(value);
-    else if (name == "--key")
-      options.key = value;
-    else if (name == "--workspace")
-      options.workspace = value;
-    else if (name == "--agent")
-      options.agent = value;
-    else if (name == "--phone")
-      options.phone = value;
-    else if (name == "--idle")
-      options.idle = std::stoi(value);
-    else if (name == "--busy")
-      options.busy = std::stoi(value);
-    else if (name == "--samples")
-      options.samples = std::stoi(value);
-    else if (name == "--number-offset")
-      options.numberOffset = std::stol(value);
-    else {
-      std::fprintf(stderr, "unknown option %s\n", name.c_str());
+  Options o;
+  using Setter = std::function<void(const std::string&)>;
+  const std::map<std::string, Setter> setters{
+      {"--host", [&](const std::string& v) { o.host = v; }},
+      {"--port", [&](const std::string& v) { o.port = std::stoi(v); }},
+      {"--key", [&](const std::string& v) { o.key = v; }},
+      {"--workspace", [&](const std::string& v) { o.workspace = v; }},
+      {"--agent", [&](const std::string& v) { o.agent = v; }},
+      {"--phone", [&](const std::string& v) { o.phone = v; }},
+      {"--idle", [&](const std::string& v) { o.idle = std::stoi(v); }},
+      {"--busy", [&](const std::string& v) { o.busy = std::stoi(v); }},
+      {"--samples", [&](const std::string& v) { o.samples = std::stoi(v); }},
+      {"--number-offset", [&](const std::string& v) { o.numberOffset = std::stol(v); }},
+  };
+  for (int i = 1; i < argc; i += 2) {
+    const auto setter = setters.find(argv[i]);
+    if (setter == setters.end() || i + 1 >= argc) {
+      std::fprintf(stderr, "unknown option or missing value: %s\n", argv[i]);
       std::exit(2);
     }
+    setter->second(argv[i + 1]);
   }
-  return options;
+  return o;
 }
 
 void raiseOpenFileLimit() {

@@ -29,6 +29,19 @@ constexpr auto kSweepInterval = std::chrono::milliseconds(250);
 constexpr auto kAcceptPause = std::chrono::milliseconds(100);
 constexpr const char* kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
+constexpr ssize_t kWouldBlock = -1;
+
+// Bytes read into `buffer`; 0 when the client closed its side or the socket failed;
+// kWouldBlock when nothing is there yet.
+ssize_t receive(int fd, std::vector<char>& buffer) {
+  while (true) {
+    const ssize_t got = ::recv(fd, buffer.data(), buffer.size(), 0);
+    if (got >= 0) return got;
+    if (errno == EINTR) continue;
+    return errno == EAGAIN || errno == EWOULDBLOCK ? kWouldBlock : 0;
+  }
+}
+
 int unreadBytes(int fd) {
   int bytes = 0;
   return ::ioctl(fd, FIONREAD, &bytes) == 0 ? bytes : 0;
@@ -183,15 +196,12 @@ void HttpFront::acceptAll(Clock::time_point now) {
 }
 
 void HttpFront::onReadable(Connection& connection, Clock::time_point now) {
-  ssize_t got = 0;
-  do {
-    got = ::recv(connection.fd, readBuffer_.data(), readBuffer_.size(), 0);
-  } while (got < 0 && errno == EINTR);
-  if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+  const ssize_t got = receive(connection.fd, readBuffer_);
+  if (got == kWouldBlock) {
     waitForMore(connection, now);
     return;
   }
-  if (got <= 0) {  // the client closed (or reset) its side: nothing more can be answered
+  if (got == 0) {  // the client closed (or reset) its side: nothing more can be answered
     close(connection);
     return;
   }
@@ -199,16 +209,13 @@ void HttpFront::onReadable(Connection& connection, Clock::time_point now) {
 }
 
 void HttpFront::drain(Connection& connection, Clock::time_point now) {
-  ssize_t got = 0;
-  do {
-    got = ::recv(connection.fd, readBuffer_.data(), readBuffer_.size(), 0);
-  } while (got < 0 && errno == EINTR);
-  if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+  const ssize_t got = receive(connection.fd, readBuffer_);
+  if (got == kWouldBlock) {
     arm(connection, EPOLLIN);
     return;
   }
-  if (got > 0) connection.drained += got;
-  if (got <= 0 || connection.drained >= limits_.drainBytes || now >= connection.drainUntil) {
+  connection.drained += got;
+  if (got == 0 || connection.drained >= limits_.drainBytes || now >= connection.drainUntil) {
     close(connection);
     return;
   }
