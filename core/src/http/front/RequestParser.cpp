@@ -45,7 +45,8 @@ const http_parser_settings RequestParser::kSettings = [] {
   return settings;
 }();
 
-RequestParser::RequestParser(const FrontLimits& limits) : limits_(limits) {
+RequestParser::RequestParser(const FrontLimits& limits)
+    : maxBodyBytes_(limits.maxBodyBytes), maxHeaderBytes_(limits.maxHeaderBytes) {
   http_parser_init(&parser_, HTTP_REQUEST);
   parser_.data = this;
 }
@@ -89,10 +90,10 @@ void RequestParser::refuse(ApiError error) {
 
 bool RequestParser::countHeaderBytes(std::size_t length) {
   headerBytes_ += length;
-  if (headerBytes_ <= limits_.maxHeaderBytes) return true;
+  if (headerBytes_ <= maxHeaderBytes_) return true;
   refuse(ApiError{431, "header_too_large",
                   "the request line and headers are larger than " +
-                      std::to_string(limits_.maxHeaderBytes) + " bytes"});
+                      std::to_string(maxHeaderBytes_) + " bytes"});
   return false;
 }
 
@@ -163,9 +164,9 @@ int RequestParser::headersComplete() {
   }
   const bool chunked = (parser_.flags & F_CHUNKED) != 0;
   const bool sized = (parser_.flags & F_CONTENTLENGTH) != 0;
-  if (sized && parser_.content_length > static_cast<uint64_t>(limits_.maxBodyBytes)) {
+  if (sized && parser_.content_length > static_cast<uint64_t>(maxBodyBytes_)) {
     refuse(fieldError(413, "payload_too_large", "body",
-                      "larger than " + std::to_string(limits_.maxBodyBytes) + " bytes"));
+                      "larger than " + std::to_string(maxBodyBytes_) + " bytes"));
     return kStop;
   }
   if (sized) request_.body.reserve(static_cast<std::size_t>(parser_.content_length));
@@ -177,10 +178,10 @@ int RequestParser::headersComplete() {
 
 int RequestParser::onBody(http_parser* parser, const char* at, std::size_t length) {
   RequestParser& me = self(parser);
-  if (static_cast<int64_t>(me.request_.body.size() + length) > me.limits_.maxBodyBytes) {
+  if (static_cast<int64_t>(me.request_.body.size() + length) > me.maxBodyBytes_) {
     me.request_.body.clear();
     me.refuse(fieldError(413, "payload_too_large", "body",
-                         "larger than " + std::to_string(me.limits_.maxBodyBytes) + " bytes"));
+                         "larger than " + std::to_string(me.maxBodyBytes_) + " bytes"));
     return kStop;
   }
   me.request_.body.append(at, length);

@@ -3,6 +3,7 @@
 #include <http_parser.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -68,7 +69,8 @@ class RequestParser {
   int headersComplete();
   void refuse(ApiError error);
 
-  const FrontLimits& limits_;
+  const int64_t maxBodyBytes_;
+  const std::size_t maxHeaderBytes_;
   http_parser parser_{};
   Phase phase_ = Phase::Idle;
   ApiRequest request_;
