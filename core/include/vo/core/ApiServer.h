@@ -36,7 +36,8 @@ struct ApiServices {
   std::string retentionName;
 };
 
-// The REST API of DESIGN.md on Poco::Net::HTTPServer.
+// The REST API of DESIGN.md behind an event-driven HTTP/1.1 front (core/src/http/front):
+// connections cost no thread; `config.server.threads` workers run the requests.
 class ApiServer {
  public:
   explicit ApiServer(ApiServices services);

@@ -1,0 +1,85 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "http/ApiMessage.h"
+#include "http/front/Connection.h"
+#include "http/front/FrontLimits.h"
+#include "http/front/WorkerPool.h"
+
+namespace spdlog {
+class logger;
+}
+
+namespace vo::core::http {
+
+// What the front serves: `handle` runs on a worker thread (thread-safe, never throws);
+// `countAnswer` is told of the answers the front gives itself (400, 413, 431, 505).
+struct FrontHandler {
+  std::function<ApiResponse(ApiRequest)> handle;
+  std::function<void(int status)> countAnswer;
+};
+
+// The HTTP/1.1 server: one event-loop thread (epoll) accepts connections and reads and parses
+// requests without blocking; each complete request goes to a WorkerPool thread, which runs the
+// handler and writes the answer. An open connection costs a descriptor and its unparsed bytes,
+// never a thread, so idle and busy keep-alive connections cannot delay a new client.
+class HttpFront {
+ public:
+  HttpFront(FrontLimits limits, int workers, FrontHandler handler, spdlog::logger& logger);
+  ~HttpFront();
+  HttpFront(const HttpFront&) = delete;
+  HttpFront& operator=(const HttpFront&) = delete;
+
+  // Serves the connections of `listenFd` (bound and listening; the caller keeps owning it and
+  // closes it after stop()). Throws std::system_error if the loop cannot be set up.
+  void start(int listenFd);
+  // Stops accepting and reading, lets the requests running finish, closes every connection.
+  void stop();
+
+ private:
+  using Clock = Connection::Clock;
+
+  void loop();
+  void onEvent(int fd, uint32_t events, Clock::time_point now);
+  void acceptAll(Clock::time_point now);
+  void setAccepting(bool on);
+  void onReadable(Connection& connection, Clock::time_point now);
+  void drain(Connection& connection, Clock::time_point now);
+  void advance(Connection& connection, std::string_view fresh, Clock::time_point now);
+  void waitForMore(Connection& connection, Clock::time_point now);
+  void refuse(Connection& connection, Clock::time_point now);
+  void dispatch(Connection& connection);
+  void answer(Connection& connection, ApiRequest request, bool keepAlive, bool headOnly);
+  void handBack(Connection& connection);
+  void takeHandedBack(Clock::time_point now);
+  void afterAnswer(Connection& connection, Clock::time_point now);
+  void arm(Connection& connection, uint32_t events);
+  void close(Connection& connection);
+  void closeExpired(Clock::time_point now);
+
+  const FrontLimits limits_;
+  FrontHandler handler_;
+  spdlog::logger& logger_;
+  WorkerPool workers_;
+  int epollFd_ = -1;
+  int wakeFd_ = -1;  // eventfd: a worker handed a connection back, or stop() was called
+  int listenFd_ = -1;
+  bool accepting_ = false;
+  Clock::time_point resumeAcceptingAt_{};
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+  std::unordered_map<int, std::unique_ptr<Connection>> connections_;  // by fd; the loop's
+  std::vector<char> readBuffer_;
+  std::mutex handedBackMutex_;
+  std::vector<Connection*> handedBack_;
+};
+
+}  // namespace vo::core::http
