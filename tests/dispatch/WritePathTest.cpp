@@ -245,7 +245,9 @@ TEST_F(DispatcherTest, AnOutcomeThatBeatsTheDialsRecordWaitsForItAndIsApplied) {
 }
 
 TEST_F(DispatcherTest, AnOutcomeForACallNotRecordedAnywhereYetIsRefusedSoItComesAgain) {
-  const api::CallEvent early[] = {finalEvent("prov_later", CallStatus::kCompleted)};
+  clock_.freezeAt(1'800'000'000'000);
+  api::CallEvent early[] = {finalEvent("prov_later", CallStatus::kCompleted)};
+  early[0].atMs = clock_.nowMs() - 1000;
   auto refused = dispatcher().applyEvents(early);
   ASSERT_FALSE(refused.ok());  // e.g. dialed by another process that has not recorded it yet
   api::Call call = makeCall("later");

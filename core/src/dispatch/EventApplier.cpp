@@ -121,14 +121,20 @@ api::Result<void> EventApplier::apply(std::span<const api::CallEvent> events) {
   }
   std::vector<api::CallTransition> changes;
   changes.reserve(events.size());
-  std::size_t unknown = 0;
+  std::size_t notYetKnown = 0;
+  const int64_t now = context_.clock.nowMs();
   for (std::size_t i = 0; i < events.size(); ++i) {
     const api::CallEvent& event = events[i];
     if (!calls.value()[i]) {
-      ++unknown;
       context_.metrics.eventsForUnknownCalls.increment();
-      context_.logger.info("outcome for a call not known (yet) (call id '{}', provider id '{}')",
-                           event.callId, event.providerCallId);
+      // A recent outcome may belong to a dial another process has not recorded yet (a record
+      // lands within a lease, or recovery settles the call with the provider): it should come
+      // again. An old one, or one without a time, is not ours: acknowledged and ignored.
+      const bool mayBeRecordedSoon = event.atMs > 0 && now - event.atMs < context_.config.leaseMs;
+      if (mayBeRecordedSoon) ++notYetKnown;
+      context_.logger.info("outcome for a call not known{} (call id '{}', provider id '{}')",
+                           mayBeRecordedSoon ? " yet" : ": ignored", event.callId,
+                           event.providerCallId);
       continue;
     }
     if (auto change = changeFor(*calls.value()[i], event)) changes.push_back(std::move(*change));
@@ -145,9 +151,9 @@ api::Result<void> EventApplier::apply(std::span<const api::CallEvent> events) {
       context_.metrics.eventsIgnored.increment();
     }
   }
-  if (unknown > 0) {
+  if (notYetKnown > 0) {
     return api::makeError(api::ErrorCode::kNotFound,
-                          std::to_string(unknown) + " outcomes for calls not known yet");
+                          std::to_string(notYetKnown) + " outcomes for calls not known yet");
   }
   return api::Result<void>::success();
 }

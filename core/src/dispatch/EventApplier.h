@@ -22,7 +22,8 @@ class EventApplier {
   // Applies the outcomes; answers only after they are durably recorded (or found moot). An
   // error means some outcome is not recorded yet and should come again: the store failed, or
   // its call is not known yet (a webhook can beat the dial's own record, here or in another
-  // process), so a webhook is answered non-2xx and the provider retries it.
+  // process; an outcome younger than a lease counts), so a webhook is answered non-2xx and the
+  // provider retries it. An old outcome for a call nobody knows is acknowledged and ignored.
   api::Result<void> apply(std::span<const api::CallEvent> events);
   // Applies one outcome to a call already read; true when the call changed.
   bool applyTo(const api::Call& call, const api::CallEvent& event);
