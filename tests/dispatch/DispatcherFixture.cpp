@@ -1,20 +1,8 @@
 #include "DispatcherFixture.h"
 
-#include <chrono>
-
 #include "vo/testing/Wait.h"
 
 namespace vo::testing {
-
-namespace {
-
-int64_t nowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
 
 void ScriptedProvider::onDial(DialScript script) {
   std::lock_guard lock(mutex_);
@@ -84,6 +72,16 @@ api::DialResult answered(api::DialOutcome outcome, std::string message) {
   return result;
 }
 
+api::CallEvent finalEvent(const std::string& providerCallId, api::CallStatus status) {
+  api::CallEvent event;
+  event.providerCallId = providerCallId;
+  event.status = status;
+  event.durationSecs = 42;
+  event.endReason = "hung up";
+  event.detailJson = R"({"analysis":"ok"})";
+  return event;
+}
+
 DispatcherTest::DispatcherTest()
     : logger_(std::make_shared<spdlog::logger>("dispatch-test",
                                                std::make_shared<spdlog::sinks::null_sink_mt>())) {
@@ -117,7 +115,7 @@ DispatcherTest::~DispatcherTest() {
 core::Dispatcher& DispatcherTest::dispatcher() {
   if (!dispatcher_) {
     dispatcher_ = std::make_unique<core::Dispatcher>(config_, pacing_, store_, *queue_, provider_,
-                                                     "scripted", metrics(), *logger_);
+                                                     "scripted", metrics(), *logger_, clock_);
   }
   return *dispatcher_;
 }
@@ -133,7 +131,7 @@ api::Call DispatcherTest::makeCall(const std::string& id, api::Lane lane,
   call.to = "+3461000" + id;
   call.lane = lane;
   call.maxAttempts = config_.maxAttempts;
-  call.createdAtMs = nowMs();
+  call.createdAtMs = clock_.nowMs();
   call.updatedAtMs = call.createdAtMs;
   return call;
 }

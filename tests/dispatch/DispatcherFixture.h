@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "FakeCallStore.h"
+#include "FakeTimeSource.h"
+#include "LeasingQueue.h"
 #include "vo/api/VoiceProvider.h"
 #include "vo/core/Dispatcher.h"
 #include "vo/core/Metrics.h"
@@ -47,8 +49,11 @@ class ScriptedProvider : public api::VoiceProvider {
 
 api::DialResult acceptedAs(const std::string& providerCallId);
 api::DialResult answered(api::DialOutcome outcome, std::string message = "provider says no");
+// A provider's final outcome by its call id, with a duration, a reason and detail.
+api::CallEvent finalEvent(const std::string& providerCallId, api::CallStatus status);
 
-// A dispatcher over a fake store, the real in-memory queue and a scripted provider, with one
+// A dispatcher over a fake store, the real in-memory queue (with leaseNew), a scripted provider
+// and a fake clock, with one
 // workspace "ws1" (agent "agent1", phone number "phone1") registered.
 class DispatcherTest : public ::testing::Test {
  protected:
@@ -73,7 +78,9 @@ class DispatcherTest : public ::testing::Test {
   core::DispatcherConfig config_;
   core::PacingConfig pacing_;
   FakeCallStore store_;
-  std::unique_ptr<api::CallQueue> queue_ = queue_memory::makeMemoryQueue();
+  FakeTimeSource clock_;
+  std::unique_ptr<LeasingQueue> queue_ =
+      std::make_unique<LeasingQueue>(queue_memory::makeMemoryQueue());
   ScriptedProvider provider_;
   std::shared_ptr<spdlog::logger> logger_;
   std::unique_ptr<core::Dispatcher> dispatcher_;

@@ -172,12 +172,17 @@ api::Result<api::Call> FakeCallStore::findByProviderCallId(std::string_view prov
 
 api::Result<bool> FakeCallStore::transition(const api::CallTransition& change) {
   std::lock_guard lock(mutex_);
+  return transitionLocked(change);
+}
+
+api::Result<bool> FakeCallStore::transitionLocked(const api::CallTransition& change) {
   auto found = calls_.find(change.callId);
   if (found == calls_.end()) return notFound(change.callId);
   api::Call& call = found->second;
   if (std::find(change.from.begin(), change.from.end(), call.status) == change.from.end()) {
     return false;
   }
+  if (change.whileAttempts && call.attempts != *change.whileAttempts) return false;
   call.status = change.to;
   call.updatedAtMs = change.atMs;
   if (change.countAttempt) ++call.attempts;
@@ -220,6 +225,90 @@ api::Result<std::vector<api::Call>> FakeCallStore::scanCalls(const api::CallScan
     page.push_back(call);
   }
   return page;
+}
+
+api::Result<void> FakeCallStore::batchFailure() {
+  if (failBatches_) return api::makeError(api::ErrorCode::kUnavailable, "the database is gone");
+  return {};
+}
+
+api::Result<std::vector<api::Call>> FakeCallStore::beginDispatch(
+    std::span<const std::string> callIds, int64_t atMs) {
+  std::lock_guard lock(mutex_);
+  ++beginDispatchCalls_;
+  if (auto failed = batchFailure(); !failed) return failed.error();
+  std::vector<api::Call> moved;
+  for (const auto& id : callIds) {
+    auto found = calls_.find(id);
+    if (found == calls_.end() || found->second.status != api::CallStatus::kQueued) continue;
+    found->second.status = api::CallStatus::kDispatching;
+    found->second.updatedAtMs = atMs;
+    ++found->second.attempts;
+    moved.push_back(found->second);
+  }
+  return moved;
+}
+
+api::Result<std::vector<bool>> FakeCallStore::transitionMany(
+    std::span<const api::CallTransition> changes) {
+  {
+    std::unique_lock hold(holdMutex_);
+    ++held_;
+    holdReleased_.wait(hold, [&] { return !hold_; });
+    --held_;
+  }
+  std::lock_guard lock(mutex_);
+  transitionManySizes_.push_back(changes.size());
+  if (auto failed = batchFailure(); !failed) return failed.error();
+  std::vector<bool> applied;
+  for (const auto& change : changes) {
+    auto moved = transitionLocked(change);
+    applied.push_back(moved && moved.value());
+  }
+  return applied;
+}
+
+api::Result<std::vector<api::Call>> FakeCallStore::findByProviderCallIds(
+    std::span<const std::string> providerCallIds) {
+  std::lock_guard lock(mutex_);
+  if (auto failed = batchFailure(); !failed) return failed.error();
+  std::vector<api::Call> found;
+  for (const auto& [id, call] : calls_) {
+    if (call.providerCallId.empty()) continue;
+    if (std::find(providerCallIds.begin(), providerCallIds.end(), call.providerCallId) !=
+        providerCallIds.end()) {
+      found.push_back(call);
+    }
+  }
+  return found;
+}
+
+void FakeCallStore::holdTransitions(bool hold) {
+  {
+    std::lock_guard lock(holdMutex_);
+    hold_ = hold;
+  }
+  holdReleased_.notify_all();
+}
+
+int FakeCallStore::heldTransitions() {
+  std::lock_guard lock(holdMutex_);
+  return held_;
+}
+
+void FakeCallStore::failBatches(bool fail) {
+  std::lock_guard lock(mutex_);
+  failBatches_ = fail;
+}
+
+int FakeCallStore::beginDispatchCalls() {
+  std::lock_guard lock(mutex_);
+  return beginDispatchCalls_;
+}
+
+std::vector<std::size_t> FakeCallStore::transitionManySizes() {
+  std::lock_guard lock(mutex_);
+  return transitionManySizes_;
 }
 
 api::Result<api::StatusCounts> FakeCallStore::countByStatus() {

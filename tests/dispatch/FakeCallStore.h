@@ -1,5 +1,6 @@
 #pragma once
 
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <string>
@@ -62,6 +63,12 @@ class FakeCallStore : public api::CallStore {
                                                std::span<const api::CallStatus> from,
                                                api::CallStatus to, int64_t atMs) override;
   api::Result<std::vector<api::Call>> scanCalls(const api::CallScan& scan) override;
+  api::Result<std::vector<api::Call>> beginDispatch(std::span<const std::string> callIds,
+                                                    int64_t atMs) override;
+  api::Result<std::vector<bool>> transitionMany(
+      std::span<const api::CallTransition> changes) override;
+  api::Result<std::vector<api::Call>> findByProviderCallIds(
+      std::span<const std::string> providerCallIds) override;
   api::Result<api::StatusCounts> countByStatus() override;
 
   api::Result<api::Report> report(const api::ReportQuery&) override { return notUsed(); }
@@ -79,13 +86,33 @@ class FakeCallStore : public api::CallStore {
   // Test helpers: a call as stored (with every field, e.g. an old updatedAt), and all calls.
   void putCall(const api::Call& call);
   std::vector<api::Call> allCalls();
+  // While set, every batch method (beginDispatch, transitionMany, findByProviderCallIds) fails
+  // with kUnavailable, as a store that lost its database would.
+  void failBatches(bool fail);
+  // How many times each batch method ran, and the sizes transitionMany was called with.
+  int beginDispatchCalls();
+  // While held, transitionMany waits (outside the store's lock) before writing anything.
+  void holdTransitions(bool hold);
+  // How many transitionMany calls are waiting on the hold.
+  int heldTransitions();
+  std::vector<std::size_t> transitionManySizes();
 
  private:
   static api::Error notUsed() {
     return api::makeError(api::ErrorCode::kInternal, "not part of the dispatcher's tests");
   }
 
+  api::Result<bool> transitionLocked(const api::CallTransition& change);
+  api::Result<void> batchFailure();
+
+  std::mutex holdMutex_;
+  std::condition_variable holdReleased_;
+  bool hold_ = false;
+  int held_ = 0;
   std::mutex mutex_;
+  bool failBatches_ = false;
+  int beginDispatchCalls_ = 0;
+  std::vector<std::size_t> transitionManySizes_;
   std::map<std::string, api::Workspace, std::less<>> workspaces_;
   std::map<std::string, api::Agent, std::less<>> agents_;        // by workspace/agent
   std::map<std::string, api::PhoneNumber, std::less<>> phones_;  // by workspace/phone

@@ -3,6 +3,7 @@
 #include <spdlog/sinks/null_sink.h>
 #include <yaml-cpp/yaml.h>
 
+#include "vo/core/SystemTimeSource.h"
 #include "vo/queue_memory/MemoryQueue.h"
 #include "vo/simulator/Simulator.h"
 #include "vo/store_sqlite/SqliteStoreFactory.h"
@@ -45,11 +46,12 @@ ApiFixture::ApiFixture()
   simulated.latencyMs = 0;
   simulated.callDurationMs = 3600000;  // calls stay initiated for the test's length
   provider_ = simulator::makeSimulator(simulated, *sink_);
-  dispatcher_ = std::make_unique<Dispatcher>(config_.dispatcher, config_.pacing, *store_, *queue_,
-                                             *provider_, "simulator", metrics_, *logger_);
+  dispatcher_ =
+      std::make_unique<Dispatcher>(config_.dispatcher, config_.pacing, *store_, *queue_, *provider_,
+                                   "simulator", metrics_, *logger_, core::systemTime());
   api_ = std::make_unique<ApiHandler>(ApiServices{config_, *store_, *queue_, *provider_, nullptr,
                                                   *dispatcher_, metrics_, *logger_, "sqlite",
-                                                  "memory", "simulator", ""});
+                                                  "memory", "simulator", "", core::systemTime()});
 }
 
 ApiFixture::~ApiFixture() {

@@ -3,6 +3,7 @@
 
 #include "ApiFixture.h"
 #include "vo/core/ApiServer.h"
+#include "vo/core/SystemTimeSource.h"
 #include "vo/testing/HttpClient.h"
 
 namespace vo::core::http::testing {
@@ -15,9 +16,9 @@ class ApiServerOverHttp : public ApiFixture {
     config_.server.port = 0;
     config_.server.threads = 4;
     config_.server.maxBodyBytes = 4096;
-    server_ = std::make_unique<ApiServer>(ApiServices{config_, *store_, *queue_, *provider_,
-                                                      nullptr, *dispatcher_, metrics_, *logger_,
-                                                      "sqlite", "memory", "simulator", ""});
+    server_ = std::make_unique<ApiServer>(
+        ApiServices{config_, *store_, *queue_, *provider_, nullptr, *dispatcher_, metrics_,
+                    *logger_, "sqlite", "memory", "simulator", "", core::systemTime()});
     server_->start();
   }
   void TearDown() override { server_->stop(); }

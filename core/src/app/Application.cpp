@@ -14,6 +14,7 @@
 #include "vo/core/Logging.h"
 #include "vo/core/Metrics.h"
 #include "vo/core/PluginHost.h"
+#include "vo/core/SystemTimeSource.h"
 
 namespace vo::core {
 
@@ -43,6 +44,7 @@ void blockShutdownSignals() {
 // (API, dispatcher, timer, plugins), also when start-up failed half way.
 struct Application::State {
   AppConfig config;
+  SystemTimeSource clock;
   std::shared_ptr<spdlog::logger> logger = makeLogger("core");
   // The dispatcher and the API keep references to their loggers: held here, outliving them.
   std::shared_ptr<spdlog::logger> dispatcherLogger = makeLogger("dispatcher");
@@ -76,19 +78,19 @@ struct Application::State {
     logger->info("voice-orchestrator {} starting with config {}", kVersion, config.sourceFile);
     warnAboutDevelopmentKey();
     plugins = createPlugins(*host, config, events, Migration::kRun, *logger);
-    seedTenants(*plugins.store, config.tenants, *logger);
-    dispatcher = std::make_unique<Dispatcher>(config.dispatcher, config.pacing, *plugins.store,
-                                              *plugins.queue, *plugins.provider,
-                                              config.provider.name, metrics, *dispatcherLogger);
+    seedTenants(*plugins.store, config.tenants, *logger, clock.nowMs());
+    dispatcher = std::make_unique<Dispatcher>(
+        config.dispatcher, config.pacing, *plugins.store, *plugins.queue, *plugins.provider,
+        config.provider.name, metrics, *dispatcherLogger, clock);
     events.attach(dispatcher->eventSink());
     api = std::make_unique<ApiServer>(
         ApiServices{config, *plugins.store, *plugins.queue, *plugins.provider, plugins.retention,
                     *dispatcher, metrics, *apiLogger, config.store.name, config.queue.name,
-                    config.provider.name, config.retention.name});
+                    config.provider.name, config.retention.name, clock});
     dispatcher->start();
     api->start();
     if (plugins.retention != nullptr) {
-      retentionTimer = std::make_unique<RetentionTimer>(*plugins.retention, *logger);
+      retentionTimer = std::make_unique<RetentionTimer>(*plugins.retention, *logger, clock);
       retentionTimer->start();
     }
     logger->info("listening on http://{}:{} (worker {}, concurrency {})", config.server.host,

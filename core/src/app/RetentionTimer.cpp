@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <chrono>
 
-#include "app/Clock.h"
 #include "vo/api/RetentionPolicy.h"
 
 namespace vo::core {
@@ -19,8 +18,9 @@ constexpr int64_t kMinGapMs = 1000;
 
 }  // namespace
 
-RetentionTimer::RetentionTimer(api::RetentionPolicy& policy, spdlog::logger& logger)
-    : policy_(policy), logger_(logger) {}
+RetentionTimer::RetentionTimer(api::RetentionPolicy& policy, spdlog::logger& logger,
+                               TimeSource& clock)
+    : policy_(policy), logger_(logger), clock_(clock) {}
 
 RetentionTimer::~RetentionTimer() {
   stop();
@@ -46,7 +46,7 @@ void RetentionTimer::run() {
   int64_t earliestNextRun = 0;
   std::unique_lock lock(mutex_);
   while (!stopping_) {
-    const int64_t now = wallClockMs();
+    const int64_t now = clock_.nowMs();
     const int64_t due = std::max(policy_.nextRunAtMs(now), earliestNextRun);
     if (due > now) {
       wake_.wait_for(lock, std::chrono::milliseconds(std::min(due - now, kMaxSleepMs)));
@@ -66,7 +66,7 @@ void RetentionTimer::run() {
                    run.daysRolledUp, run.callsRolledUp, run.callsPurged,
                    run.finishedAtMs - run.startedAtMs);
     }
-    earliestNextRun = wallClockMs() + kMinGapMs;
+    earliestNextRun = clock_.nowMs() + kMinGapMs;
     lock.lock();
   }
 }

@@ -4,6 +4,8 @@
 #include <mutex>
 #include <thread>
 
+#include "vo/core/TimeSource.h"
+
 namespace spdlog {
 class logger;
 }
@@ -17,7 +19,7 @@ namespace vo::core {
 // logs each run's figures. The policy decides what is due; this only keeps time.
 class RetentionTimer {
  public:
-  RetentionTimer(api::RetentionPolicy& policy, spdlog::logger& logger);
+  RetentionTimer(api::RetentionPolicy& policy, spdlog::logger& logger, TimeSource& clock);
   ~RetentionTimer();
   RetentionTimer(const RetentionTimer&) = delete;
   RetentionTimer& operator=(const RetentionTimer&) = delete;
@@ -31,6 +33,7 @@ class RetentionTimer {
 
   api::RetentionPolicy& policy_;
   spdlog::logger& logger_;
+  TimeSource& clock_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

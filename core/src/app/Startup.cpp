@@ -5,7 +5,6 @@
 #include <chrono>
 #include <stdexcept>
 
-#include "app/Clock.h"
 #include "vo/api/CallQueue.h"
 #include "vo/api/CallStore.h"
 #include "vo/api/RetentionPolicy.h"
@@ -66,8 +65,7 @@ AppPlugins createPlugins(PluginHost& host, const AppConfig& config, api::CallEve
 }
 
 void seedTenants(api::CallStore& store, const std::vector<TenantSeed>& tenants,
-                 spdlog::logger& logger) {
-  const int64_t now = wallClockMs();
+                 spdlog::logger& logger, int64_t now) {
   int created = 0;
   int present = 0;
   const auto count = [&](bool wasCreated) { wasCreated ? ++created : ++present; };

@@ -43,7 +43,7 @@ AppPlugins createPlugins(PluginHost& host, const AppConfig& config, api::CallEve
 // Creates the YAML's workspaces, agents and phone numbers that the store does not have yet;
 // existing ones are left as they are. Throws std::runtime_error when the store fails.
 void seedTenants(api::CallStore& store, const std::vector<TenantSeed>& tenants,
-                 spdlog::logger& logger);
+                 spdlog::logger& logger, int64_t nowMs);
 
 // The plugin search dirs: plugins.dir when set, else the defaults next to the executable.
 std::vector<std::string> pluginSearchDirs(const AppConfig& config);

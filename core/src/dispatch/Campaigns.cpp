@@ -1,9 +1,9 @@
 // Campaign control: the store says what a campaign is, the queue acts on it at once.
+#include "dispatch/Campaigns.h"
+
 #include <spdlog/spdlog.h>
 
-#include "dispatch/DispatcherImpl.h"
-
-namespace vo::core {
+namespace vo::core::dispatch {
 
 namespace {
 
@@ -22,53 +22,57 @@ api::Result<api::Campaign> changeable(api::CallStore& store, const std::string& 
 
 }  // namespace
 
-api::Result<api::Campaign> Dispatcher::Impl::pauseCampaign(const std::string& campaignId) {
-  auto campaign = changeable(store_, campaignId);
+Campaigns::Campaigns(DispatchContext& context) : context_(context) {}
+
+api::Result<api::Campaign> Campaigns::pauseCampaign(const std::string& campaignId) {
+  auto campaign = changeable(context_.store, campaignId);
   if (!campaign) return campaign.error();
-  if (auto set =
-          store_.setCampaignStatus(campaignId, api::CampaignStatus::kPaused, dispatch::nowMs());
+  if (auto set = context_.store.setCampaignStatus(campaignId, api::CampaignStatus::kPaused,
+                                                  context_.clock.nowMs());
       !set) {
     return set.error();
   }
-  if (auto paused = queue_.pauseCampaign(campaignId); !paused) return paused.error();
-  return store_.getCampaign(campaignId);
+  if (auto paused = context_.queue.pauseCampaign(campaignId); !paused) return paused.error();
+  return context_.store.getCampaign(campaignId);
 }
 
-api::Result<api::Campaign> Dispatcher::Impl::resumeCampaign(const std::string& campaignId) {
-  auto campaign = changeable(store_, campaignId);
+api::Result<api::Campaign> Campaigns::resumeCampaign(const std::string& campaignId) {
+  auto campaign = changeable(context_.store, campaignId);
   if (!campaign) return campaign.error();
-  if (auto set =
-          store_.setCampaignStatus(campaignId, api::CampaignStatus::kActive, dispatch::nowMs());
+  if (auto set = context_.store.setCampaignStatus(campaignId, api::CampaignStatus::kActive,
+                                                  context_.clock.nowMs());
       !set) {
     return set.error();
   }
-  if (auto resumed = queue_.resumeCampaign(campaignId); !resumed) return resumed.error();
-  wakeWorkers();
-  return store_.getCampaign(campaignId);
+  if (auto resumed = context_.queue.resumeCampaign(campaignId); !resumed) return resumed.error();
+  context_.wakeWorkers();
+  return context_.store.getCampaign(campaignId);
 }
 
-api::Result<api::Campaign> Dispatcher::Impl::cancelCampaign(const std::string& campaignId) {
-  auto campaign = store_.getCampaign(campaignId);
+api::Result<api::Campaign> Campaigns::cancelCampaign(const std::string& campaignId) {
+  auto campaign = context_.store.getCampaign(campaignId);
   if (!campaign) return campaign.error();
   if (campaign->status == api::CampaignStatus::kCompleted) {
     return api::makeError(api::ErrorCode::kConflict, "campaign " + campaignId + " is completed");
   }
-  const int64_t now = dispatch::nowMs();
+  const int64_t now = context_.clock.nowMs();
   // The store first: a worker holding one of these jobs then finds its call canceled and drops
   // it, so nothing is dialed after the cancel returns (except dials already started).
-  if (auto set = store_.setCampaignStatus(campaignId, api::CampaignStatus::kCanceled, now); !set) {
+  if (auto set = context_.store.setCampaignStatus(campaignId, api::CampaignStatus::kCanceled, now);
+      !set) {
     return set.error();
   }
   const api::CallStatus queued[] = {api::CallStatus::kQueued};
-  auto moved = store_.transitionCampaignCalls(campaignId, queued, api::CallStatus::kCanceled, now);
+  auto moved =
+      context_.store.transitionCampaignCalls(campaignId, queued, api::CallStatus::kCanceled, now);
   if (!moved) return moved.error();
   for (;;) {
-    auto removed = queue_.cancelCampaign(campaignId, kCancelBatch);
+    auto removed = context_.queue.cancelCampaign(campaignId, kCancelBatch);
     if (!removed) return removed.error();
     if (removed.value() == 0) break;
   }
-  logger_.info("campaign {} canceled: {} queued calls canceled", campaignId, moved.value());
-  return store_.getCampaign(campaignId);
+  context_.logger.info("campaign {} canceled: {} queued calls canceled", campaignId, moved.value());
+  return context_.store.getCampaign(campaignId);
 }
 
-}  // namespace vo::core
+}  // namespace vo::core::dispatch

@@ -1,14 +1,6 @@
-#include <chrono>
-
-#include "dispatch/DispatcherImpl.h"
+#include "dispatch/DispatchSupport.h"
 
 namespace vo::core::dispatch {
-
-int64_t nowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 namespace {
 
@@ -68,6 +60,10 @@ bool InFlightCalls::end(const std::string& callId) {
     std::lock_guard lock(mutex_);
     running_.erase(callId);
     finishedEarly = finishedEarly_.erase(callId) > 0;
+    if (auto provider = providerIdOf_.find(callId); provider != providerIdOf_.end()) {
+      byProviderId_.erase(provider->second);
+      providerIdOf_.erase(provider);
+    }
   }
   ended_.notify_all();
   return finishedEarly;
@@ -88,6 +84,21 @@ bool InFlightCalls::noteFinal(const std::string& callId) {
   if (!running_.contains(callId)) return false;
   finishedEarly_.insert(callId);
   return true;
+}
+
+void InFlightCalls::noteAccepted(const std::string& callId, const std::string& providerCallId) {
+  if (providerCallId.empty()) return;
+  std::lock_guard lock(mutex_);
+  if (!running_.contains(callId)) return;
+  byProviderId_[providerCallId] = callId;
+  providerIdOf_[callId] = providerCallId;
+}
+
+std::optional<std::string> InFlightCalls::callOfProviderId(const std::string& providerCallId) {
+  std::lock_guard lock(mutex_);
+  auto found = byProviderId_.find(providerCallId);
+  if (found == byProviderId_.end()) return std::nullopt;
+  return found->second;
 }
 
 int64_t InFlightCalls::size() {

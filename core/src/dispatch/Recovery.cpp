@@ -1,12 +1,14 @@
 // Nothing lost, nobody called twice: leases of dead workers, calls left in `dispatching`, calls
 // whose outcome never came, and queued calls the queue lost.
+#include "dispatch/Recovery.h"
+
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <chrono>
 #include <limits>
 
-#include "dispatch/DispatcherImpl.h"
-
-namespace vo::core {
+namespace vo::core::dispatch {
 
 namespace {
 
@@ -18,34 +20,114 @@ constexpr int64_t kSweepMinAgeMs = 3000;
 
 }  // namespace
 
-void Dispatcher::Impl::recoverLeases(int64_t now) {
-  auto expired = queue_.recoverExpired(now, kRecoverBatch);
+Recovery::Recovery(DispatchContext& context, EventApplier& events)
+    : context_(context), events_(events) {}
+
+Recovery::~Recovery() {
+  stop();
+}
+
+void Recovery::restore() {
+  const int64_t now = context_.clock.nowMs();
+  reapplyPausedCampaigns();
+  expireStaleDispatching(now);
+  reconcileUnknown(now, 1000);
+  sweep(now, true);
+}
+
+void Recovery::start() {
+  std::lock_guard lock(mutex_);
+  if (thread_.joinable()) return;
+  stopping_ = false;
+  thread_ = std::thread([this] { loop(); });
+}
+
+void Recovery::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Recovery::loop() {
+  using Clock = std::chrono::steady_clock;
+  const auto every = [](int64_t ms) {
+    return std::chrono::milliseconds(std::max<int64_t>(ms, 10));
+  };
+  const auto& config = context_.config;
+  const auto leaseEvery = every(std::clamp<int64_t>(config.leaseMs / 4, 50, 1000));
+  auto nextLeaseCheck = Clock::now() + leaseEvery;
+  auto nextSweep = Clock::now() + every(config.sweepIntervalMs);
+  auto nextReconcile = Clock::now() + every(config.reconcileIntervalMs);
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    const auto wakeAt = std::min({nextLeaseCheck, nextSweep, nextReconcile});
+    wake_.wait_until(lock, wakeAt, [&] { return stopping_; });
+    if (stopping_) break;
+    lock.unlock();
+    const auto now = Clock::now();
+    const int64_t wallNow = context_.clock.nowMs();
+    if (now >= nextLeaseCheck) {
+      recoverLeases(wallNow);
+      expireStaleDispatching(wallNow);
+      nextLeaseCheck = now + leaseEvery;
+    }
+    if (now >= nextSweep) {
+      sweep(wallNow, false);
+      nextSweep = now + every(config.sweepIntervalMs);
+    }
+    if (now >= nextReconcile) {
+      reconcileUnknown(wallNow, 200);
+      reconcileInitiated(wallNow, 200);
+      nextReconcile = now + every(config.reconcileIntervalMs);
+    }
+    lock.lock();
+  }
+}
+
+void Recovery::recoverLeases(int64_t now) {
+  auto expired = context_.queue.recoverExpired(now, kRecoverBatch);
   if (!expired) {
-    logger_.warn("lease recovery failed: {}", expired.error().message);
+    context_.logger.warn("lease recovery failed: {}", expired.error().message);
     return;
   }
   for (const auto& callId : expired.value()) {
-    metrics_.leasesRecovered.increment();
-    if (inFlight_.contains(callId)) continue;  // a slow dial here: its own outcome decides
-    auto call = store_.getCall(callId);
-    if (!call) continue;
+    context_.metrics.leasesRecovered.increment();
+    if (context_.inFlight.contains(callId)) continue;  // a slow dial here: its own outcome decides
+    auto call = context_.store.getCall(callId);
+    if (!call) {
+      // kNotFound: a priority call leased before it was written, by a process that died before
+      // writing it. Nobody was dialed; the lease just goes (recoverExpired removed it). Any
+      // other error: the call is still in the store and the sweeper or the scan below finds it.
+      if (call.error().code != api::ErrorCode::kNotFound) {
+        context_.logger.warn("call {} of a recovered lease not read: {}", callId,
+                             call.error().message);
+      }
+      continue;
+    }
     if (call->status == api::CallStatus::kQueued) {
-      (void)enqueueCalls(std::span<const api::Call>(&call.value(), 1), now);
+      if (auto added = context_.enqueueCalls(std::span<const api::Call>(&call.value(), 1), now);
+          !added) {
+        context_.logger.warn("call {} not put back in line ({}); the sweeper will", callId,
+                             added.error().message);
+      }
     } else if (call->status == api::CallStatus::kDispatching) {
       expireDispatching(std::move(call.value()), now);
     }
   }
 }
 
-void Dispatcher::Impl::expireStaleDispatching(int64_t now) {
+void Recovery::expireStaleDispatching(int64_t now) {
   api::CallScan scan;
   scan.statuses = {api::CallStatus::kDispatching};
-  scan.updatedBeforeMs = now - config_.leaseMs;
+  scan.updatedBeforeMs = now - context_.config.leaseMs;
   scan.limit = kPageSize;
   for (int page = 0; page < kSweepPagesPerPass; ++page) {
-    auto calls = store_.scanCalls(scan);
+    auto calls = context_.store.scanCalls(scan);
     if (!calls) {
-      logger_.warn("scan of dispatching calls failed: {}", calls.error().message);
+      context_.logger.warn("scan of dispatching calls failed: {}", calls.error().message);
       return;
     }
     for (auto& call : calls.value()) expireDispatching(std::move(call), now);
@@ -54,36 +136,42 @@ void Dispatcher::Impl::expireStaleDispatching(int64_t now) {
   }
 }
 
-void Dispatcher::Impl::expireDispatching(api::Call call, int64_t now) {
-  if (inFlight_.contains(call.id)) return;
+void Recovery::expireDispatching(api::Call call, int64_t now) {
+  if (context_.inFlight.contains(call.id)) return;
   api::CallTransition change;
   change.callId = call.id;
   change.from = {api::CallStatus::kDispatching};
   change.to = api::CallStatus::kUnknown;
   change.atMs = now;
   change.lastError = "dispatch interrupted: the worker's lease expired before an answer";
-  auto moved = store_.transition(change);
+  change.whileAttempts = call.attempts;  // not if a newer attempt began meanwhile
+  auto moved = context_.store.transition(change);
   if (!moved || !moved.value()) return;
-  metrics_.markedUnknown.increment();
-  logger_.warn("call {} left dispatching by a dead worker: unknown, asking the provider", call.id);
+  context_.metrics.markedUnknown.increment();
+  context_.logger.warn("call {} left dispatching by a dead worker: unknown, asking the provider",
+                       call.id);
   call.status = api::CallStatus::kUnknown;
-  (void)queue_.releaseSlots(call.id);
+  if (auto released = context_.queue.releaseSlots(call.id); !released) {
+    context_.logger.warn("call {}: pacing slots not released: {}", call.id,
+                         released.error().message);
+  }
   reconcileOne(call);
 }
 
-void Dispatcher::Impl::reconcileOne(const api::Call& call) {
-  if (inFlight_.contains(call.id)) return;
-  const api::LookupResult found = provider_.lookup(call);
-  const int64_t now = dispatch::nowMs();
+void Recovery::reconcileOne(const api::Call& call) {
+  if (context_.inFlight.contains(call.id)) return;
+  const api::LookupResult found = context_.provider.lookup(call);
+  const int64_t now = context_.clock.nowMs();
   api::CallTransition change;
   change.callId = call.id;
   change.from = {call.status};
+  change.whileAttempts = call.attempts;
   change.atMs = now;
   switch (found.outcome) {
     case api::LookupOutcome::kFinal: {
       api::CallEvent event = found.event;
       if (event.callId.empty()) event.callId = call.id;
-      if (applyEventTo(call, event)) metrics_.reconciled.increment();
+      if (events_.applyTo(call, event)) context_.metrics.reconciled.increment();
       return;
     }
     case api::LookupOutcome::kInProgress:
@@ -101,15 +189,19 @@ void Dispatcher::Impl::reconcileOne(const api::Call& call) {
     case api::LookupOutcome::kUnavailable:
       return;  // stays as it is: an operator decides, or the next pass asks again
   }
-  auto moved = store_.transition(change);
+  auto moved = context_.store.transition(change);
   if (!moved || !moved.value()) return;
-  metrics_.reconciled.increment();
-  logger_.info("call {} reconciled with the provider: {}", call.id, api::toString(change.to));
+  context_.metrics.reconciled.increment();
+  context_.logger.info("call {} reconciled with the provider: {}", call.id,
+                       api::toString(change.to));
   if (change.to == api::CallStatus::kQueued) {
     api::Call requeued = call;
     requeued.status = api::CallStatus::kQueued;
     requeued.nextAttemptAtMs = now;
-    (void)enqueueCalls(std::span<const api::Call>(&requeued, 1), now);
+    if (auto added = context_.enqueueCalls(std::span<const api::Call>(&requeued, 1), now); !added) {
+      context_.logger.warn("call {} not put back in line ({}); the sweeper will", call.id,
+                           added.error().message);
+    }
   }
 }
 
@@ -142,29 +234,31 @@ void scanPages(api::CallStore& store, api::CallScan scan, std::string& cursor, i
 
 }  // namespace
 
-void Dispatcher::Impl::reconcileUnknown(int64_t now, int maxLookups) {
+void Recovery::reconcileUnknown(int64_t now, int maxLookups) {
   api::CallScan scan;
   scan.statuses = {api::CallStatus::kUnknown};
   scan.updatedBeforeMs = now;
   scan.limit = maxLookups;
-  scanPages(store_, scan, unknownCursor_, 1, logger_, [&](const std::vector<api::Call>& calls) {
-    for (const auto& call : calls) reconcileOne(call);
-    return true;
-  });
+  scanPages(context_.store, scan, unknownCursor_, 1, context_.logger,
+            [&](const std::vector<api::Call>& calls) {
+              for (const auto& call : calls) reconcileOne(call);
+              return true;
+            });
 }
 
-void Dispatcher::Impl::reconcileInitiated(int64_t now, int maxLookups) {
+void Recovery::reconcileInitiated(int64_t now, int maxLookups) {
   api::CallScan scan;
   scan.statuses = {api::CallStatus::kInitiated};
-  scan.updatedBeforeMs = now - config_.reconcileAfterMs;
+  scan.updatedBeforeMs = now - context_.config.reconcileAfterMs;
   scan.limit = maxLookups;
-  scanPages(store_, scan, initiatedCursor_, 1, logger_, [&](const std::vector<api::Call>& calls) {
-    for (const auto& call : calls) reconcileOne(call);
-    return true;
-  });
+  scanPages(context_.store, scan, initiatedCursor_, 1, context_.logger,
+            [&](const std::vector<api::Call>& calls) {
+              for (const auto& call : calls) reconcileOne(call);
+              return true;
+            });
 }
 
-void Dispatcher::Impl::sweep(int64_t now, bool fullPass) {
+void Recovery::sweep(int64_t now, bool fullPass) {
   api::CallScan scan;
   scan.statuses = {api::CallStatus::kQueued};
   scan.dueAtOrBeforeMs = now;
@@ -173,35 +267,39 @@ void Dispatcher::Impl::sweep(int64_t now, bool fullPass) {
   std::string fullCursor;
   std::string& cursor = fullPass ? fullCursor : sweepCursor_;
   const int pages = fullPass ? std::numeric_limits<int>::max() : kSweepPagesPerPass;
-  scanPages(store_, scan, cursor, pages, logger_, [&](const std::vector<api::Call>& calls) {
-    auto added = enqueueCalls(calls, now);
-    if (!added) {
-      logger_.warn("sweeper could not enqueue: {}", added.error().message);
-      return false;
-    }
-    if (added.value() > 0) {
-      metrics_.swept.increment(static_cast<uint64_t>(added.value()));
-      logger_.info("sweeper put {} queued calls back in line", added.value());
-    }
-    return true;
-  });
+  scanPages(context_.store, scan, cursor, pages, context_.logger,
+            [&](const std::vector<api::Call>& calls) {
+              auto added = context_.enqueueCalls(calls, now);
+              if (!added) {
+                context_.logger.warn("sweeper could not enqueue: {}", added.error().message);
+                return false;
+              }
+              if (added.value() > 0) {
+                context_.metrics.swept.increment(static_cast<uint64_t>(added.value()));
+                context_.logger.info("sweeper put {} queued calls back in line", added.value());
+              }
+              return true;
+            });
 }
 
-void Dispatcher::Impl::reapplyPausedCampaigns() {
-  auto workspaces = store_.listWorkspaces();
+void Recovery::reapplyPausedCampaigns() {
+  auto workspaces = context_.store.listWorkspaces();
   if (!workspaces) {
-    logger_.warn("paused campaigns not re-applied: {}", workspaces.error().message);
+    context_.logger.warn("paused campaigns not re-applied: {}", workspaces.error().message);
     return;
   }
   for (const auto& workspace : workspaces.value()) {
-    auto campaigns = store_.listCampaigns(workspace.id);
+    auto campaigns = context_.store.listCampaigns(workspace.id);
     if (!campaigns) continue;
     for (const auto& campaign : campaigns.value()) {
       if (campaign.status == api::CampaignStatus::kPaused) {
-        (void)queue_.pauseCampaign(campaign.id);
+        if (auto paused = context_.queue.pauseCampaign(campaign.id); !paused) {
+          context_.logger.warn("campaign {} not paused in the queue: {}", campaign.id,
+                               paused.error().message);
+        }
       }
     }
   }
 }
 
-}  // namespace vo::core
+}  // namespace vo::core::dispatch

@@ -4,7 +4,8 @@ namespace vo::core::http {
 
 ApiContext::ApiContext(ApiServices servicesIn)
     : services(std::move(servicesIn)),
-      limits{services.config.server.maxVariables, services.config.server.maxVariableBytes} {}
+      limits{services.config.server.maxVariables, services.config.server.maxVariableBytes},
+      ids(services.clock) {}
 
 ApiError dependencyError(const api::Error& error, const std::string& what) {
   switch (error.code) {

@@ -66,7 +66,7 @@ ApiResponse ApiHandler::route(ApiRequest& request) {
   if (auto* answer = std::get_if<ApiResponse>(&matched)) return std::move(*answer);
   const RouteMatch& match = std::get<RouteMatch>(matched);
   const RouteOptions& options = match.route->options;
-  const int64_t now = nowMs();
+  const int64_t now = context_.services.clock.nowMs();
 
   Caller caller{true, ""};
   if (options.authenticated) {

@@ -23,14 +23,14 @@ uint64_t nextRandom(uint64_t (&state)[2]) {
 
 }  // namespace
 
-CallIdGenerator::CallIdGenerator() {
+CallIdGenerator::CallIdGenerator(TimeSource& clock) : clock_(clock) {
   std::random_device device;
   seed_[0] = (static_cast<uint64_t>(device()) << 32) | device();
   seed_[1] = (static_cast<uint64_t>(device()) << 32) | device() | 1;
 }
 
 std::string CallIdGenerator::next() {
-  return nextAt(nowMs());
+  return nextAt(clock_.nowMs());
 }
 
 std::string CallIdGenerator::nextAt(int64_t epochMs) {

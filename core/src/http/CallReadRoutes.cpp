@@ -139,7 +139,7 @@ ApiResponse CallReadRoutes::report(const RouteContext& route) {
   std::optional<ApiError> error = query.check({"workspaceId", "agentId", "from", "to"});
   if (!error) error = query.optionalId("workspaceId", report.workspaceId);
   if (!error) error = query.optionalId("agentId", report.agentId);
-  const int64_t todayMs = *parseDay(formatDay(nowMs()));
+  const int64_t todayMs = *parseDay(formatDay(context_.services.clock.nowMs()));
   int64_t toMs = todayMs;
   int64_t fromMs = todayMs - (kDefaultReportDays - 1) * kMsPerDay;
   for (auto [name, target] : {std::pair{"from", &fromMs}, std::pair{"to", &toMs}}) {

@@ -120,27 +120,13 @@ ApiResponse CallWriteRoutes::priority(const RouteContext& route) {
   if (!error) error = checkReferences(base.workspaceId, base.agentId, base.agentPhoneNumberId);
   if (error) return errorResponse(*error);
 
-  api::Call call = newCall(context_, base, nowMs());
+  api::Call call = newCall(context_, base, context_.services.clock.nowMs());
   call.to = std::move(to);
   call.variablesJson = std::move(variablesJson);
-  auto inserted = context_.services.store.insertCalls(std::span(&call, 1));
-  if (!inserted) return errorResponse(dependencyError(inserted.error(), "storing the call"));
-
-  Dispatcher& dispatcher = context_.services.dispatcher;
-  if (auto enqueued = dispatcher.enqueue(std::span(&call, 1)); !enqueued) {
-    // Stored as queued: the sweeper puts it in line. Accepted, not lost.
-    context_.services.logger.warn("priority call {} stored but not enqueued: {}", call.id,
-                                  enqueued.error().message);
-    return jsonResponse(202, callJson(call));
-  }
-  auto dialed = dispatcher.dispatchNow(call);
-  if (!dialed) {
-    context_.services.logger.warn("priority call {} queued; dispatch now failed: {}", call.id,
-                                  dialed.error().message);
-    return jsonResponse(202, callJson(call));
-  }
-  if (!dialed.value()) return jsonResponse(202, callJson(call));
-  return priorityAnswer(*dialed.value());
+  // Stored and dialed on this thread when its limits have room, else stored queued (202).
+  auto placed = context_.services.dispatcher.submitPriority(std::move(call));
+  if (!placed) return errorResponse(dependencyError(placed.error(), "storing the call"));
+  return priorityAnswer(placed.value());
 }
 
 ApiResponse CallWriteRoutes::bulk(const RouteContext& route) {
@@ -175,7 +161,7 @@ ApiResponse CallWriteRoutes::bulk(const RouteContext& route) {
                                   std::move(details)});
   }
 
-  const int64_t atMs = nowMs();
+  const int64_t atMs = context_.services.clock.nowMs();
   api::Campaign campaign;
   campaign.id = context_.ids.next();
   campaign.workspaceId = request.workspaceId;

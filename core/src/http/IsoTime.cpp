@@ -62,11 +62,6 @@ int64_t floorDiv(int64_t a, int64_t b) {
 
 }  // namespace
 
-int64_t nowMs() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 std::string formatIsoMs(int64_t epochMs) {
   const int64_t days = floorDiv(epochMs, kMsPerDay);
   const int64_t msOfDay = epochMs - days * kMsPerDay;

@@ -7,7 +7,6 @@
 
 namespace vo::core::http {
 
-int64_t nowMs();
 // "2026-01-31T09:05:00.123Z"
 std::string formatIsoMs(int64_t epochMs);
 // "2026-01-31"

@@ -10,6 +10,7 @@
 #include "vo/api/VoiceProvider.h"
 #include "vo/core/Dispatcher.h"
 #include "vo/core/Metrics.h"
+#include "vo/core/TimeSource.h"
 
 namespace vo::core::http {
 
@@ -124,9 +125,17 @@ ApiResponse OpsRoutes::webhook(const RouteContext& route) {
   api::WebhookRequest request;
   request.headers = route.request.headers;
   request.body = route.request.body;
-  request.nowMs = nowMs();
+  request.nowMs = context_.services.clock.nowMs();
   api::WebhookResponse answer = context_.services.provider.handleWebhook(request);
-  if (!answer.events.empty()) context_.services.dispatcher.applyEvents(answer.events);
+  if (!answer.events.empty()) {
+    // Answered 2xx only once the outcomes are recorded: otherwise 503, and the provider sends
+    // the webhook again (its call may not be recorded yet, or the store is down).
+    if (auto applied = context_.services.dispatcher.applyEvents(answer.events); !applied) {
+      return errorResponse(
+          ApiError{503, "unavailable",
+                   "outcome not recorded yet, send it again: " + applied.error().message});
+    }
+  }
   const int status = answer.httpStatus >= 200 && answer.httpStatus <= 599 ? answer.httpStatus : 500;
   return jsonResponse(status, std::move(answer.body));
 }

@@ -103,7 +103,7 @@ ApiResponse RegistryRoutes::createWorkspace(const RouteContext& route) {
   if (!error) error = fields.optionalSecret("providerApiKey", workspace.providerApiKey);
   if (!error) error = readPacing(fields, workspace.pacing);
   if (error) return errorResponse(*error);
-  workspace.createdAtMs = nowMs();
+  workspace.createdAtMs = context_.services.clock.nowMs();
   return createdAnswer(context_.services.store.createWorkspace(workspace), workspace,
                        "workspace '" + workspace.id + "'", writeWorkspace);
 }
@@ -139,7 +139,7 @@ ApiResponse RegistryRoutes::createAgent(const RouteContext& route) {
   if (!error) error = fields.requiredName("name", agent.name);
   if (!error) error = readPacing(fields, agent.pacing);
   if (error) return errorResponse(*error);
-  agent.createdAtMs = nowMs();
+  agent.createdAtMs = context_.services.clock.nowMs();
   return createdAnswer(context_.services.store.createAgent(agent), agent,
                        "agent '" + agent.id + "'", writeAgent);
 }
@@ -168,7 +168,7 @@ ApiResponse RegistryRoutes::createPhoneNumber(const RouteContext& route) {
   }
   if (!error) error = readPacing(fields, phone.pacing);
   if (error) return errorResponse(*error);
-  phone.createdAtMs = nowMs();
+  phone.createdAtMs = context_.services.clock.nowMs();
   return createdAnswer(context_.services.store.createPhoneNumber(phone), phone,
                        "phone number '" + phone.id + "'", writePhoneNumber);
 }
@@ -189,7 +189,8 @@ ApiResponse RegistryRoutes::createApiKey(const RouteContext& route) {
     if (auto error = ObjectFields(body, "").onlyKnown({})) return errorResponse(*error);
   }
   const std::string key = newApiKey();
-  api::ApiKeyRecord record{context_.ids.next(), route.params[0], sha256Hex(key), nowMs()};
+  api::ApiKeyRecord record{context_.ids.next(), route.params[0], sha256Hex(key),
+                           context_.services.clock.nowMs()};
   if (auto stored = context_.services.store.createApiKey(record); !stored) {
     return errorResponse(dependencyError(stored.error(), "api key"));
   }

@@ -19,6 +19,7 @@ namespace vo::core {
 
 class Dispatcher;
 class Metrics;
+class TimeSource;
 
 // Everything the REST API reaches. Owned by the Application; outlives the server.
 struct ApiServices {
@@ -34,6 +35,7 @@ struct ApiServices {
   std::string queueName;
   std::string providerName;  // also the webhook route: POST /webhooks/{providerName}
   std::string retentionName;
+  TimeSource& clock;  // every "now" the API writes or compares
 };
 
 // The REST API of DESIGN.md behind an event-driven HTTP/1.1 front (core/src/http/front):

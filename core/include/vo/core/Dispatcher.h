@@ -24,16 +24,20 @@ class VoiceProvider;
 namespace vo::core {
 
 class Metrics;
+class TimeSource;
 
 // Moves calls through their life: claims due jobs, dials, applies outcomes, retries with backoff
 // when the provider certainly did not place a call, marks `unknown` when it may have, recovers
 // dead workers' leases, re-enqueues due calls the queue lost (sweeper), polls calls whose
-// outcome never came (reconciler), and holds pacing slots until a call's final status.
+// outcome never came (reconciler), and holds pacing slots until a call's final status. Every
+// write about a dial is fenced by the call's attempt number; outcomes of many workers and
+// webhooks reach the store in group commits.
 class Dispatcher {
  public:
+  // `clock` is where every time the dispatcher writes comes from (tests pass a fake one).
   Dispatcher(const DispatcherConfig& config, const PacingConfig& pacing, api::CallStore& store,
              api::CallQueue& queue, api::VoiceProvider& provider, std::string providerName,
-             Metrics& metrics, spdlog::logger& logger);
+             Metrics& metrics, spdlog::logger& logger, TimeSource& clock);
   ~Dispatcher();
   Dispatcher(const Dispatcher&) = delete;
   Dispatcher& operator=(const Dispatcher&) = delete;
@@ -46,14 +50,16 @@ class Dispatcher {
 
   // Puts stored `queued` calls in line (after CallStore::insertCalls).
   api::Result<void> enqueue(std::span<const api::Call> calls);
-  // The priority fast path, on the caller's thread: a stored, enqueued priority call is
-  // dialed now if its pacing limits have room. Returns the call as it stands afterwards, or
-  // nullopt when the limits are full (it stays first in line).
-  api::Result<std::optional<api::Call>> dispatchNow(const api::Call& call);
+  // The priority call (status `queued`, not stored yet), on the caller's thread: when its pacing
+  // limits have room it is stored already `dispatching` and dialed now; otherwise stored
+  // `queued`, first in line. Returns the call as it stands afterwards; an error only when it
+  // could not be stored.
+  api::Result<api::Call> submitPriority(api::Call call);
 
   // Provider outcomes (webhooks and the sink): idempotent conditional transitions; a final
-  // status releases the call's pacing slots.
-  void applyEvents(std::span<const api::CallEvent> events);
+  // status releases the call's pacing slots. Returns once they are durably recorded; an error
+  // when some are not (store down, or the call not known yet: the sender should retry).
+  api::Result<void> applyEvents(std::span<const api::CallEvent> events);
   api::CallEventSink& eventSink();
 
   // Campaign control: store and queue together. Answer the campaign as it stands.

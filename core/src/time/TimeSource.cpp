@@ -1,15 +1,20 @@
-#pragma once
-
 #include <chrono>
-#include <cstdint>
+
+#include "vo/core/SystemTimeSource.h"
 
 namespace vo::core {
 
-// Milliseconds since the Unix epoch, the time base of every store and queue call.
-inline int64_t wallClockMs() {
+TimeSource::~TimeSource() = default;
+
+int64_t SystemTimeSource::nowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+TimeSource& systemTime() {
+  static SystemTimeSource clock;
+  return clock;
 }
 
 }  // namespace vo::core

@@ -1,0 +1,72 @@
+#include "dispatch/DispatchContext.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+namespace vo::core::dispatch {
+
+namespace {
+
+constexpr int kEnqueueChunk = 1000;
+constexpr int64_t kRegistryRefreshMs = 60000;
+// Transitions per store transaction in the group-commit writer.
+constexpr std::size_t kWriteBatch = 500;
+
+}  // namespace
+
+DispatchContext::DispatchContext(const DispatcherConfig& dispatcherConfig,
+                                 const PacingConfig& pacing, api::CallStore& callStore,
+                                 api::CallQueue& callQueue, api::VoiceProvider& voiceProvider,
+                                 const std::string& providerName, Metrics& allMetrics,
+                                 spdlog::logger& dispatchLogger, TimeSource& timeSource)
+    : config(dispatcherConfig),
+      store(callStore),
+      queue(callQueue),
+      provider(voiceProvider),
+      logger(dispatchLogger),
+      clock(timeSource),
+      metrics(allMetrics),
+      registry(pacing, providerName, callStore, callQueue, kRegistryRefreshMs),
+      writer(callStore, kWriteBatch) {}
+
+api::Result<int64_t> DispatchContext::enqueueCalls(std::span<const api::Call> calls, int64_t now,
+                                                   bool wake) {
+  int64_t added = 0;
+  std::vector<api::QueueJob> jobs;
+  jobs.reserve(std::min<std::size_t>(calls.size(), kEnqueueChunk));
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    auto job = registry.jobFor(calls[i], now);
+    if (job) {
+      jobs.push_back(std::move(job.value()));
+    } else if (job.error().code == api::ErrorCode::kNotFound) {
+      // Its workspace or number is gone: dispatching fails it with the registry's message.
+      api::QueueJob orphan;
+      orphan.callId = calls[i].id;
+      orphan.workspaceId = calls[i].workspaceId;
+      orphan.campaignId = calls[i].campaignId;
+      orphan.lane = calls[i].lane;
+      orphan.dueAtMs = dueAtMs(calls[i]);
+      jobs.push_back(std::move(orphan));
+    } else {
+      return job.error();
+    }
+    if (jobs.size() == kEnqueueChunk || i + 1 == calls.size()) {
+      auto outcome = queue.enqueue(jobs);
+      if (!outcome) return outcome.error();
+      added += outcome->added;
+      if (wake) wakeWorkers();
+      jobs.clear();
+    }
+  }
+  return added;
+}
+
+void DispatchContext::releaseAfterFinal(const std::string& callId) {
+  if (auto released = queue.releaseSlots(callId); !released) {
+    logger.warn("call {}: pacing slots not released: {}", callId, released.error().message);
+  }
+  wakeWorkers();
+}
+
+}  // namespace vo::core::dispatch

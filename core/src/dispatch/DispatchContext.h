@@ -1,0 +1,51 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+
+#include "dispatch/DispatchSupport.h"
+#include "dispatch/RegistryCache.h"
+#include "dispatch/TransitionWriter.h"
+#include "vo/api/CallQueue.h"
+#include "vo/api/CallStore.h"
+#include "vo/api/VoiceProvider.h"
+#include "vo/core/AppConfig.h"
+#include "vo/core/TimeSource.h"
+
+namespace spdlog {
+class logger;
+}
+
+namespace vo::core::dispatch {
+
+// What the dispatcher's parts share: its settings and dependencies, the calls in flight, the
+// group-commit writer of transitions, and the way to wake the claimer.
+struct DispatchContext {
+  DispatchContext(const DispatcherConfig& config, const PacingConfig& pacing, api::CallStore& store,
+                  api::CallQueue& queue, api::VoiceProvider& provider,
+                  const std::string& providerName, Metrics& metrics, spdlog::logger& logger,
+                  TimeSource& clock);
+
+  // Registers the calls' pacing limits and puts them in line; how many were new to the queue.
+  // `wake`: wake the claimer for them.
+  api::Result<int64_t> enqueueCalls(std::span<const api::Call> calls, int64_t now,
+                                    bool wake = true);
+  // A call reached its final status: its pacing slots go, and a waiting job may fit now.
+  void releaseAfterFinal(const std::string& callId);
+
+  const DispatcherConfig config;
+  api::CallStore& store;
+  api::CallQueue& queue;
+  api::VoiceProvider& provider;
+  spdlog::logger& logger;
+  TimeSource& clock;
+  DispatchMetrics metrics;
+  RegistryCache registry;
+  InFlightCalls inFlight;
+  TransitionWriter writer;
+  std::function<void()> wakeWorkers = [] {};  // set by the dispatcher to wake its claimer
+};
+
+}  // namespace vo::core::dispatch

@@ -1,0 +1,210 @@
+// Provider outcomes applied in batches as conditional transitions.
+#include "dispatch/EventApplier.h"
+
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <spdlog/spdlog.h>
+
+#include <sstream>
+#include <unordered_map>
+
+namespace vo::core::dispatch {
+
+namespace {
+
+constexpr std::size_t kLookupBatch = 500;
+
+bool isEmptyJson(const std::string& json) {
+  return json.empty() || json == "{}";
+}
+
+// The call's provider data with the event's detail keys laid over it.
+std::optional<std::string> mergedDetail(const std::string& providerDataJson,
+                                        const std::string& detailJson) {
+  if (isEmptyJson(detailJson)) return std::nullopt;
+  try {
+    Poco::JSON::Parser parser;
+    auto detail = parser.parse(detailJson).extract<Poco::JSON::Object::Ptr>();
+    Poco::JSON::Object::Ptr merged = new Poco::JSON::Object();
+    if (!isEmptyJson(providerDataJson)) {
+      Poco::JSON::Parser dataParser;
+      merged = dataParser.parse(providerDataJson).extract<Poco::JSON::Object::Ptr>();
+    }
+    for (const auto& [key, value] : *detail) merged->set(key, value);
+    std::ostringstream out;
+    merged->stringify(out);
+    return out.str();
+  } catch (const std::exception&) {
+    return std::nullopt;  // a provider's malformed extras are not worth losing the outcome
+  }
+}
+
+api::Result<std::vector<std::optional<api::Call>>> findByProviderIds(
+    api::CallStore& store, std::span<const std::string> providerCallIds) {
+  auto found = store.findByProviderCallIds(providerCallIds);
+  if (!found) return found.error();
+  std::unordered_map<std::string, api::Call> byProviderId;
+  for (auto& call : found.value()) byProviderId.emplace(call.providerCallId, std::move(call));
+  std::vector<std::optional<api::Call>> calls;
+  calls.reserve(providerCallIds.size());
+  for (const auto& id : providerCallIds) {
+    auto call = byProviderId.find(id);
+    if (call == byProviderId.end()) {
+      calls.emplace_back();
+    } else {
+      calls.emplace_back(call->second);
+    }
+  }
+  return calls;
+}
+
+}  // namespace
+
+EventApplier::EventApplier(DispatchContext& context)
+    : context_(context),
+      finder_([&store = context.store](
+                  std::span<const std::string> ids) { return findByProviderIds(store, ids); },
+              kLookupBatch) {}
+
+EventApplier::~EventApplier() = default;
+
+api::Result<std::vector<std::optional<api::Call>>> EventApplier::callsOf(
+    std::span<const api::CallEvent> events) {
+  std::vector<std::optional<api::Call>> calls(events.size());
+  std::vector<std::string> providerIds;
+  std::vector<std::size_t> byProviderId;  // index into events
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const api::CallEvent& event = events[i];
+    if (!event.callId.empty()) {
+      auto call = context_.store.getCall(event.callId);
+      if (call) {
+        calls[i] = std::move(call.value());
+      } else if (call.error().code != api::ErrorCode::kNotFound) {
+        return call.error();
+      }
+    } else if (!event.providerCallId.empty()) {
+      providerIds.push_back(event.providerCallId);
+      byProviderId.push_back(i);
+    }
+  }
+  auto found = finder_.submit(providerIds);
+  if (!found) return found.error();
+  for (std::size_t k = 0; k < byProviderId.size(); ++k) {
+    const std::size_t i = byProviderId[k];
+    calls[i] = std::move(found.value()[k]);
+    if (calls[i]) continue;
+    // Not stored under this id yet: if the dial that got it is being recorded here, wait for
+    // that record and read the call by its own id. Otherwise look once more: the record may
+    // have landed since the batch lookup.
+    api::Result<api::Call> call = api::makeError(api::ErrorCode::kNotFound, "");
+    if (auto inFlight = context_.inFlight.callOfProviderId(events[i].providerCallId)) {
+      context_.inFlight.waitUntilDone(*inFlight,
+                                      std::chrono::milliseconds(context_.config.leaseMs));
+      call = context_.store.getCall(*inFlight);
+    } else {
+      call = context_.store.findByProviderCallId(events[i].providerCallId);
+    }
+    if (call) {
+      calls[i] = std::move(call.value());
+    } else if (call.error().code != api::ErrorCode::kNotFound) {
+      return call.error();
+    }
+  }
+  return calls;
+}
+
+api::Result<void> EventApplier::apply(std::span<const api::CallEvent> events) {
+  auto calls = callsOf(events);
+  if (!calls) {
+    context_.logger.warn("{} outcomes not applied: {}", events.size(), calls.error().message);
+    return calls.error();
+  }
+  std::vector<api::CallTransition> changes;
+  changes.reserve(events.size());
+  std::size_t notYetKnown = 0;
+  const int64_t now = context_.clock.nowMs();
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const api::CallEvent& event = events[i];
+    if (!calls.value()[i]) {
+      context_.metrics.eventsForUnknownCalls.increment();
+      // A recent outcome may belong to a dial another process has not recorded yet (a record
+      // lands within a lease, or recovery settles the call with the provider): it should come
+      // again. An old one, or one without a time, is not ours: acknowledged and ignored.
+      const bool mayBeRecordedSoon = event.atMs > 0 && now - event.atMs < context_.config.leaseMs;
+      if (mayBeRecordedSoon) ++notYetKnown;
+      context_.logger.info("outcome for a call not known{} (call id '{}', provider id '{}')",
+                           mayBeRecordedSoon ? " yet" : ": ignored", event.callId,
+                           event.providerCallId);
+      continue;
+    }
+    if (auto change = changeFor(*calls.value()[i], event)) changes.push_back(std::move(*change));
+  }
+  auto moved = context_.writer.applyAll(changes);
+  if (!moved) {
+    context_.logger.warn("{} outcomes not applied: {}", changes.size(), moved.error().message);
+    return moved.error();
+  }
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    if (moved.value()[i]) {
+      applied(changes[i]);
+    } else {
+      context_.metrics.eventsIgnored.increment();
+    }
+  }
+  if (notYetKnown > 0) {
+    return api::makeError(api::ErrorCode::kNotFound,
+                          std::to_string(notYetKnown) + " outcomes for calls not known yet");
+  }
+  return api::Result<void>::success();
+}
+
+bool EventApplier::applyTo(const api::Call& call, const api::CallEvent& event) {
+  auto change = changeFor(call, event);
+  if (!change) return false;
+  auto moved = context_.writer.apply(*change);
+  if (!moved) {
+    context_.logger.warn("outcome {} for call {} not applied: {}", api::toString(event.status),
+                         call.id, moved.error().message);
+    return false;
+  }
+  if (!moved.value()) {
+    context_.metrics.eventsIgnored.increment();
+    return false;
+  }
+  applied(*change);
+  return true;
+}
+
+std::optional<api::CallTransition> EventApplier::changeFor(const api::Call& call,
+                                                           const api::CallEvent& event) {
+  api::CallTransition change;
+  change.callId = call.id;
+  change.to = event.status;
+  change.atMs = context_.clock.nowMs();
+  if (!event.providerCallId.empty() && call.providerCallId.empty()) {
+    change.providerCallId = event.providerCallId;  // the outcome beat the dial's own record
+  }
+  if (event.status == api::CallStatus::kInitiated) {
+    change.from = {api::CallStatus::kDispatching, api::CallStatus::kUnknown};
+  } else if (api::isFinal(event.status)) {
+    change.from = {api::CallStatus::kDispatching, api::CallStatus::kInitiated};
+    if (event.status != api::CallStatus::kUnknown) change.from.push_back(api::CallStatus::kUnknown);
+    change.durationSecs = event.durationSecs;
+    if (!event.endReason.empty()) change.endReason = event.endReason;
+    change.providerDataJson = mergedDetail(call.providerDataJson, event.detailJson);
+  } else {
+    context_.metrics.eventsIgnored.increment();
+    return std::nullopt;  // queued/dispatching are ours to set, never a provider's
+  }
+  return change;
+}
+
+void EventApplier::applied(const api::CallTransition& change) {
+  context_.metrics.eventsApplied.increment();
+  if (api::isFinal(change.to)) {
+    context_.inFlight.noteFinal(change.callId);
+    context_.releaseAfterFinal(change.callId);
+  }
+}
+
+}  // namespace vo::core::dispatch

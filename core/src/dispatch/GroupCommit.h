@@ -1,0 +1,129 @@
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "vo/api/Result.h"
+
+namespace vo::core::dispatch {
+
+// Group commit: many threads hand in items and each waits for its own answers, while one flusher
+// thread applies whatever is waiting (up to `maxBatch` items) with one call of `flush`, i.e. one
+// round trip and one transaction for many callers. A failed flush fails every caller in it.
+template <typename Item, typename Answer>
+class GroupCommit {
+ public:
+  // Answers items[i] with answers[i]; must answer every item or fail.
+  using Flush = std::function<api::Result<std::vector<Answer>>(std::span<const Item>)>;
+
+  GroupCommit(Flush flush, std::size_t maxBatch)
+      : flush_(std::move(flush)), maxBatch_(maxBatch > 0 ? maxBatch : 1) {
+    flusher_ = std::thread([this] { flushLoop(); });
+  }
+  // Applies what is still waiting, then stops the flusher.
+  ~GroupCommit() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    work_.notify_one();
+    flusher_.join();
+  }
+  GroupCommit(const GroupCommit&) = delete;
+  GroupCommit& operator=(const GroupCommit&) = delete;
+
+  // Blocks until the batch holding these items was applied. The items travel together.
+  api::Result<std::vector<Answer>> submit(std::vector<Item> items) {
+    if (items.empty()) return std::vector<Answer>();
+    Waiter waiter{std::move(items), std::nullopt, {}};
+    std::unique_lock lock(mutex_);
+    if (stopping_) {
+      lock.unlock();
+      return flush_(waiter.items);  // no flusher any more: apply alone
+    }
+    waiting_.push_back(&waiter);
+    lock.unlock();
+    work_.notify_one();
+    lock.lock();
+    waiter.done.wait(lock, [&] { return waiter.answer.has_value(); });
+    return std::move(*waiter.answer);
+  }
+
+  // How many callers wait for the next flush (for tests).
+  std::size_t waiting() {
+    std::lock_guard lock(mutex_);
+    return waiting_.size();
+  }
+
+  // How many flushes ran (for tests and metrics).
+  std::size_t flushes() {
+    std::lock_guard lock(mutex_);
+    return flushes_;
+  }
+
+ private:
+  struct Waiter {
+    std::vector<Item> items;
+    std::optional<api::Result<std::vector<Answer>>> answer;
+    std::condition_variable done;
+  };
+
+  void flushLoop() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      work_.wait(lock, [&] { return stopping_ || !waiting_.empty(); });
+      if (waiting_.empty()) return;  // stopping and nothing left
+      std::vector<Waiter*> batch;
+      std::size_t count = 0;
+      while (!waiting_.empty() &&
+             (batch.empty() || count + waiting_.front()->items.size() <= maxBatch_)) {
+        count += waiting_.front()->items.size();
+        batch.push_back(waiting_.front());
+        waiting_.pop_front();
+      }
+      ++flushes_;
+      lock.unlock();
+      std::vector<Item> items;
+      items.reserve(count);
+      for (Waiter* waiter : batch) {
+        items.insert(items.end(), waiter->items.begin(), waiter->items.end());
+      }
+      auto answers = flush_(items);
+      if (answers && answers->size() != items.size()) {
+        answers = api::makeError(api::ErrorCode::kInternal, "a batch was answered in part");
+      }
+      lock.lock();
+      std::size_t offset = 0;
+      for (Waiter* waiter : batch) {
+        if (answers) {
+          const auto first = answers->begin() + static_cast<std::ptrdiff_t>(offset);
+          waiter->answer.emplace(std::vector<Answer>(
+              first, first + static_cast<std::ptrdiff_t>(waiter->items.size())));
+        } else {
+          waiter->answer.emplace(answers.error());
+        }
+        offset += waiter->items.size();
+        waiter->done.notify_one();
+      }
+    }
+  }
+
+  const Flush flush_;
+  const std::size_t maxBatch_;
+  std::mutex mutex_;
+  std::condition_variable work_;
+  std::deque<Waiter*> waiting_;
+  bool stopping_ = false;
+  std::size_t flushes_ = 0;
+  std::thread flusher_;
+};
+
+}  // namespace vo::core::dispatch

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "dispatch/DispatchContext.h"
+#include "dispatch/EventApplier.h"
+
+namespace vo::core::dispatch {
+
+// Nothing lost, nobody called twice: takes back leases of dead workers, marks calls a dead worker
+// left `dispatching` unknown, asks the provider about calls whose outcome never came, re-enqueues
+// queued calls the queue lost, and re-applies paused campaigns. Runs on its own thread.
+class Recovery {
+ public:
+  Recovery(DispatchContext& context, EventApplier& events);
+  ~Recovery();
+
+  // What start-up does before any worker claims: paused campaigns first (so restored jobs are
+  // not claimed), then calls a dead worker left in `dispatching`, then every due queued call.
+  void restore();
+  void start();
+  void stop();
+
+  void recoverLeases(int64_t now);
+  void expireStaleDispatching(int64_t now);
+  void reconcileUnknown(int64_t now, int maxLookups);
+  void reconcileInitiated(int64_t now, int maxLookups);
+  // Re-enqueues due queued calls; a full pass pages through all of them.
+  void sweep(int64_t now, bool fullPass);
+  void reapplyPausedCampaigns();
+
+ private:
+  void loop();
+  // `dispatching` -> unknown for a call whose worker is gone, then asks the provider.
+  void expireDispatching(api::Call call, int64_t now);
+  void reconcileOne(const api::Call& call);
+
+  DispatchContext& context_;
+  EventApplier& events_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+  std::string sweepCursor_;
+  std::string unknownCursor_;
+  std::string initiatedCursor_;
+};
+
+}  // namespace vo::core::dispatch
