@@ -15,6 +15,9 @@ namespace {
 constexpr int kPageSize = 500;
 constexpr int kSweepPagesPerPass = 20;
 constexpr int kRecoverBatch = 1000;
+// A dial whose lease ran out may still be on its way to the provider (a slow worker, another
+// instance): "never placed" is trusted only this many leases after the attempt's last write.
+constexpr int64_t kNotPlacedHorizonLeases = 5;
 // The sweeper leaves recently changed calls alone: they are being enqueued or retried right now.
 constexpr int64_t kSweepMinAgeMs = 3000;
 
@@ -182,6 +185,9 @@ void Recovery::reconcileOne(const api::Call& call) {
     case api::LookupOutcome::kNotPlaced:
       // Only safe because the provider says it never dialed; an initiated call is left alone.
       if (call.status != api::CallStatus::kUnknown) return;
+      // Too early to believe it: the lost dial may not have reached the provider yet. A later
+      // pass asks again.
+      if (now - call.updatedAtMs < kNotPlacedHorizonLeases * context_.config.leaseMs) return;
       change.to = api::CallStatus::kQueued;
       change.nextAttemptAtMs = now;
       break;
