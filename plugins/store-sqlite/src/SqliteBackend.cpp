@@ -5,6 +5,9 @@
 #include <Poco/Data/SQLite/Utility.h>
 #include <sqlite3.h>
 
+#include <chrono>
+#include <thread>
+
 #include "vo/sql/CallColumns.h"
 #include "vo/sql/SqlQuery.h"
 #include "vo/store_sqlite/SqlitePreparedStatements.h"
@@ -17,9 +20,16 @@ sqlite3* handleOf(Poco::Data::Session& session) {
   return Poco::Data::SQLite::Utility::dbHandle(session);
 }
 
-void run(sqlite3* db, const std::string& sql) {
+void run(sqlite3* db, const std::string& sql, int busyRetryMs = 0) {
   char* message = nullptr;
-  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message);
+  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message);
+  for (int waited = 0; (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) && waited < busyRetryMs;
+       waited += 10) {
+    sqlite3_free(message);
+    message = nullptr;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message);
+  }
   if (rc != SQLITE_OK) {
     const std::string text = message != nullptr ? message : sqlite3_errstr(rc);
     sqlite3_free(message);
@@ -51,7 +61,9 @@ Poco::Data::Session SqliteBackend::openSession() {
   Poco::Data::Session session(Poco::Data::SQLite::Connector::KEY, settings_.path, 1);
   sqlite3* db = handleOf(session);
   sqlite3_busy_timeout(db, settings_.busyTimeoutMs);
-  run(db, "PRAGMA journal_mode = WAL");
+  // Two connections switching a new file to WAL at once: the loser gets SQLITE_BUSY without
+  // the busy handler being asked, so it tries again within the same timeout.
+  run(db, "PRAGMA journal_mode = WAL", settings_.busyTimeoutMs);
   run(db, "PRAGMA synchronous = " + settings_.synchronous);
   run(db, "PRAGMA foreign_keys = ON");
   return session;
