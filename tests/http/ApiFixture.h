@@ -26,7 +26,7 @@ MetricsPtr makeTestMetrics();
 
 // The API in-process over real parts: SQLite on a temp file, the memory queue, the simulator
 // (every call completes) and the real Dispatcher (not started: priority calls are dialed by
-// dispatchNow on the test's thread, bulk calls wait in the queue).
+// submitPriority on the test's thread, bulk calls wait in the queue).
 class ApiFixture : public ::testing::Test {
  protected:
   ApiFixture();
