@@ -30,9 +30,17 @@ scratch=$(mktemp -d "${TMPDIR:-/tmp}/vo-test.XXXXXX")
 redis_pid_file="$scratch/redis.pid"
 stop_redis() {
   if [[ -s "$redis_pid_file" ]]; then
-    kill "$(cat "$redis_pid_file")" 2>/dev/null || true
+    local pid
+    pid=$(cat "$redis_pid_file")
+    kill "$pid" 2>/dev/null || true
+    # It still writes its log while it shuts down: removing the folder before it has gone
+    # failed with "Directory not empty" and turned a green run red.
+    for _ in $(seq 1 100); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
   fi
-  rm -rf "$scratch"
+  rm -rf "$scratch" || echo "test.sh: could not remove $scratch" >&2
 }
 trap stop_redis EXIT
 
