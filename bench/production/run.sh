@@ -75,7 +75,8 @@ fi
 release=$root/build/release
 build_release() {
   export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=true
-  cmake -S "$root" -B "$release" -DCMAKE_BUILD_TYPE=Release -DVO_BUILD_TESTS=ON >/dev/null
+  cmake -S "$root" -B "$release" -DCMAKE_BUILD_TYPE=Release -DVO_BUILD_TESTS=ON \
+    -DVO_BUILD_BENCH=ON >/dev/null
   cmake --build "$release" -j2 --target "$@" >/dev/null
 }
 if [[ -z "$build" ]]; then
@@ -117,6 +118,11 @@ cleanup() {
   stop_pid "$perf_pid"; perf_pid=""
   stop_pid "$fake_pid"; fake_pid=""
   stop_pid "$redis_pid"; redis_pid=""
+  # Keep each phase's server log beside the table (warnings, errors, what the server saw).
+  local log
+  for log in "$work"/*/server.log; do
+    [[ -f "$log" ]] && cp "$log" "$out/$(basename "$(dirname "$log")")-server.log"
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT

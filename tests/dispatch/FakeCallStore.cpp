@@ -268,6 +268,16 @@ api::Result<std::vector<bool>> FakeCallStore::transitionMany(
   return applied;
 }
 
+api::Result<std::vector<api::Call>> FakeCallStore::getCalls(std::span<const std::string> callIds) {
+  std::lock_guard lock(mutex_);
+  if (auto failed = batchFailure(); !failed) return failed.error();
+  std::vector<api::Call> found;
+  for (const std::string& id : callIds) {
+    if (auto call = calls_.find(id); call != calls_.end()) found.push_back(call->second);
+  }
+  return found;
+}
+
 api::Result<std::vector<api::Call>> FakeCallStore::findByProviderCallIds(
     std::span<const std::string> providerCallIds) {
   std::lock_guard lock(mutex_);

@@ -67,6 +67,7 @@ class FakeCallStore : public api::CallStore {
                                                     int64_t atMs) override;
   api::Result<std::vector<bool>> transitionMany(
       std::span<const api::CallTransition> changes) override;
+  api::Result<std::vector<api::Call>> getCalls(std::span<const std::string> callIds) override;
   api::Result<std::vector<api::Call>> findByProviderCallIds(
       std::span<const std::string> providerCallIds) override;
   api::Result<api::StatusCounts> countByStatus() override;
@@ -86,7 +87,8 @@ class FakeCallStore : public api::CallStore {
   // Test helpers: a call as stored (with every field, e.g. an old updatedAt), and all calls.
   void putCall(const api::Call& call);
   std::vector<api::Call> allCalls();
-  // While set, every batch method (beginDispatch, transitionMany, findByProviderCallIds) fails
+  // While set, every batch method (beginDispatch, transitionMany, getCalls,
+  // findByProviderCallIds) fails
   // with kUnavailable, as a store that lost its database would.
   void failBatches(bool fail);
   // How many times each batch method ran, and the sizes transitionMany was called with.

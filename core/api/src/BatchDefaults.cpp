@@ -39,6 +39,19 @@ Result<std::vector<bool>> CallStore::transitionMany(std::span<const CallTransiti
   return applied;
 }
 
+Result<std::vector<Call>> CallStore::getCalls(std::span<const std::string> callIds) {
+  std::vector<Call> found;
+  for (const std::string& id : callIds) {
+    auto call = getCall(id);
+    if (!call) {
+      if (call.error().code == ErrorCode::kNotFound) continue;
+      return call.error();
+    }
+    found.push_back(std::move(call.value()));
+  }
+  return found;
+}
+
 Result<std::vector<Call>> CallStore::findByProviderCallIds(
     std::span<const std::string> providerCallIds) {
   std::vector<Call> found;
@@ -55,6 +68,24 @@ Result<std::vector<Call>> CallStore::findByProviderCallIds(
 
 Result<std::optional<Lease>> CallQueue::leaseNew(const QueueJob&, int64_t, int64_t) {
   return std::optional<Lease>();  // no fast lease: the caller enqueues the job
+}
+
+Result<std::vector<bool>> CallQueue::completeMany(std::span<const JobCompletion> jobs) {
+  std::vector<bool> completed;
+  completed.reserve(jobs.size());
+  for (const JobCompletion& job : jobs) {
+    auto done = complete(job.callId, job.token, job.keepSlots);
+    if (!done) return done.error();
+    completed.push_back(done.value());
+  }
+  return completed;
+}
+
+Result<void> CallQueue::releaseSlotsMany(std::span<const std::string> callIds) {
+  for (const std::string& id : callIds) {
+    if (auto released = releaseSlots(id); !released) return released.error();
+  }
+  return Result<void>::success();
 }
 
 }  // namespace vo::api

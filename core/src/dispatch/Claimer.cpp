@@ -2,13 +2,15 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
+#include <vector>
 
 namespace vo::core::dispatch {
 
 namespace {
 
-// How often the claiming worker looks again when nothing was claimable: rate-limit windows
+// How often the claiming thread looks again when nothing was claimable: rate-limit windows
 // and retry times pass without any event to wake it.
 constexpr auto kIdleClaimInterval = std::chrono::milliseconds(20);
 
@@ -16,9 +18,15 @@ constexpr auto kIdleClaimInterval = std::chrono::milliseconds(20);
 
 Claimer::Claimer(DispatchContext& context, DialRoutine& dials) : context_(context), dials_(dials) {}
 
+Claimer::~Claimer() {
+  stop();
+}
+
 void Claimer::start() {
   std::lock_guard lock(mutex_);
+  if (!stopping_) return;
   stopping_ = false;
+  for (auto& thread : threads_) thread = std::thread([this] { claimLoop(); });
 }
 
 void Claimer::stop() {
@@ -28,6 +36,9 @@ void Claimer::stop() {
   }
   workAvailable_.notify_all();
   claimerWake_.notify_all();
+  for (auto& thread : threads_) {
+    if (thread.joinable()) thread.join();
+  }
 }
 
 void Claimer::wake() {
@@ -35,30 +46,44 @@ void Claimer::wake() {
     std::lock_guard lock(mutex_);
     ++wakeups_;
   }
-  // Only the claiming worker waits for new work; the others wait for its hand-offs.
   claimerWake_.notify_one();
+}
+
+bool Claimer::claimWanted() const {
+  // Claim again when a worker waits without a job, or the jobs held ready fell to half of
+  // what should be ready; not for every single job taken (claims come in batches).
+  return handoff_.size() + claiming_ < waitingWorkers_ + claimAhead_;
 }
 
 std::optional<DialJob> Claimer::next() {
   std::unique_lock lock(mutex_);
-  for (;;) {
-    if (!handoff_.empty()) {
-      DialJob job = std::move(handoff_.front());
-      handoff_.pop_front();
-      return job;
+  ++waitingWorkers_;
+  if (claimWanted()) claimerWake_.notify_one();
+  workAvailable_.wait(lock, [&] { return stopping_ || !handoff_.empty(); });
+  --waitingWorkers_;
+  if (handoff_.empty()) return std::nullopt;  // stopping, nothing left to hand out
+  DialJob job = std::move(handoff_.front());
+  handoff_.pop_front();
+  ++taken_;
+  if (claimWanted()) claimerWake_.notify_one();
+  return job;
+}
+
+void Claimer::claimLoop() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    if (!claimWanted()) {
+      const uint64_t seen = wakeups_;
+      claimerWake_.wait(lock, [&] { return stopping_ || claimWanted() || wakeups_ != seen; });
+      if (!claimWanted()) continue;
     }
-    if (stopping_) return std::nullopt;
-    if (claiming_) {
-      ++idleWorkers_;
-      workAvailable_.wait(lock, [&] { return stopping_ || !handoff_.empty() || !claiming_; });
-      --idleWorkers_;
-      continue;
-    }
-    claiming_ = true;
     const uint64_t seen = wakeups_;
+    const uint64_t takenBefore = taken_;
+    const std::size_t wanted = waitingWorkers_ + claimAhead_ - handoff_.size() - claiming_;
+    claiming_ += wanted;
     api::ClaimRequest request;
     request.workerId = context_.config.workerId;
-    request.maxJobs = 1 + idleWorkers_;
+    request.maxJobs = static_cast<int>(wanted);
     request.leaseMs = context_.config.leaseMs;
     lock.unlock();
     request.nowMs = context_.clock.nowMs();
@@ -68,21 +93,18 @@ std::optional<DialJob> Claimer::next() {
     std::vector<DialJob> jobs;
     if (anyClaimed) jobs = dials_.begin(claimed.value());
     lock.lock();
-    if (!jobs.empty()) {
-      claiming_ = false;
-      for (std::size_t i = 1; i < jobs.size(); ++i) handoff_.push_back(std::move(jobs[i]));
-      // Wake one sleeper per handed-off job, and one more to take over claiming.
-      for (std::size_t i = 0; i < jobs.size() && i < std::size_t(idleWorkers_); ++i) {
-        workAvailable_.notify_one();
-      }
-      return std::move(jobs.front());
-    }
-    if (!anyClaimed) {
-      // Nothing claimable: keep the role and look again when woken or after a short interval.
+    claiming_ -= wanted;
+    for (auto& job : jobs) handoff_.push_back(std::move(job));
+    if (!jobs.empty()) workAvailable_.notify_all();
+    // Hold ready about what the workers take during the next claim (twice what they took
+    // during this one); at most half the workers, so a batch is never all claimed ahead.
+    const auto workers = static_cast<std::size_t>(std::max(1, context_.config.concurrency));
+    claimAhead_ = std::min<std::size_t>(2 * (taken_ - takenBefore), workers / 2);
+    if (!anyClaimed && !stopping_) {
+      // Nothing claimable: look again when woken or after a short interval.
       claimerWake_.wait_for(lock, kIdleClaimInterval,
-                            [&] { return stopping_ || wakeups_ != seen || !handoff_.empty(); });
+                            [&] { return stopping_ || wakeups_ != seen; });
     }
-    claiming_ = false;  // every claimed job was dropped: claim again at once
   }
 }
 

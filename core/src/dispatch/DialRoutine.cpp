@@ -67,24 +67,29 @@ std::vector<DialJob> DialRoutine::begin(std::span<const api::Lease> leases) {
   return jobs;
 }
 
-api::Call DialRoutine::dial(const DialJob& job) {
-  const int64_t startedMs = context_.clock.nowMs();
-  auto route = context_.registry.route(job.call, startedMs);
+struct DialRoutine::Recorded {
+  api::CallTransition change;
+  bool retry = false;  // not placed, attempts left: back in line at change.nextAttemptAtMs
+};
+
+PlacedDial DialRoutine::place(const DialJob& job) {
+  PlacedDial placed{job, {}, context_.clock.nowMs()};
+  auto route = context_.registry.route(job.call, placed.startedMs);
   if (!route) {
-    api::DialResult refused;
-    refused.outcome = route.error().code == api::ErrorCode::kNotFound
-                          ? api::DialOutcome::kRejected
-                          : api::DialOutcome::kNotPlaced;
-    refused.message = "registry: " + route.error().message;
-    return record(job, refused, startedMs);
+    placed.result.outcome = route.error().code == api::ErrorCode::kNotFound
+                                ? api::DialOutcome::kRejected
+                                : api::DialOutcome::kNotPlaced;
+    placed.result.message = "registry: " + route.error().message;
+    return placed;
   }
   api::DialRequest request;
   request.call = job.call;
   request.phoneNumberProvider = route.value()->phoneNumberProvider;
   request.apiKey = route.value()->apiKey;
   context_.metrics.latency.observe(
-      static_cast<double>(std::max<int64_t>(0, startedMs - dueAtMs(request.call))) / 1000.0);
-  return record(job, dialGuarded(request), startedMs);
+      static_cast<double>(std::max<int64_t>(0, placed.startedMs - dueAtMs(request.call))) / 1000.0);
+  placed.result = dialGuarded(request);
+  return placed;
 }
 
 api::DialResult DialRoutine::dialGuarded(const api::DialRequest& request) {
@@ -100,27 +105,55 @@ api::DialResult DialRoutine::dialGuarded(const api::DialRequest& request) {
   }
 }
 
-api::Call DialRoutine::record(const DialJob& job, const api::DialResult& dial,
-                              int64_t dialStartedMs) {
+api::Call DialRoutine::dial(const DialJob& job) {
+  const PlacedDial placed = place(job);
+  std::vector<Recorded> recorded;
+  const std::vector<bool> applied = record(std::span(&placed, 1), recorded);
+  if (applied.empty()) return job.call;
+  return callAfter(job, recorded.front().change, applied.front());
+}
+
+void DialRoutine::recordAll(std::span<const PlacedDial> dials) {
+  std::vector<Recorded> recorded;
+  record(dials, recorded);
+}
+
+DialRoutine::Recorded DialRoutine::changeFor(const PlacedDial& placed) {
+  const api::DialResult& dial = placed.result;
+  const api::Call& call = placed.job.call;
   context_.metrics.outcome(dial.outcome).increment();
-  const api::Call& call = job.call;
-  api::CallTransition change;
+  Recorded recorded;
+  api::CallTransition& change = recorded.change;
   change.callId = call.id;
   // A slow dial may have been marked unknown by lease recovery meanwhile; what the provider
   // answered is better knowledge than that guess. Fenced: only while this is still our attempt.
   change.from = {api::CallStatus::kDispatching, api::CallStatus::kUnknown};
   change.whileAttempts = call.attempts;
   change.atMs = context_.clock.nowMs();
-  change.attempt = attemptOf(call, dialStartedMs, dial);
+  change.attempt = attemptOf(call, placed.startedMs, dial);
   switch (dial.outcome) {
     case api::DialOutcome::kAccepted:
       change.to = api::CallStatus::kInitiated;
       change.providerCallId = dial.providerCallId;
       change.providerDataJson = dial.providerDataJson.empty() ? "{}" : dial.providerDataJson;
-      return recordAccepted(job, std::move(change));
-    case api::DialOutcome::kNotPlaced:
+      // A webhook racing this write finds the call by the provider's id and waits for it.
+      context_.inFlight.noteAccepted(call.id, dial.providerCallId);
+      break;
+    case api::DialOutcome::kNotPlaced: {
       change.lastError = errorText(dial);
-      return retryOrFail(job, dial, std::move(change));
+      const int maxAttempts = call.maxAttempts > 0 ? call.maxAttempts : context_.config.maxAttempts;
+      recorded.retry = call.attempts < maxAttempts;
+      if (recorded.retry) {
+        change.to = api::CallStatus::kQueued;
+        change.nextAttemptAtMs =
+            change.atMs + retryDelayMs(call.attempts, context_.config.retryBaseMs,
+                                       context_.config.retryMaxMs, dial.retryAfterMs, unitRandom());
+      } else {
+        change.to = api::CallStatus::kFailed;
+      }
+      if (dial.throttleAccount) throttleAccount(call, dial.retryAfterMs, change.atMs);
+      break;
+    }
     case api::DialOutcome::kRejected:
       change.to = api::CallStatus::kFailed;
       change.lastError = errorText(dial);
@@ -134,92 +167,83 @@ api::Call DialRoutine::record(const DialJob& job, const api::DialResult& dial,
                            change.lastError.value());
       break;
   }
-  auto moved = context_.writer.apply(change);
-  context_.inFlight.end(call.id);
-  if (!moved) {
-    // Left `dispatching` with the lease held: recovery marks it unknown; nobody redials it.
-    context_.logger.error("call {}: outcome {} not recorded: {}", call.id,
-                          api::toString(dial.outcome), moved.error().message);
-    return call;
-  }
-  if (auto gone = context_.queue.complete(job.lease.callId, job.lease.token, false); !gone) {
-    context_.logger.warn("call {}: job not completed ({}); its lease expires", call.id,
-                         gone.error().message);
-  }
-  return callAfter(job, change, moved.value());
+  return recorded;
 }
 
-api::Call DialRoutine::recordAccepted(const DialJob& job, api::CallTransition change) {
-  const std::string& callId = job.call.id;
-  // A webhook racing this write finds the call by the provider's id and waits for it.
-  context_.inFlight.noteAccepted(callId, *change.providerCallId);
-  auto moved = context_.writer.apply(change);
-  if (!moved) {
-    // Left in `dispatching` with the lease held: recovery marks it unknown and reconciles.
-    context_.logger.error("call {} accepted as {} but not recorded: {}", callId,
-                          *change.providerCallId, moved.error().message);
-    context_.inFlight.end(callId);
-    return job.call;
+void DialRoutine::throttleAccount(const api::Call& call, int64_t retryAfterMs, int64_t now) {
+  auto route = context_.registry.route(call, now);
+  if (!route || route.value()->pacingKeys.empty()) return;
+  const int64_t pause = std::max<int64_t>(retryAfterMs, 1000);
+  if (auto paused = context_.queue.throttle(route.value()->pacingKeys.back(), now + pause);
+      !paused) {
+    context_.logger.warn("provider account not throttled: {}", paused.error().message);
   }
-  const bool keepSlots = moved.value();  // not applied: its outcome is already in
-  if (auto gone = context_.queue.complete(job.lease.callId, job.lease.token, keepSlots); !gone) {
-    context_.logger.warn("call {}: job not completed ({}); its lease expires", callId,
-                         gone.error().message);
-  }
-  if (context_.inFlight.end(callId) && keepSlots) context_.releaseAfterFinal(callId);
-  return callAfter(job, change, moved.value());
 }
 
-api::Call DialRoutine::retryOrFail(const DialJob& job, const api::DialResult& dial,
-                                   api::CallTransition change) {
-  const api::Call& call = job.call;
-  const int64_t now = change.atMs;
-  const int maxAttempts = call.maxAttempts > 0 ? call.maxAttempts : context_.config.maxAttempts;
-  const bool retry = call.attempts < maxAttempts;
-  int64_t dueMs = now;
-  if (retry) {
-    dueMs = now + retryDelayMs(call.attempts, context_.config.retryBaseMs,
-                               context_.config.retryMaxMs, dial.retryAfterMs, unitRandom());
-    change.to = api::CallStatus::kQueued;
-    change.nextAttemptAtMs = dueMs;
-  } else {
-    change.to = api::CallStatus::kFailed;
+std::vector<bool> DialRoutine::record(std::span<const PlacedDial> dials,
+                                      std::vector<Recorded>& recorded) {
+  recorded.clear();
+  recorded.reserve(dials.size());
+  std::vector<api::CallTransition> changes;
+  changes.reserve(dials.size());
+  for (const PlacedDial& placed : dials) {
+    recorded.push_back(changeFor(placed));
+    changes.push_back(recorded.back().change);
   }
-  if (dial.throttleAccount) {
-    if (auto route = context_.registry.route(call, now);
-        route && !route.value()->pacingKeys.empty()) {
-      const int64_t pause = std::max<int64_t>(dial.retryAfterMs, 1000);
-      if (auto paused = context_.queue.throttle(route.value()->pacingKeys.back(), now + pause);
-          !paused) {
-        context_.logger.warn("provider account not throttled: {}", paused.error().message);
-      }
-    }
-  }
-  auto moved = context_.writer.apply(change);
-  context_.inFlight.end(call.id);
+  auto moved = context_.writer.applyAll(std::move(changes));
   if (!moved) {
-    context_.logger.error("call {}: not-placed outcome not recorded: {}", call.id,
-                          moved.error().message);
-    return call;
-  }
-  const api::Call after = callAfter(job, change, moved.value());
-  if (!moved.value() || !retry) {
-    if (auto gone = context_.queue.complete(job.lease.callId, job.lease.token, false); !gone) {
-      context_.logger.warn("call {}: job not completed ({}); its lease expires", call.id,
-                           gone.error().message);
+    // Left `dispatching` with their leases held: recovery marks them unknown (and reconciles
+    // an accepted one with the provider); nobody redials them.
+    for (const PlacedDial& placed : dials) {
+      context_.logger.error("call {}: outcome {} not recorded: {}", placed.job.call.id,
+                            api::toString(placed.result.outcome), moved.error().message);
+      context_.inFlight.end(placed.job.call.id);
     }
-    return after;
+    return {};
   }
+  const std::vector<bool>& applied = moved.value();
+  std::vector<api::JobCompletion> completions;
+  completions.reserve(dials.size());
+  for (std::size_t i = 0; i < dials.size(); ++i) {
+    const api::Lease& lease = dials[i].job.lease;
+    if (applied[i] && recorded[i].retry) {
+      requeue(dials[i], recorded[i]);
+      continue;
+    }
+    // A ringing call keeps its pacing slots until its outcome; when the transition did not
+    // apply, that outcome is already in.
+    const bool ringing = dials[i].result.outcome == api::DialOutcome::kAccepted && applied[i];
+    completions.push_back(api::JobCompletion{lease.callId, lease.token, ringing});
+  }
+  if (auto done = context_.queue.completeMany(completions); !done) {
+    context_.logger.warn("{} jobs not completed ({}); their leases expire", completions.size(),
+                         done.error().message);
+  }
+  std::vector<std::string> finishedEarly;  // ringing calls whose outcome came meanwhile
+  for (std::size_t i = 0; i < dials.size(); ++i) {
+    const bool ringing = dials[i].result.outcome == api::DialOutcome::kAccepted && applied[i];
+    if (context_.inFlight.end(dials[i].job.call.id) && ringing) {
+      finishedEarly.push_back(dials[i].job.call.id);
+    }
+  }
+  context_.releaseAfterFinal(finishedEarly);
+  return applied;
+}
+
+void DialRoutine::requeue(const PlacedDial& placed, const Recorded& recorded) {
+  const api::Lease& lease = placed.job.lease;
+  const int64_t dueMs = recorded.change.nextAttemptAtMs.value_or(recorded.change.atMs);
   context_.metrics.retried.increment();
-  auto requeued = context_.queue.retry(job.lease.callId, job.lease.token, dueMs);
-  if (!requeued || !requeued.value()) {
-    // The lease was taken back meanwhile: enqueue again (idempotent); the sweeper is the net.
-    if (auto added = context_.enqueueCalls(std::span<const api::Call>(&after, 1), now); !added) {
-      context_.logger.warn("call {}: retry not queued ({}); the sweeper will", call.id,
-                           added.error().message);
-    }
+  auto requeued = context_.queue.retry(lease.callId, lease.token, dueMs);
+  if (requeued && requeued.value()) return;
+  // The lease was taken back meanwhile: enqueue again (idempotent); the sweeper is the net.
+  const api::Call after = callAfter(placed.job, recorded.change, true);
+  if (auto added =
+          context_.enqueueCalls(std::span<const api::Call>(&after, 1), recorded.change.atMs);
+      !added) {
+    context_.logger.warn("call {}: retry not queued ({}); the sweeper will", lease.callId,
+                         added.error().message);
   }
-  return after;
 }
 
 api::Call DialRoutine::callAfter(const DialJob& job, const api::CallTransition& change,

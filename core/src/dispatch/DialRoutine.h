@@ -8,6 +8,13 @@
 
 namespace vo::core::dispatch {
 
+// What a dial came back with, waiting to be recorded.
+struct PlacedDial {
+  DialJob job;
+  api::DialResult result;
+  int64_t startedMs = 0;
+};
+
 // A batch of leased jobs from the store's `dispatching` to each dial's recorded outcome.
 class DialRoutine {
  public:
@@ -18,18 +25,26 @@ class DialRoutine {
   // move (canceled, taken by another process, store down) leave the queue; the sweeper brings
   // back a call that is still queued.
   std::vector<DialJob> begin(std::span<const api::Lease> leases);
-  // Dials one job and records the outcome (fenced by the job's attempt). Returns the call as it
-  // stands afterwards as far as this dial knows.
+  // Dials one job; nothing is written yet (the call stays in flight until recorded).
+  PlacedDial place(const DialJob& job);
+  // Records many dials' outcomes: one fenced transition each in one batch, the jobs settled in
+  // the queue in one round trip, slots released where the outcome already came.
+  void recordAll(std::span<const PlacedDial> dials);
+  // place() and record one job; the call as it stands afterwards as far as this dial knows.
   api::Call dial(const DialJob& job);
 
  private:
+  struct Recorded;  // one dial's transition and what settling its job needs
+
   api::DialResult dialGuarded(const api::DialRequest& request);
-  // Writes the outcome and settles the job in the queue; the call as written.
-  api::Call record(const DialJob& job, const api::DialResult& dial, int64_t dialStartedMs);
-  api::Call recordAccepted(const DialJob& job, api::CallTransition change);
-  api::Call retryOrFail(const DialJob& job, const api::DialResult& dial,
-                        api::CallTransition change);
-  // The call after `change`, when it applied; otherwise as the store has it now.
+  Recorded changeFor(const PlacedDial& placed);
+  // The provider said its account is over its rate: nothing more goes to it for a while.
+  void throttleAccount(const api::Call& call, int64_t retryAfterMs, int64_t now);
+  // Writes the outcomes and settles their jobs; whether each transition applied (empty: the
+  // write failed, and every call stays in `dispatching` for recovery).
+  std::vector<bool> record(std::span<const PlacedDial> dials, std::vector<Recorded>& recorded);
+  void requeue(const PlacedDial& placed, const Recorded& recorded);
+  // The call after its transition, when it applied; otherwise as the store has it now.
   api::Call callAfter(const DialJob& job, const api::CallTransition& change, bool applied);
 
   DispatchContext& context_;

@@ -69,4 +69,13 @@ void DispatchContext::releaseAfterFinal(const std::string& callId) {
   wakeWorkers();
 }
 
+void DispatchContext::releaseAfterFinal(std::span<const std::string> callIds) {
+  if (callIds.empty()) return;
+  if (auto released = queue.releaseSlotsMany(callIds); !released) {
+    logger.warn("{} calls: pacing slots not released: {}", callIds.size(),
+                released.error().message);
+  }
+  wakeWorkers();
+}
+
 }  // namespace vo::core::dispatch

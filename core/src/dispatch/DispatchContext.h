@@ -4,6 +4,7 @@
 #include <functional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "dispatch/DispatchSupport.h"
 #include "dispatch/RegistryCache.h"
@@ -34,6 +35,8 @@ struct DispatchContext {
                                     bool wake = true);
   // A call reached its final status: its pacing slots go, and a waiting job may fit now.
   void releaseAfterFinal(const std::string& callId);
+  // The same for many calls, in one round trip.
+  void releaseAfterFinal(std::span<const std::string> callIds);
 
   const DispatcherConfig config;
   api::CallStore& store;

@@ -15,10 +15,18 @@
 #include "dispatch/DialRoutine.h"
 #include "dispatch/DispatchContext.h"
 #include "dispatch/EventApplier.h"
+#include "dispatch/OutcomeRecorder.h"
 #include "dispatch/PriorityLane.h"
 #include "dispatch/Recovery.h"
 
 namespace vo::core {
+
+namespace {
+
+// The most dial outcomes recorded in one write (each batch is one transaction).
+constexpr std::size_t kRecordBatch = 500;
+
+}  // namespace
 
 class Dispatcher::Impl : public api::CallEventSink {
  public:
@@ -27,6 +35,7 @@ class Dispatcher::Impl : public api::CallEventSink {
        Metrics& metrics, spdlog::logger& logger, TimeSource& clock)
       : context(config, pacing, store, queue, provider, providerName, metrics, logger, clock),
         dials(context),
+        recorder(dials, kRecordBatch),
         claimer(context, dials),
         events(context),
         recovery(context, events),
@@ -44,7 +53,7 @@ class Dispatcher::Impl : public api::CallEventSink {
     const int count = std::max(1, context.config.concurrency);
     for (int i = 0; i < count; ++i) {
       workers_.emplace_back([this] {
-        while (auto job = claimer.next()) dials.dial(*job);
+        while (auto job = claimer.next()) recorder.add(dials.place(*job));
       });
     }
     recovery.start();
@@ -83,6 +92,7 @@ class Dispatcher::Impl : public api::CallEventSink {
 
   dispatch::DispatchContext context;
   dispatch::DialRoutine dials;
+  dispatch::OutcomeRecorder recorder;  // after dials, before the claimer: outlives the workers
   dispatch::Claimer claimer;
   dispatch::EventApplier events;
   dispatch::Recovery recovery;

@@ -39,17 +39,22 @@ std::optional<std::string> mergedDetail(const std::string& providerDataJson,
   }
 }
 
-api::Result<std::vector<std::optional<api::Call>>> findByProviderIds(
-    api::CallStore& store, std::span<const std::string> providerCallIds) {
-  auto found = store.findByProviderCallIds(providerCallIds);
+// The calls found for `ids`, in the order of `ids` (nullopt where none was found); `key` is the
+// field of a call that the ids name.
+api::Result<std::vector<std::optional<api::Call>>> inOrderOf(
+    api::Result<std::vector<api::Call>> found, std::span<const std::string> ids,
+    std::string api::Call::*key) {
   if (!found) return found.error();
-  std::unordered_map<std::string, api::Call> byProviderId;
-  for (auto& call : found.value()) byProviderId.emplace(call.providerCallId, std::move(call));
+  std::unordered_map<std::string, api::Call> byKey;
+  for (auto& call : found.value()) {
+    std::string name = call.*key;
+    byKey.emplace(std::move(name), std::move(call));
+  }
   std::vector<std::optional<api::Call>> calls;
-  calls.reserve(providerCallIds.size());
-  for (const auto& id : providerCallIds) {
-    auto call = byProviderId.find(id);
-    if (call == byProviderId.end()) {
+  calls.reserve(ids.size());
+  for (const auto& id : ids) {
+    auto call = byKey.find(id);
+    if (call == byKey.end()) {
       calls.emplace_back();
     } else {
       calls.emplace_back(call->second);
@@ -62,32 +67,41 @@ api::Result<std::vector<std::optional<api::Call>>> findByProviderIds(
 
 EventApplier::EventApplier(DispatchContext& context)
     : context_(context),
-      finder_([&store = context.store](
-                  std::span<const std::string> ids) { return findByProviderIds(store, ids); },
-              kLookupBatch) {}
+      byId_(
+          [&store = context.store](std::span<const std::string> ids) {
+            return inOrderOf(store.getCalls(ids), ids, &api::Call::id);
+          },
+          kLookupBatch),
+      byProviderId_(
+          [&store = context.store](std::span<const std::string> ids) {
+            return inOrderOf(store.findByProviderCallIds(ids), ids, &api::Call::providerCallId);
+          },
+          kLookupBatch) {}
 
 EventApplier::~EventApplier() = default;
 
 api::Result<std::vector<std::optional<api::Call>>> EventApplier::callsOf(
     std::span<const api::CallEvent> events) {
   std::vector<std::optional<api::Call>> calls(events.size());
+  std::vector<std::string> callIds;
+  std::vector<std::size_t> byCallId;  // index into events
   std::vector<std::string> providerIds;
   std::vector<std::size_t> byProviderId;  // index into events
   for (std::size_t i = 0; i < events.size(); ++i) {
     const api::CallEvent& event = events[i];
     if (!event.callId.empty()) {
-      auto call = context_.store.getCall(event.callId);
-      if (call) {
-        calls[i] = std::move(call.value());
-      } else if (call.error().code != api::ErrorCode::kNotFound) {
-        return call.error();
-      }
+      callIds.push_back(event.callId);
+      byCallId.push_back(i);
     } else if (!event.providerCallId.empty()) {
       providerIds.push_back(event.providerCallId);
       byProviderId.push_back(i);
     }
   }
-  auto found = finder_.submit(providerIds);
+  auto named = byId_.submit(std::move(callIds));
+  if (!named) return named.error();
+  for (std::size_t k = 0; k < byCallId.size(); ++k)
+    calls[byCallId[k]] = std::move(named.value()[k]);
+  auto found = byProviderId_.submit(std::move(providerIds));
   if (!found) return found.error();
   for (std::size_t k = 0; k < byProviderId.size(); ++k) {
     const std::size_t i = byProviderId[k];
@@ -144,13 +158,19 @@ api::Result<void> EventApplier::apply(std::span<const api::CallEvent> events) {
     context_.logger.warn("{} outcomes not applied: {}", changes.size(), moved.error().message);
     return moved.error();
   }
+  std::vector<std::string> finals;
   for (std::size_t i = 0; i < changes.size(); ++i) {
-    if (moved.value()[i]) {
-      applied(changes[i]);
-    } else {
+    if (!moved.value()[i]) {
       context_.metrics.eventsIgnored.increment();
+      continue;
+    }
+    context_.metrics.eventsApplied.increment();
+    if (api::isFinal(changes[i].to)) {
+      context_.inFlight.noteFinal(changes[i].callId);
+      finals.push_back(changes[i].callId);
     }
   }
+  context_.releaseAfterFinal(finals);
   if (notYetKnown > 0) {
     return api::makeError(api::ErrorCode::kNotFound,
                           std::to_string(notYetKnown) + " outcomes for calls not known yet");

@@ -36,8 +36,9 @@ class EventApplier {
   void applied(const api::CallTransition& change);
 
   DispatchContext& context_;
-  // Provider call id -> its call, for many webhooks at once.
-  GroupCommit<std::string, std::optional<api::Call>> finder_;
+  // Call id, or provider call id -> its call, for many webhooks at once.
+  GroupCommit<std::string, std::optional<api::Call>> byId_;
+  GroupCommit<std::string, std::optional<api::Call>> byProviderId_;
 };
 
 }  // namespace vo::core::dispatch

@@ -239,13 +239,18 @@ end
 // ARGV: id token keepSlots. Returns 1 when the token held.
 constexpr const char* kComplete = R"LUA(
 local function run()
-  local id = ARGV[1]
-  local job = loadJob(id)
-  if not job or job.state ~= 'a' or job.token ~= ARGV[2] then return 0 end
-  redis.call('ZREM', P .. ':active', id)
-  redis.call('HDEL', JOBS, id)
-  if ARGV[3] ~= '1' then releaseHolder(id) end
-  return 1
+  return completeJob(ARGV[1], ARGV[2], ARGV[3] == '1')
+end
+)LUA";
+
+// ARGV: per job: id token keepSlots(0|1). Returns 1 or 0 per job, as complete does.
+constexpr const char* kCompleteMany = R"LUA(
+local function run()
+  local answers = {}
+  for i = 1, #ARGV, 3 do
+    answers[#answers + 1] = completeJob(ARGV[i], ARGV[i + 1], ARGV[i + 2] == '1')
+  end
+  return answers
 end
 )LUA";
 
@@ -279,7 +284,7 @@ end
 
 constexpr const char* kReleaseSlots = R"LUA(
 local function run()
-  releaseHolder(ARGV[1])
+  for _, id in ipairs(ARGV) do releaseHolder(id) end
   return 1
 end
 )LUA";
@@ -398,13 +403,21 @@ end
 )LUA";
 
 constexpr std::array kScripts{
-    LuaScript{"enqueue", kEnqueue},     LuaScript{"claim", kClaim},
-    LuaScript{"claimCall", kClaimCall}, LuaScript{"leaseNew", kLeaseNew},
-    LuaScript{"complete", kComplete},   LuaScript{"retry", kRetry},
-    LuaScript{"extend", kExtend},       LuaScript{"releaseSlots", kReleaseSlots},
-    LuaScript{"recover", kRecover},     LuaScript{"setLimits", kSetLimits},
-    LuaScript{"throttle", kThrottle},   LuaScript{"pause", kPause},
-    LuaScript{"cancel", kCancel},       LuaScript{"counts", kCounts},
+    LuaScript{"enqueue", kEnqueue},
+    LuaScript{"claim", kClaim},
+    LuaScript{"claimCall", kClaimCall},
+    LuaScript{"leaseNew", kLeaseNew},
+    LuaScript{"complete", kComplete},
+    LuaScript{"completeMany", kCompleteMany},
+    LuaScript{"retry", kRetry},
+    LuaScript{"extend", kExtend},
+    LuaScript{"releaseSlots", kReleaseSlots},
+    LuaScript{"recover", kRecover},
+    LuaScript{"setLimits", kSetLimits},
+    LuaScript{"throttle", kThrottle},
+    LuaScript{"pause", kPause},
+    LuaScript{"cancel", kCancel},
+    LuaScript{"counts", kCounts},
 };
 
 }  // namespace

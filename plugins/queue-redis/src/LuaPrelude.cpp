@@ -261,6 +261,15 @@ local function releaseHolder(id)
     redis.call('SADD', P .. ':dirty', pkey)
   end
 end
+-- The leased job leaves the queue (its slots stay held with keepSlots); 0: token not valid.
+local function completeJob(id, token, keepSlots)
+  local job = loadJob(id)
+  if not job or job.state ~= 'a' or job.token ~= token then return 0 end
+  redis.call('ZREM', P .. ':active', id)
+  redis.call('HDEL', JOBS, id)
+  if not keepSlots then releaseHolder(id) end
+  return 1
+end
 
 -- Takes a waiting or delayed job out of its structures (its list entry goes stale).
 local function unplace(id, state, sid)

@@ -2,12 +2,10 @@
 
 #include <Poco/DigestEngine.h>
 #include <Poco/Exception.h>
-#include <Poco/Redis/Array.h>
-#include <Poco/Redis/Client.h>
-#include <Poco/Redis/Error.h>
-#include <Poco/Redis/Type.h>
 #include <Poco/SHA1Engine.h>
 #include <Poco/URI.h>
+#include <hiredis/hiredis.h>
+#include <sys/time.h>
 
 #include <algorithm>
 #include <stdexcept>
@@ -15,65 +13,81 @@
 #include "LuaScripts.h"
 
 namespace vo::queue_redis {
+
+void RedisContextDeleter::operator()(redisContext* context) const {
+  redisFree(context);
+}
+
 namespace {
 
 using api::ErrorCode;
 using api::makeError;
-using Poco::Redis::RedisType;
 
 // A reply from the server that is an error ("-ERR ...") rather than a broken connection.
 struct ServerError {
   std::string message;
 };
 
-Reply convert(const RedisType::Ptr& value, std::optional<ServerError>& error) {
+// The connection is broken (or timed out): it cannot be used again.
+struct ConnectionLost : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+Reply convert(const redisReply* value, std::optional<ServerError>& error) {
   Reply reply;
-  if (!value) return reply;
-  switch (value->type()) {
-    case RedisType::REDIS_INTEGER:
+  switch (value->type) {
+    case REDIS_REPLY_INTEGER:
       reply.kind = Reply::Kind::kInteger;
-      reply.integer = static_cast<const Poco::Redis::Type<Poco::Int64>*>(value.get())->value();
+      reply.integer = value->integer;
       break;
-    case RedisType::REDIS_SIMPLE_STRING:
+    case REDIS_REPLY_STRING:
+    case REDIS_REPLY_STATUS:
       reply.kind = Reply::Kind::kString;
-      reply.text = static_cast<const Poco::Redis::Type<std::string>*>(value.get())->value();
+      reply.text.assign(value->str, value->len);
       break;
-    case RedisType::REDIS_BULK_STRING: {
-      const auto& bulk =
-          static_cast<const Poco::Redis::Type<Poco::Redis::BulkString>*>(value.get());
-      if (!bulk->value().isNull()) {
-        reply.kind = Reply::Kind::kString;
-        reply.text = bulk->value().value();
+    case REDIS_REPLY_ARRAY:
+      reply.kind = Reply::Kind::kArray;
+      reply.items.reserve(value->elements);
+      for (std::size_t i = 0; i < value->elements; ++i) {
+        reply.items.push_back(convert(value->element[i], error));
       }
       break;
-    }
-    case RedisType::REDIS_ARRAY: {
-      const auto& array =
-          static_cast<const Poco::Redis::Type<Poco::Redis::Array>*>(value.get())->value();
-      if (array.isNull()) break;
-      reply.kind = Reply::Kind::kArray;
-      for (const auto& item : array) reply.items.push_back(convert(item, error));
+    case REDIS_REPLY_ERROR:
+      error = ServerError{std::string(value->str, value->len)};
       break;
-    }
-    case RedisType::REDIS_ERROR:
-      error = ServerError{static_cast<const Poco::Redis::Type<Poco::Redis::Error>*>(value.get())
-                              ->value()
-                              .getMessage()};
-      break;
-    default:
+    default:  // nil
       break;
   }
   return reply;
+}
+
+// Sends one command and reads its reply (hiredis connects with TCP_NODELAY, so a command
+// larger than one segment is not held back waiting for an acknowledgement).
+Reply send(redisContext* connection, const std::vector<std::string>& args,
+           std::optional<ServerError>& error) {
+  std::vector<const char*> argv;
+  std::vector<std::size_t> lengths;
+  argv.reserve(args.size());
+  lengths.reserve(args.size());
+  for (const std::string& arg : args) {
+    argv.push_back(arg.data());
+    lengths.push_back(arg.size());
+  }
+  auto* raw = static_cast<redisReply*>(
+      redisCommandArgv(connection, static_cast<int>(args.size()), argv.data(), lengths.data()));
+  if (raw == nullptr) throw ConnectionLost(connection->errstr);
+  std::unique_ptr<redisReply, void (*)(void*)> reply(raw, freeReplyObject);
+  return convert(reply.get(), error);
+}
+
+timeval timevalOf(int64_t ms) {
+  return timeval{static_cast<time_t>(ms / 1000), static_cast<suseconds_t>((ms % 1000) * 1000)};
 }
 
 std::string sha1Hex(const std::string& text) {
   Poco::SHA1Engine engine;
   engine.update(text);
   return Poco::DigestEngine::digestToHex(engine.digest());
-}
-
-Poco::Timespan millis(int64_t ms) {
-  return Poco::Timespan(ms * 1000);
 }
 
 }  // namespace
@@ -118,28 +132,29 @@ RedisClientPool::RedisClientPool(const RedisQueueOptions& options)
 
 RedisClientPool::~RedisClientPool() = default;
 
-std::unique_ptr<Poco::Redis::Client> RedisClientPool::connect() {
-  auto client = std::make_unique<Poco::Redis::Client>();
-  client->connect(endpoint_.host, endpoint_.port, millis(options_.connectTimeoutMs));
-  client->setReceiveTimeout(millis(options_.commandTimeoutMs));
+RedisConnection RedisClientPool::connect() {
+  RedisConnection connection(redisConnectWithTimeout(endpoint_.host.c_str(), endpoint_.port,
+                                                     timevalOf(options_.connectTimeoutMs)));
+  if (!connection) throw ConnectionLost("out of memory");
+  if (connection->err != 0) throw ConnectionLost(connection->errstr);
+  if (redisSetTimeout(connection.get(), timevalOf(options_.commandTimeoutMs)) != REDIS_OK) {
+    throw ConnectionLost(connection->errstr);
+  }
   std::optional<ServerError> error;
   if (!endpoint_.password.empty()) {
-    Poco::Redis::Array auth;
-    auth << "AUTH";
-    if (!endpoint_.user.empty()) auth << endpoint_.user;
-    auth << endpoint_.password;
-    convert(client->sendCommand(auth), error);
+    std::vector<std::string> auth{"AUTH"};
+    if (!endpoint_.user.empty()) auth.push_back(endpoint_.user);
+    auth.push_back(endpoint_.password);
+    send(connection.get(), auth, error);
   }
   if (!error && endpoint_.db != 0) {
-    Poco::Redis::Array select;
-    select << "SELECT" << std::to_string(endpoint_.db);
-    convert(client->sendCommand(select), error);
+    send(connection.get(), {"SELECT", std::to_string(endpoint_.db)}, error);
   }
-  if (error) throw Poco::IOException("redis refused the connection: " + error->message);
-  return client;
+  if (error) throw ConnectionLost("redis refused the connection: " + error->message);
+  return connection;
 }
 
-api::Result<std::unique_ptr<Poco::Redis::Client>> RedisClientPool::acquire() {
+api::Result<RedisConnection> RedisClientPool::acquire() {
   {
     std::unique_lock lock(mutex_);
     if (down_ && Clock::now() < retryAt_) {
@@ -168,7 +183,7 @@ api::Result<std::unique_ptr<Poco::Redis::Client>> RedisClientPool::acquire() {
   }
 }
 
-void RedisClientPool::giveBack(std::unique_ptr<Poco::Redis::Client> client) {
+void RedisClientPool::giveBack(RedisConnection client) {
   {
     std::lock_guard lock(mutex_);
     if (client) {
@@ -204,11 +219,10 @@ api::Result<Reply> RedisClientPool::runScript(const std::string& name,
   if (!client) return client.error();
   try {
     for (int attempt = 0; attempt < 2; ++attempt) {
-      Poco::Redis::Array command;
-      command << "EVALSHA" << script.sha << "1" << options_.keyPrefix;
-      for (const std::string& arg : args) command << arg;
+      std::vector<std::string> command{"EVALSHA", script.sha, "1", options_.keyPrefix};
+      command.insert(command.end(), args.begin(), args.end());
       std::optional<ServerError> error;
-      Reply reply = convert(client.value()->sendCommand(command), error);
+      Reply reply = send(client.value().get(), command, error);
       if (!error) {
         giveBack(std::move(client.value()));
         markUp();
@@ -219,11 +233,8 @@ api::Result<Reply> RedisClientPool::runScript(const std::string& name,
         return makeError(ErrorCode::kInternal, "redis script " + name + ": " + error->message);
       }
       // Redis restarted or flushed its script cache: load it again and retry once.
-      Poco::Redis::Array load;
-      load << "SCRIPT"
-           << "LOAD" << script.source;
       std::optional<ServerError> loadError;
-      convert(client.value()->sendCommand(load), loadError);
+      send(client.value().get(), {"SCRIPT", "LOAD", script.source}, loadError);
       if (loadError) {
         giveBack(std::move(client.value()));
         return makeError(ErrorCode::kInternal,
@@ -243,10 +254,8 @@ api::ComponentHealth RedisClientPool::health() {
   auto client = acquire();
   if (!client) return {false, client.error().message};
   try {
-    Poco::Redis::Array ping;
-    ping << "PING";
     std::optional<ServerError> error;
-    convert(client.value()->sendCommand(ping), error);
+    send(client.value().get(), {"PING"}, error);
     giveBack(std::move(client.value()));
     if (error) return {false, "redis answered PING with " + error->message};
     markUp();

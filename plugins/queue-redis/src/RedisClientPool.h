@@ -13,11 +13,15 @@
 #include "vo/api/Result.h"
 #include "vo/queue_redis/RedisQueue.h"
 
-namespace Poco::Redis {
-class Client;
-}
+struct redisContext;
 
 namespace vo::queue_redis {
+
+struct RedisContextDeleter {
+  void operator()(redisContext* context) const;
+};
+// One connection to Redis (hiredis).
+using RedisConnection = std::unique_ptr<redisContext, RedisContextDeleter>;
 
 // A Redis reply, detached from Poco's types.
 struct Reply {
@@ -58,9 +62,10 @@ class RedisClientPool {
     std::string sha;
   };
 
-  api::Result<std::unique_ptr<Poco::Redis::Client>> acquire();
-  void giveBack(std::unique_ptr<Poco::Redis::Client> client);
-  std::unique_ptr<Poco::Redis::Client> connect();
+  api::Result<RedisConnection> acquire();
+  void giveBack(RedisConnection client);
+  // Throws when the connection cannot be made or Redis refuses it.
+  RedisConnection connect();
   void markDown(const std::string& why);
   void markUp();
 
@@ -69,7 +74,7 @@ class RedisClientPool {
   std::map<std::string, Script> scripts_;
   std::mutex mutex_;
   std::condition_variable idleChanged_;
-  std::vector<std::unique_ptr<Poco::Redis::Client>> idle_;
+  std::vector<RedisConnection> idle_;
   int open_ = 0;  // connections in use or idle
   bool down_ = false;
   std::string downReason_;

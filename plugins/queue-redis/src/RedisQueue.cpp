@@ -183,8 +183,31 @@ class RedisQueue final : public api::CallQueue {
     return flag("retry", {std::string(callId), std::string(token), std::to_string(dueAtMs)});
   }
 
+  Result<std::vector<bool>> completeMany(std::span<const api::JobCompletion> jobs) override {
+    if (jobs.empty()) return std::vector<bool>();
+    std::vector<std::string> args;
+    args.reserve(jobs.size() * 3);
+    for (const api::JobCompletion& job : jobs) {
+      args.push_back(job.callId);
+      args.push_back(job.token);
+      args.push_back(job.keepSlots ? "1" : "0");
+    }
+    auto reply = pool_.runScript("completeMany", args);
+    if (!reply) return reply.error();
+    if (reply->items.size() != jobs.size()) return unexpected("completeMany");
+    std::vector<bool> completed;
+    completed.reserve(jobs.size());
+    for (const Reply& item : reply->items) completed.push_back(item.integer == 1);
+    return completed;
+  }
+
   Result<void> releaseSlots(std::string_view callId) override {
     return done(pool_.runScript("releaseSlots", {std::string(callId)}));
+  }
+
+  Result<void> releaseSlotsMany(std::span<const std::string> callIds) override {
+    if (callIds.empty()) return {};
+    return done(pool_.runScript("releaseSlots", {callIds.begin(), callIds.end()}));
   }
 
   Result<std::vector<std::string>> recoverExpired(int64_t nowMs, int max) override {

@@ -120,6 +120,10 @@ class ForwardingCallStore : public vo::api::CallStore {
       std::span<const vo::api::CallTransition> changes) override {
     return inner_.transitionMany(changes);
   }
+  vo::api::Result<std::vector<vo::api::Call>> getCalls(
+      std::span<const std::string> callIds) override {
+    return inner_.getCalls(callIds);
+  }
   vo::api::Result<std::vector<vo::api::Call>> findByProviderCallIds(
       std::span<const std::string> providerCallIds) override {
     return inner_.findByProviderCallIds(providerCallIds);

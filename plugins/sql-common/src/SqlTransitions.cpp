@@ -157,6 +157,14 @@ Result<std::vector<Call>> SqlCallStore::beginDispatch(std::span<const std::strin
   });
 }
 
+Result<std::vector<Call>> SqlCallStore::getCalls(std::span<const std::string> callIds) {
+  if (callIds.empty()) return std::vector<Call>();
+  const std::string sql = selectCalls() + " WHERE " + backend_->inJsonTextArray("id");
+  return read<std::vector<Call>>([&](SqlRunner& runner) -> Result<std::vector<Call>> {
+    return rowsToCalls(runner.prepared().query(sql, {jsonArrayOf(callIds)}));
+  });
+}
+
 Result<std::vector<Call>> SqlCallStore::findByProviderCallIds(
     std::span<const std::string> providerCallIds) {
   std::vector<std::string> wanted;

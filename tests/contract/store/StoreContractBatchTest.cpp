@@ -1,5 +1,5 @@
 // Contract: fencing by attempt and the batch operations of the dispatch hot path
-// (beginDispatch, transitionMany, findByProviderCallIds).
+// (beginDispatch, transitionMany, getCalls, findByProviderCallIds).
 #include <algorithm>
 #include <set>
 #include <thread>
@@ -250,6 +250,19 @@ TEST_P(StoreContract, FindByProviderCallIdsReturnsTheKnownCallsOnce) {
   }
   EXPECT_TRUE(store_->findByProviderCallIds({})->empty());
   EXPECT_TRUE(store_->findByProviderCallIds(std::vector<std::string>{"conv_y"})->empty());
+}
+
+TEST_P(StoreContract, GetCallsReturnsTheKnownCallsOnce) {
+  seedTenants();
+  insert({makeCall("c1", msOfDay(0)), makeCall("c2", msOfDay(0)), makeCall("c3", msOfDay(0))});
+  const std::vector<std::string> wanted{"c3", "nope", "c1", "c3"};
+  const auto found = store_->getCalls(wanted);
+  ASSERT_TRUE(found.ok()) << found.error().message;
+  EXPECT_EQ(found->size(), 2u);
+  EXPECT_EQ(idsOf(found.value()), (std::set<std::string>{"c1", "c3"}));
+  for (const Call& call : found.value()) EXPECT_EQ(call.status, CallStatus::kQueued);
+  EXPECT_TRUE(store_->getCalls({})->empty());
+  EXPECT_TRUE(store_->getCalls(std::vector<std::string>{"nope"})->empty());
 }
 
 }  // namespace

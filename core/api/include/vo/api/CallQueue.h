@@ -43,6 +43,13 @@ struct ClaimRequest {
   int64_t leaseMs = 30000;
 };
 
+// One leased job leaving the queue (see CallQueue::complete).
+struct JobCompletion {
+  std::string callId;
+  std::string token;
+  bool keepSlots = false;
+};
+
 // Limits for one pacing key: concurrent calls (held from claim until releaseSlots) and a token
 // bucket of calls per second. 0 means unlimited.
 struct PacingLimit {
@@ -97,10 +104,14 @@ class CallQueue {
   // (the call is ringing); otherwise they are released now. False: token no longer valid.
   virtual Result<bool> complete(std::string_view callId, std::string_view token,
                                 bool keepSlots) = 0;
+  // complete() for many jobs in one round trip; answers[i] is complete()'s answer for jobs[i].
+  virtual Result<std::vector<bool>> completeMany(std::span<const JobCompletion> jobs);
   // Back in line when dueAtMs comes; slots released. False: token no longer valid.
   virtual Result<bool> retry(std::string_view callId, std::string_view token, int64_t dueAtMs) = 0;
   // Releases the call's pacing slots. Idempotent.
   virtual Result<void> releaseSlots(std::string_view callId) = 0;
+  // releaseSlots() for many calls in one round trip.
+  virtual Result<void> releaseSlotsMany(std::span<const std::string> callIds);
   // Removes up to `max` jobs whose lease expired before nowMs, releases their slots and returns
   // their call ids; any live worker may call it. The caller decides each call's fate from the
   // store (queued: enqueue again; dispatching: unknown).

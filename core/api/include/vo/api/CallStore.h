@@ -113,6 +113,9 @@ class CallStore {
   // Applies every change as transition() would, all in one transaction: applied[i] tells
   // whether changes[i] moved its call. A missing call is not applied (false), not an error.
   virtual Result<std::vector<bool>> transitionMany(std::span<const CallTransition> changes);
+  // The calls with these ids (webhooks that name their call, applied in batches); unknown ids
+  // are left out. Order is not significant.
+  virtual Result<std::vector<Call>> getCalls(std::span<const std::string> callIds);
   // The calls with these provider call ids (webhooks applied in batches); unknown ids are left
   // out.
   virtual Result<std::vector<Call>> findByProviderCallIds(

@@ -69,6 +69,8 @@ class SqlCallStore final : public vo::api::CallStore {
                                                             int64_t atMs) override;
   vo::api::Result<std::vector<bool>> transitionMany(
       std::span<const vo::api::CallTransition> changes) override;
+  vo::api::Result<std::vector<vo::api::Call>> getCalls(
+      std::span<const std::string> callIds) override;
   vo::api::Result<std::vector<vo::api::Call>> findByProviderCallIds(
       std::span<const std::string> providerCallIds) override;
   vo::api::Result<vo::api::StatusCounts> countByStatus() override;
