@@ -142,7 +142,9 @@ scaled() {  # scaled <n> <minimum>
     "$1" "$2" "$scale"
 }
 clk_tck=$(getconf CLK_TCK)
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# Busy ticks of the whole machine (user, nice, system, irq, softirq, steal), every process.
+machine_ticks() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
 
 # --- the production stack's services --------------------------------------------------------
 redis_port=""
@@ -192,7 +194,7 @@ child_of() { ps -o pid= --ppid "$1" | awk 'NR == 1 {print $1}'; }
 perf_has_started_the_server() { [[ -n "$(child_of "$perf_pid")" ]]; }
 port=""
 admin_key=bench-admin-key
-phase_cpu_start=0
+phase_cpu_start=0 machine_cpu_start=0 fake_cpu_start=0 redis_cpu_start=0
 start_server() {  # start_server <stack> <phase> <concurrency>
   local stack=$1 phase=$2 concurrency=$3
   port=$(free_port)
@@ -209,12 +211,16 @@ start_server() {  # start_server <stack> <phase> <concurrency>
       ELEVENLABS_WEBHOOK_SECRET=wsec_bench)
   else
     loopback_config "$local_config" "$dir/config.yaml"
+    # As the fake ElevenLabs does, the simulator accepts and completes every call: local.yaml's
+    # simulated 429s throttle the whole account for a second each and would measure that.
+    sed -i -E '/^ +(noAnswer|busy|failed|rateLimited|ambiguous): /d; s/^( +completed:) .*/\1 1.0/' \
+      "$dir/config.yaml"
   fi
   # perf cannot attach to a running process on every machine (`perf record -p` wrote no
   # samples on the 2-core VM), so the profiled phase's server is started under perf instead.
   local -a profiler=()
   if [[ "$phase" == "$perf_phase" ]]; then
-    profiler=(perf record -e cpu-clock -g -o "$out/perf-$stack-$phase.data" --)
+    profiler=(perf record -e cpu-clock ${VO_BENCH_PERF_CALLGRAPH:--g} -o "$out/perf-$stack-$phase.data" --)
   fi
   (cd "$dir" && exec env "${env_vars[@]}" "${profiler[@]}" "$build/bin/voice-orchestrator" \
     serve --config "$dir/config.yaml" >"$dir/server.log" 2>&1) &
@@ -234,6 +240,10 @@ start_server() {  # start_server <stack> <phase> <concurrency>
   # Peak RSS from here on (VmHWM back to the current RSS), CPU counted from here.
   { echo 5 >"/proc/$server_pid/clear_refs"; } 2>/dev/null || true
   phase_cpu_start=$(cpu_ticks "$server_pid")
+  machine_cpu_start=$(machine_ticks)
+  fake_cpu_start=0 redis_cpu_start=0
+  if [[ -n "$fake_pid" ]]; then fake_cpu_start=$(cpu_ticks "$fake_pid"); fi
+  if [[ -n "$redis_pid" ]]; then redis_cpu_start=$(cpu_ticks "$redis_pid"); fi
 }
 stop_server() {  # stop_server <figures file>: CPU and peak RSS of the phase, then stop
   local figures=$1
@@ -241,6 +251,19 @@ stop_server() {  # stop_server <figures file>: CPU and peak RSS of the phase, th
     -v t="$clk_tck" 'BEGIN{printf "%.1f", (b - a) / t}')" >>"$figures"
   echo "server_rss_mb $(awk '/VmHWM/{printf "%.0f", $2 / 1024}' "/proc/$server_pid/status")" \
     >>"$figures"
+  # Where the rest of the machine went: everything (PostgreSQL, the load tool, the kernel's
+  # own work included), the fake ElevenLabs and Redis.
+  local seconds='BEGIN{printf "%.1f", (b - a) / t}'
+  echo "machine_cpu_s $(awk -v a="$machine_cpu_start" -v b="$(machine_ticks)" -v t="$clk_tck" \
+    "$seconds")" >>"$figures"
+  if [[ -n "$fake_pid" ]]; then
+    echo "fake_cpu_s $(awk -v a="$fake_cpu_start" -v b="$(cpu_ticks "$fake_pid")" \
+      -v t="$clk_tck" "$seconds")" >>"$figures"
+  fi
+  if [[ -n "$redis_pid" ]]; then
+    echo "redis_cpu_s $(awk -v a="$redis_cpu_start" -v b="$(cpu_ticks "$redis_pid")" \
+      -v t="$clk_tck" "$seconds")" >>"$figures"
+  fi
   stop_pid "$server_pid"; server_pid=""
   stop_pid "$perf_pid"; perf_pid=""  # perf ends with the server it started, data written
   stop_pid "$fake_pid"; fake_pid=""; fake_url=""
@@ -340,7 +363,13 @@ fig() {  # fig <stack> <phase> <name>: the figure, "–" when the phase did not 
     }' "$work/$1-$2.fig" 2>/dev/null || echo "–"
 }
 ran() { [[ -f "$work/$1-$2.fig" ]]; }
-cost() { echo "$(fig "$1" "$2" server_cpu_s) s | $(fig "$1" "$2" server_rss_mb) MB"; }
+cost() {
+  local others="machine $(fig "$1" "$2" machine_cpu_s) s"
+  if [[ "$1" == production ]]; then
+    others+=": fake $(fig "$1" "$2" fake_cpu_s) s, Redis $(fig "$1" "$2" redis_cpu_s) s"
+  fi
+  echo "$(fig "$1" "$2" server_cpu_s) s ($others) | $(fig "$1" "$2" server_rss_mb) MB"
+}
 webhooks() {  # the fake's view of the webhooks of a phase
   local s=$1 p=$2
   [[ "$s" == production ]] || { echo "(no webhooks: simulator)"; return; }
@@ -372,7 +401,7 @@ table() {
   echo
   echo "### $s stack — $(date -u '+%Y-%m-%d %H:%M UTC'), scale $scale, load average at start: $load_at_start"
   echo
-  echo "| phase | measured | server CPU | server peak RSS |"
+  echo "| phase | measured | server CPU (whole machine) | server peak RSS |"
   echo "|---|---|---|---|"
   if ran "$s" accept; then
     echo "| accept $(fig "$s" accept accept_calls) via /calls/bulk, $accept_batch per request, one at a time, draining at c=100 | $(fig "$s" accept accept_rate) calls/s ($(fig "$s" accept accept_s) s), request p50 $(fig "$s" accept accept_request_p50) / p99 $(fig "$s" accept accept_request_p99) ms; drained $(fig "$s" accept drain_wait_s) s later, $(fig "$s" accept drain_not_final) not final; $(webhooks "$s" accept) | $(cost "$s" accept) |"

@@ -12,6 +12,8 @@ constexpr int kEnqueueChunk = 1000;
 constexpr int64_t kRegistryRefreshMs = 60000;
 // Transitions per store transaction in the group-commit writer.
 constexpr std::size_t kWriteBatch = 500;
+// Calls whose pacing slots are released in one queue round trip.
+constexpr std::size_t kReleaseBatch = 1000;
 
 }  // namespace
 
@@ -28,7 +30,14 @@ DispatchContext::DispatchContext(const DispatcherConfig& dispatcherConfig,
       clock(timeSource),
       metrics(allMetrics),
       registry(pacing, providerName, callStore, callQueue, kRegistryRefreshMs),
-      writer(callStore, kWriteBatch) {}
+      writer(callStore, kWriteBatch),
+      slotRelease(
+          [this](std::span<const std::string> ids) -> api::Result<std::vector<bool>> {
+            if (auto released = queue.releaseSlotsMany(ids); !released) return released.error();
+            wakeWorkers();
+            return std::vector<bool>(ids.size(), true);
+          },
+          kReleaseBatch) {}
 
 api::Result<int64_t> DispatchContext::enqueueCalls(std::span<const api::Call> calls, int64_t now,
                                                    bool wake) {
@@ -62,20 +71,12 @@ api::Result<int64_t> DispatchContext::enqueueCalls(std::span<const api::Call> ca
   return added;
 }
 
-void DispatchContext::releaseAfterFinal(const std::string& callId) {
-  if (auto released = queue.releaseSlots(callId); !released) {
-    logger.warn("call {}: pacing slots not released: {}", callId, released.error().message);
-  }
-  wakeWorkers();
-}
-
 void DispatchContext::releaseAfterFinal(std::span<const std::string> callIds) {
   if (callIds.empty()) return;
-  if (auto released = queue.releaseSlotsMany(callIds); !released) {
+  if (auto released = slotRelease.submit({callIds.begin(), callIds.end()}); !released) {
     logger.warn("{} calls: pacing slots not released: {}", callIds.size(),
                 released.error().message);
   }
-  wakeWorkers();
 }
 
 }  // namespace vo::core::dispatch

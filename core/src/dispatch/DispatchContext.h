@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "dispatch/DispatchSupport.h"
+#include "dispatch/GroupCommit.h"
 #include "dispatch/RegistryCache.h"
 #include "dispatch/TransitionWriter.h"
 #include "vo/api/CallQueue.h"
@@ -33,9 +34,8 @@ struct DispatchContext {
   // `wake`: wake the claimer for them.
   api::Result<int64_t> enqueueCalls(std::span<const api::Call> calls, int64_t now,
                                     bool wake = true);
-  // A call reached its final status: its pacing slots go, and a waiting job may fit now.
-  void releaseAfterFinal(const std::string& callId);
-  // The same for many calls, in one round trip.
+  // Calls reached their final status: their pacing slots go (in a batch with other callers'),
+  // and a waiting job may fit now.
   void releaseAfterFinal(std::span<const std::string> callIds);
 
   const DispatcherConfig config;
@@ -49,6 +49,8 @@ struct DispatchContext {
   InFlightCalls inFlight;
   TransitionWriter writer;
   std::function<void()> wakeWorkers = [] {};  // set by the dispatcher to wake its claimer
+  // Releases ended calls' pacing slots, many concurrent callers' in one queue round trip.
+  GroupCommit<std::string, bool> slotRelease;
 };
 
 }  // namespace vo::core::dispatch

@@ -10,12 +10,12 @@
 #include <thread>
 #include <vector>
 
+#include "dispatch/BatchWorker.h"
 #include "dispatch/Campaigns.h"
 #include "dispatch/Claimer.h"
 #include "dispatch/DialRoutine.h"
 #include "dispatch/DispatchContext.h"
 #include "dispatch/EventApplier.h"
-#include "dispatch/OutcomeRecorder.h"
 #include "dispatch/PriorityLane.h"
 #include "dispatch/Recovery.h"
 
@@ -35,7 +35,8 @@ class Dispatcher::Impl : public api::CallEventSink {
        Metrics& metrics, spdlog::logger& logger, TimeSource& clock)
       : context(config, pacing, store, queue, provider, providerName, metrics, logger, clock),
         dials(context),
-        recorder(dials, kRecordBatch),
+        recorder([this](std::vector<dispatch::PlacedDial>& batch) { dials.recordAll(batch); },
+                 kRecordBatch),
         claimer(context, dials),
         events(context),
         recovery(context, events),
@@ -43,7 +44,11 @@ class Dispatcher::Impl : public api::CallEventSink {
         priority(context, dials) {
     context.wakeWorkers = [this] { claimer.wake(); };
   }
-  ~Impl() override { stop(); }
+  ~Impl() override {
+    stop();
+    // The parts go before the context: nothing left in it may wake the claimer any more.
+    context.wakeWorkers = [] {};
+  }
 
   void start() {
     if (started_) return;
@@ -78,6 +83,7 @@ class Dispatcher::Impl : public api::CallEventSink {
     }
     for (auto& worker : workers_) worker.join();
     workers_.clear();
+    recorder.drain();  // every dial's outcome written before stop() returns
     started_ = false;
     context.logger.info("dispatcher stopped");
   }
@@ -92,7 +98,8 @@ class Dispatcher::Impl : public api::CallEventSink {
 
   dispatch::DispatchContext context;
   dispatch::DialRoutine dials;
-  dispatch::OutcomeRecorder recorder;  // after dials, before the claimer: outlives the workers
+  // Records the workers' finished dials in batches, so a worker dials its next job at once.
+  dispatch::BatchWorker<dispatch::PlacedDial> recorder;
   dispatch::Claimer claimer;
   dispatch::EventApplier events;
   dispatch::Recovery recovery;

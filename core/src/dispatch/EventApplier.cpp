@@ -223,7 +223,7 @@ void EventApplier::applied(const api::CallTransition& change) {
   context_.metrics.eventsApplied.increment();
   if (api::isFinal(change.to)) {
     context_.inFlight.noteFinal(change.callId);
-    context_.releaseAfterFinal(change.callId);
+    context_.releaseAfterFinal(std::span(&change.callId, 1));
   }
 }
 

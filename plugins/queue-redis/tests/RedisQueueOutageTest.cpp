@@ -1,6 +1,4 @@
 // queue-redis while its Redis is away: fast kUnavailable, health down, and back by itself.
-#include <Poco/Redis/Array.h>
-#include <Poco/Redis/Client.h>
 #include <gtest/gtest.h>
 
 #include "RedisServerProcess.h"
@@ -42,12 +40,7 @@ class RedisQueueOutageTest : public ::testing::Test {
     return queue_->enqueue(std::span<const api::QueueJob>(&job, 1));
   }
 
-  void sendRaw(const std::vector<std::string>& words) {
-    Poco::Redis::Client client("127.0.0.1", server_.port());
-    Poco::Redis::Array command;
-    for (const auto& word : words) command << word;
-    client.sendCommand(command);
-  }
+  void sendRaw(const std::vector<std::string>& words) { server_.run({words}); }
 
   RedisServerProcess server_;
   std::unique_ptr<api::CallQueue> queue_;
@@ -100,20 +93,9 @@ TEST_F(RedisQueueOutageTest, ScriptsAreReloadedAfterTheCacheIsFlushed) {
 
 TEST_F(RedisQueueOutageTest, KeysStayInsideTheConfiguredDatabaseAndPrefix) {
   ASSERT_TRUE(enqueue("c1").ok());
-  Poco::Redis::Client client("127.0.0.1", server_.port());
-  Poco::Redis::Array select;
-  select << "SELECT"
-         << "3";
-  client.execute<std::string>(select);
-  Poco::Redis::Array keys;
-  keys << "KEYS"
-       << "*";
-  auto all = client.execute<Poco::Redis::Array>(keys);
-  ASSERT_GT(all.size(), 0u);
-  for (std::size_t i = 0; i < all.size(); ++i) {
-    std::string key = all.get<Poco::Redis::BulkString>(i).value();
-    EXPECT_EQ(key.rfind("{vo}:", 0), 0u) << key;
-  }
+  const auto keys = server_.run({{"SELECT", "3"}, {"KEYS", "*"}});
+  ASSERT_GT(keys.size(), 0u);
+  for (const std::string& key : keys) EXPECT_EQ(key.rfind("{vo}:", 0), 0u) << key;
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 #include "RedisServerProcess.h"
 
-#include <Poco/Redis/Array.h>
-#include <Poco/Redis/Client.h>
+#include <hiredis/hiredis.h>
+#include <sys/time.h>
 
 #include <chrono>
 #include <csignal>
@@ -15,16 +15,39 @@
 namespace vo::queue_redis::testing {
 namespace {
 
-bool answersPing(int port) {
-  try {
-    Poco::Redis::Client client;
-    client.connect("127.0.0.1", port, Poco::Timespan(200 * 1000));
-    Poco::Redis::Array ping;
-    ping << "PING";
-    return client.execute<std::string>(ping) == "PONG";
-  } catch (const std::exception&) {
-    return false;
+std::vector<std::string> runOn(int port, const std::vector<std::vector<std::string>>& commands) {
+  std::unique_ptr<redisContext, void (*)(redisContext*)> connection(
+      redisConnectWithTimeout("127.0.0.1", port, timeval{0, 200 * 1000}), redisFree);
+  if (!connection || connection->err != 0) return {};
+  std::vector<std::string> strings;
+  for (const auto& words : commands) {
+    std::vector<const char*> argv;
+    std::vector<std::size_t> lengths;
+    for (const auto& word : words) {
+      argv.push_back(word.data());
+      lengths.push_back(word.size());
+    }
+    std::unique_ptr<redisReply, void (*)(void*)> reply(
+        static_cast<redisReply*>(redisCommandArgv(connection.get(), static_cast<int>(argv.size()),
+                                                  argv.data(), lengths.data())),
+        freeReplyObject);
+    if (!reply) return {};
+    strings.clear();
+    if (reply->type == REDIS_REPLY_ARRAY) {
+      for (std::size_t i = 0; i < reply->elements; ++i) {
+        strings.emplace_back(reply->element[i]->str, reply->element[i]->len);
+      }
+    } else if (reply->type == REDIS_REPLY_INTEGER) {
+      strings.push_back(std::to_string(reply->integer));
+    } else if (reply->str != nullptr) {
+      strings.emplace_back(reply->str, reply->len);
+    }
   }
+  return strings;
+}
+
+bool answersPing(int port) {
+  return runOn(port, {{"PING"}}) == std::vector<std::string>{"PONG"};
 }
 
 }  // namespace
@@ -32,6 +55,11 @@ bool answersPing(int port) {
 RedisServerProcess::RedisServerProcess() : port_(vo::testing::freePort()) {}
 
 RedisServerProcess::~RedisServerProcess() = default;
+
+std::vector<std::string> RedisServerProcess::run(
+    const std::vector<std::vector<std::string>>& commands) const {
+  return runOn(port_, commands);
+}
 
 std::string RedisServerProcess::binary() {
   if (const char* configured = std::getenv("VO_TEST_REDIS_SERVER"); configured && *configured) {

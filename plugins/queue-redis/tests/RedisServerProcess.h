@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "vo/testing/Process.h"
 #include "vo/testing/TempDir.h"
@@ -28,6 +29,10 @@ class RedisServerProcess {
   void thaw();
   int port() const { return port_; }
   std::string url(int db = 0) const;
+  // Runs the commands in order on one new connection (a test's own look at Redis) and returns
+  // the last one's reply as strings: an array's elements, else the one string or integer.
+  // Empty when Redis does not answer.
+  std::vector<std::string> run(const std::vector<std::vector<std::string>>& commands) const;
 
  private:
   vo::testing::TempDir dir_{"vo-redis"};

@@ -1,0 +1,86 @@
+#pragma once
+
+#include <algorithm>
+#include <condition_variable>
+#include <cstddef>
+#include <functional>
+#include <iterator>
+#include <mutex>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace vo::core::dispatch {
+
+// One thread applying whatever items are waiting as one batch (up to `maxBatch`), for callers
+// that hand work over and go on without its result: the workers' finished dials to record, the
+// pacing slots of calls that ended. Items still waiting when it is destroyed are applied first.
+template <typename Item>
+class BatchWorker {
+ public:
+  using Apply = std::function<void(std::vector<Item>& batch)>;
+
+  BatchWorker(Apply apply, std::size_t maxBatch)
+      : apply_(std::move(apply)), maxBatch_(std::max<std::size_t>(1, maxBatch)) {
+    thread_ = std::thread([this] { run(); });
+  }
+  ~BatchWorker() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    changed_.notify_all();
+    thread_.join();
+  }
+  BatchWorker(const BatchWorker&) = delete;
+  BatchWorker& operator=(const BatchWorker&) = delete;
+
+  void add(Item item) {
+    {
+      std::lock_guard lock(mutex_);
+      waiting_.push_back(std::move(item));
+    }
+    changed_.notify_all();
+  }
+
+  // Returns once every item added before the call was applied.
+  void drain() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return waiting_.empty() && !applying_; });
+  }
+
+ private:
+  void run() {
+    std::vector<Item> batch;
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      changed_.wait(lock, [&] { return stopping_ || !waiting_.empty(); });
+      if (waiting_.empty()) return;  // stopping, and everything applied
+      if (waiting_.size() <= maxBatch_) {
+        batch.swap(waiting_);
+      } else {
+        const auto end = waiting_.begin() + static_cast<std::ptrdiff_t>(maxBatch_);
+        batch.assign(std::make_move_iterator(waiting_.begin()), std::make_move_iterator(end));
+        waiting_.erase(waiting_.begin(), end);
+      }
+      applying_ = true;
+      lock.unlock();
+      apply_(batch);
+      batch.clear();
+      lock.lock();
+      applying_ = false;
+      changed_.notify_all();
+    }
+  }
+
+  const Apply apply_;
+  const std::size_t maxBatch_;
+  std::mutex mutex_;
+  std::condition_variable changed_;  // items added, a batch applied, or stopping
+  std::vector<Item> waiting_;
+  bool applying_ = false;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace vo::core::dispatch
