@@ -12,8 +12,8 @@ namespace vo::core {
 
 struct ServerConfig {
   std::string host = "127.0.0.1";
-  int port = 3000;                          // SERVICE_PORT
-  int threads = 32;                         // HTTP worker threads
+  int port = 3000;   // SERVICE_PORT
+  int threads = 64;  // HTTP worker threads; a quarter kept for clients (webhooks use the rest)
   int64_t maxBodyBytes = 32 * 1024 * 1024;  // larger bodies get 413
   int maxBulkCalls = 100000;                // rows in one POST /calls/bulk
   int maxVariables = 64;                    // variables per call

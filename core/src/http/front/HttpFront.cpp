@@ -57,7 +57,7 @@ HttpFront::HttpFront(FrontLimits limits, int workers, FrontHandler handler, spdl
     : limits_(limits),
       handler_(std::move(handler)),
       logger_(logger),
-      workers_(workers),
+      workers_(workers, workers / 4),
       readBuffer_(kReadBytes) {}
 
 HttpFront::~HttpFront() {
@@ -283,9 +283,13 @@ void HttpFront::dispatch(Connection& connection) {
   ApiRequest request = connection.parser.takeRequest();
   const bool keepAlive = connection.parser.keepAlive();
   const bool headOnly = connection.parser.headOnly();
-  workers_.submit([this, &connection, request = std::move(request), keepAlive, headOnly]() mutable {
-    answer(connection, std::move(request), keepAlive, headOnly);
-  });
+  const JobLane lane =
+      request.path.rfind("/webhooks/", 0) == 0 ? JobLane::kCallback : JobLane::kClient;
+  workers_.submit(
+      [this, &connection, request = std::move(request), keepAlive, headOnly]() mutable {
+        answer(connection, std::move(request), keepAlive, headOnly);
+      },
+      lane);
 }
 
 // On a worker thread, which owns the connection until it hands it back.

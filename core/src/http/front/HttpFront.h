@@ -29,7 +29,8 @@ struct FrontHandler {
 
 // The HTTP/1.1 server: one event-loop thread (epoll) accepts connections and reads and parses
 // requests without blocking; each complete request goes to a WorkerPool thread, which runs the
-// handler and writes the answer. An open connection costs a descriptor and its unparsed bytes,
+// handler and writes the answer (a provider's webhooks in their own lane, on at most three
+// quarters of the threads). An open connection costs a descriptor and its unparsed bytes,
 // never a thread, so idle and busy keep-alive connections cannot delay a new client.
 class HttpFront {
  public:

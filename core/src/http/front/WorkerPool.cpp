@@ -6,8 +6,9 @@
 
 namespace vo::core::http {
 
-WorkerPool::WorkerPool(int threads) {
+WorkerPool::WorkerPool(int threads, int reservedForClients) {
   const int count = std::max(1, threads);
+  callbackThreads_ = std::max(1, count - std::max(0, reservedForClients));
   threads_.reserve(static_cast<std::size_t>(count));
   for (int i = 0; i < count; ++i) {
     threads_.emplace_back([this] {
@@ -21,11 +22,11 @@ WorkerPool::~WorkerPool() {
   stop();
 }
 
-void WorkerPool::submit(Job job) {
+void WorkerPool::submit(Job job, JobLane lane) {
   {
     std::lock_guard lock(mutex_);
     if (stopping_) return;
-    jobs_.push_back(std::move(job));
+    (lane == JobLane::kClient ? clientJobs_ : callbackJobs_).push_back(std::move(job));
   }
   ready_.notify_one();
 }
@@ -35,7 +36,8 @@ void WorkerPool::stop() {
     std::lock_guard lock(mutex_);
     if (stopping_ && threads_.empty()) return;
     stopping_ = true;
-    jobs_.clear();
+    clientJobs_.clear();
+    callbackJobs_.clear();
   }
   ready_.notify_all();
   for (auto& thread : threads_) thread.join();
@@ -44,20 +46,35 @@ void WorkerPool::stop() {
 
 std::size_t WorkerPool::queued() const {
   std::lock_guard lock(mutex_);
-  return jobs_.size();
+  return clientJobs_.size() + callbackJobs_.size();
+}
+
+bool WorkerPool::runnable() const {
+  return !clientJobs_.empty() || (!callbackJobs_.empty() && callbacksRunning_ < callbackThreads_);
 }
 
 void WorkerPool::run() {
   while (true) {
     Job job;
+    bool callback = false;
     {
       std::unique_lock lock(mutex_);
-      ready_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+      ready_.wait(lock, [this] { return stopping_ || runnable(); });
       if (stopping_) return;
-      job = std::move(jobs_.front());
-      jobs_.pop_front();
+      callback = clientJobs_.empty();
+      auto& jobs = callback ? callbackJobs_ : clientJobs_;
+      job = std::move(jobs.front());
+      jobs.pop_front();
+      if (callback) ++callbacksRunning_;
     }
     job();
+    if (callback) {
+      {
+        std::lock_guard lock(mutex_);
+        --callbacksRunning_;
+      }
+      ready_.notify_one();  // a callback waiting for its share may run now
+    }
   }
 }
 
