@@ -5,6 +5,25 @@
 
 namespace vo::api {
 
+namespace {
+
+// The calls `find` finds for `keys`, one lookup each; a key it does not know is left out.
+template <typename Find>
+Result<std::vector<Call>> foundOneByOne(std::span<const std::string> keys, Find find) {
+  std::vector<Call> found;
+  for (const std::string& key : keys) {
+    auto call = find(key);
+    if (!call) {
+      if (call.error().code == ErrorCode::kNotFound) continue;
+      return call.error();
+    }
+    found.push_back(std::move(call.value()));
+  }
+  return found;
+}
+
+}  // namespace
+
 Result<std::vector<Call>> CallStore::beginDispatch(std::span<const std::string> callIds,
                                                    int64_t atMs) {
   std::vector<Call> moved;
@@ -40,30 +59,13 @@ Result<std::vector<bool>> CallStore::transitionMany(std::span<const CallTransiti
 }
 
 Result<std::vector<Call>> CallStore::getCalls(std::span<const std::string> callIds) {
-  std::vector<Call> found;
-  for (const std::string& id : callIds) {
-    auto call = getCall(id);
-    if (!call) {
-      if (call.error().code == ErrorCode::kNotFound) continue;
-      return call.error();
-    }
-    found.push_back(std::move(call.value()));
-  }
-  return found;
+  return foundOneByOne(callIds, [this](const std::string& id) { return getCall(id); });
 }
 
 Result<std::vector<Call>> CallStore::findByProviderCallIds(
     std::span<const std::string> providerCallIds) {
-  std::vector<Call> found;
-  for (const std::string& id : providerCallIds) {
-    auto call = findByProviderCallId(id);
-    if (!call) {
-      if (call.error().code == ErrorCode::kNotFound) continue;
-      return call.error();
-    }
-    found.push_back(std::move(call.value()));
-  }
-  return found;
+  return foundOneByOne(providerCallIds,
+                       [this](const std::string& id) { return findByProviderCallId(id); });
 }
 
 Result<std::optional<Lease>> CallQueue::leaseNew(const QueueJob&, int64_t, int64_t) {

@@ -7,16 +7,22 @@ namespace {
 
 using testing::ElementsAre;
 
+// c1..c4, one campaign, all on the pacing key phone:1.
+std::vector<api::QueueJob> fourCallsOnPhone1() {
+  std::vector<api::QueueJob> jobs;
+  for (const char* id : {"c1", "c2", "c3", "c4"}) {
+    jobs.push_back(CallQueueContract::job(id, "ws_a", "cmp_a", api::Lane::kBulk, 0, {"phone:1"}));
+  }
+  return jobs;
+}
+
 api::JobCompletion completion(const api::Lease& lease, bool keepSlots) {
   return api::JobCompletion{lease.callId, lease.token, keepSlots};
 }
 
 TEST_P(CallQueueContract, CompleteManyAnswersPerJobAndHonoursTokensAndSlots) {
   setLimit("phone:1", 3);
-  enqueue({job("c1", "ws_a", "cmp_a", api::Lane::kBulk, 0, {"phone:1"}),
-           job("c2", "ws_a", "cmp_a", api::Lane::kBulk, 0, {"phone:1"}),
-           job("c3", "ws_a", "cmp_a", api::Lane::kBulk, 0, {"phone:1"}),
-           job("c4", "ws_a", "cmp_a", api::Lane::kBulk, 0, {"phone:1"})});
+  enqueue(fourCallsOnPhone1());
   auto leases = claim(3, 1);
   ASSERT_EQ(leases.size(), 3u);
   api::JobCompletion stale = completion(leases[2], false);
@@ -45,10 +51,7 @@ TEST_P(CallQueueContract, CompleteManyOfNothingIsNothing) {
 
 TEST_P(CallQueueContract, ReleaseSlotsManyFreesEachCallsSlotsOnce) {
   setLimit("phone:1", 2);
-  enqueue({job("c1", "ws_a", "cmp_a", api::Lane::kBulk, 0, {"phone:1"}),
-           job("c2", "ws_a", "cmp_a", api::Lane::kBulk, 0, {"phone:1"}),
-           job("c3", "ws_a", "cmp_a", api::Lane::kBulk, 0, {"phone:1"}),
-           job("c4", "ws_a", "cmp_a", api::Lane::kBulk, 0, {"phone:1"})});
+  enqueue(fourCallsOnPhone1());
   auto leases = claim(4, 1);
   ASSERT_EQ(leases.size(), 2u);
   std::vector<api::JobCompletion> ringing;
