@@ -17,6 +17,8 @@
 #   --phases      any of: accept accept4 dispatch10 dispatch100 dispatch1000 bulk10k priority
 #                 prioritydrain connections (default: all)
 #   --perf PHASE  perf record -g the server during PHASE; summary in the --out directory
+#                 (VO_BENCH_PERF_CALLGRAPH="--call-graph dwarf" for call chains of a build
+#                 without frame pointers)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)

@@ -202,6 +202,11 @@ std::vector<bool> DialRoutine::record(std::span<const PlacedDial> dials,
     return {};
   }
   const std::vector<bool>& applied = moved.value();
+  // A ringing call keeps its pacing slots until its outcome; when its transition did not
+  // apply, that outcome is already in.
+  const auto ringing = [&](std::size_t i) {
+    return dials[i].result.outcome == api::DialOutcome::kAccepted && applied[i];
+  };
   std::vector<api::JobCompletion> completions;
   completions.reserve(dials.size());
   for (std::size_t i = 0; i < dials.size(); ++i) {
@@ -210,10 +215,7 @@ std::vector<bool> DialRoutine::record(std::span<const PlacedDial> dials,
       requeue(dials[i], recorded[i]);
       continue;
     }
-    // A ringing call keeps its pacing slots until its outcome; when the transition did not
-    // apply, that outcome is already in.
-    const bool ringing = dials[i].result.outcome == api::DialOutcome::kAccepted && applied[i];
-    completions.push_back(api::JobCompletion{lease.callId, lease.token, ringing});
+    completions.push_back(api::JobCompletion{lease.callId, lease.token, ringing(i)});
   }
   if (auto done = context_.queue.completeMany(completions); !done) {
     context_.logger.warn("{} jobs not completed ({}); their leases expire", completions.size(),
@@ -221,8 +223,7 @@ std::vector<bool> DialRoutine::record(std::span<const PlacedDial> dials,
   }
   std::vector<std::string> finishedEarly;  // ringing calls whose outcome came meanwhile
   for (std::size_t i = 0; i < dials.size(); ++i) {
-    const bool ringing = dials[i].result.outcome == api::DialOutcome::kAccepted && applied[i];
-    if (context_.inFlight.end(dials[i].job.call.id) && ringing) {
+    if (context_.inFlight.end(dials[i].job.call.id) && ringing(i)) {
       finishedEarly.push_back(dials[i].job.call.id);
     }
   }

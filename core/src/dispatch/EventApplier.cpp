@@ -158,19 +158,7 @@ api::Result<void> EventApplier::apply(std::span<const api::CallEvent> events) {
     context_.logger.warn("{} outcomes not applied: {}", changes.size(), moved.error().message);
     return moved.error();
   }
-  std::vector<std::string> finals;
-  for (std::size_t i = 0; i < changes.size(); ++i) {
-    if (!moved.value()[i]) {
-      context_.metrics.eventsIgnored.increment();
-      continue;
-    }
-    context_.metrics.eventsApplied.increment();
-    if (api::isFinal(changes[i].to)) {
-      context_.inFlight.noteFinal(changes[i].callId);
-      finals.push_back(changes[i].callId);
-    }
-  }
-  context_.releaseAfterFinal(finals);
+  settle(changes, moved.value());
   if (notYetKnown > 0) {
     return api::makeError(api::ErrorCode::kNotFound,
                           std::to_string(notYetKnown) + " outcomes for calls not known yet");
@@ -187,12 +175,8 @@ bool EventApplier::applyTo(const api::Call& call, const api::CallEvent& event) {
                          call.id, moved.error().message);
     return false;
   }
-  if (!moved.value()) {
-    context_.metrics.eventsIgnored.increment();
-    return false;
-  }
-  applied(*change);
-  return true;
+  settle(std::span(&*change, 1), {moved.value()});
+  return moved.value();
 }
 
 std::optional<api::CallTransition> EventApplier::changeFor(const api::Call& call,
@@ -219,12 +203,21 @@ std::optional<api::CallTransition> EventApplier::changeFor(const api::Call& call
   return change;
 }
 
-void EventApplier::applied(const api::CallTransition& change) {
-  context_.metrics.eventsApplied.increment();
-  if (api::isFinal(change.to)) {
-    context_.inFlight.noteFinal(change.callId);
-    context_.releaseAfterFinal(std::span(&change.callId, 1));
+void EventApplier::settle(std::span<const api::CallTransition> changes,
+                          const std::vector<bool>& moved) {
+  std::vector<std::string> finals;
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    if (!moved[i]) {
+      context_.metrics.eventsIgnored.increment();
+      continue;
+    }
+    context_.metrics.eventsApplied.increment();
+    if (api::isFinal(changes[i].to)) {
+      context_.inFlight.noteFinal(changes[i].callId);
+      finals.push_back(changes[i].callId);
+    }
   }
+  context_.releaseAfterFinal(finals);
 }
 
 }  // namespace vo::core::dispatch

@@ -33,7 +33,8 @@ class EventApplier {
   api::Result<std::vector<std::optional<api::Call>>> callsOf(
       std::span<const api::CallEvent> events);
   std::optional<api::CallTransition> changeFor(const api::Call& call, const api::CallEvent& event);
-  void applied(const api::CallTransition& change);
+  // Counts which changes applied (and which were moot) and releases the ended calls' slots.
+  void settle(std::span<const api::CallTransition> changes, const std::vector<bool>& moved);
 
   DispatchContext& context_;
   // Call id, or provider call id -> its call, for many webhooks at once.
