@@ -142,16 +142,20 @@ Result<std::vector<bool>> SqlCallStore::transitionMany(std::span<const CallTrans
 Result<std::vector<Call>> SqlCallStore::beginDispatch(std::span<const std::string> callIds,
                                                       int64_t atMs) {
   if (callIds.empty()) return std::vector<Call>();
-  // The inner SELECT picks (and, on PostgreSQL, locks in id order) the listed calls still
-  // queued; a concurrent claim of the same calls waits for the first, then finds them moved.
+  // The inner SELECT picks (and, on PostgreSQL, locks in id order) the listed calls; the
+  // outer WHERE keeps those still queued, re-checked after a lock wait, so a concurrent claim
+  // of the same calls waits for the first, then finds them moved. The inner SELECT filters on
+  // id alone: with a status filter too, PostgreSQL without fresh statistics (a table just
+  // filled by a bulk) walked every queued entry of calls_status_due per claim (perf: B-tree
+  // compares were the database's top symbols during a drain).
   const std::string sql =
       "UPDATE calls SET status = ?, attempts = attempts + 1, updated_at_ms = ? WHERE status = ? "
       "AND id IN (SELECT id FROM calls WHERE " +
-      backend_->inJsonTextArray("id") + " AND status = ? ORDER BY id" + backend_->lockRowsRead() +
+      backend_->inJsonTextArray("id") + " ORDER BY id" + backend_->lockRowsRead() +
       ") RETURNING " + std::string(kCallColumns);
-  const std::string queued(toString(vo::api::CallStatus::kQueued));
-  const SqlParams params{std::string(toString(vo::api::CallStatus::kDispatching)), atMs, queued,
-                         jsonArrayOf(callIds), queued};
+  const SqlParams params{std::string(toString(vo::api::CallStatus::kDispatching)), atMs,
+                         std::string(toString(vo::api::CallStatus::kQueued)),
+                         jsonArrayOf(callIds)};
   return writeOne<std::vector<Call>>([&](SqlRunner& runner) -> Result<std::vector<Call>> {
     return rowsToCalls(runner.prepared().query(sql, params));
   });
