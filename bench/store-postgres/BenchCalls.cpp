@@ -31,10 +31,10 @@ bool seedTenants(vo::api::CallStore& store) {
     const std::string workspace = workspaceOf(w);
     auto result = store.createWorkspace({workspace, "Workspace " + workspace, "", {}, 1});
     for (int a = 0; result.ok() && a < kAgentsPerWorkspace; ++a) {
-      result = store.createAgent({"ag" + std::to_string(a), workspace, "Agent", {}, 1});
+      result = store.createAgent({"ag" + std::to_string(a), workspace, "Agent", {}, 1, true});
     }
     if (result.ok())
-      result = store.createPhoneNumber({"ph0", workspace, "+34601893170", "twilio", {}, 1});
+      result = store.createPhoneNumber({"ph0", workspace, "+34601893170", "twilio", {}, 1, true});
     vo::api::Campaign campaign;
     campaign.id = "cmp-" + workspace;
     campaign.workspaceId = workspace;

@@ -279,6 +279,14 @@ TEST(Validation, BadValuesAreNamed) {
             "+34601893170, got '601893170'");
   EXPECT_EQ(errorOf(kMinimal + "tenants: {workspaces: [{id: a}, {id: a}]}"),
             "tenants.workspaces[1].id: duplicate id 'a'");
+  EXPECT_EQ(errorOf(kMinimal + "tenants: {workspaces: [{id: admin}]}"),
+            "tenants.workspaces[0].id: 'admin' is reserved; choose another workspace id");
+  EXPECT_EQ(errorOf(kMinimal + "tenants: {workspaces: [{id: default}]}"),
+            "tenants.workspaces[0].id: 'default' is reserved; choose another workspace id");
+  EXPECT_EQ(errorOf(kMinimal + "tenants: {workspaces: [{id: a, agents: [{id: x, "
+                               "sharedAcrossWorkspaces: maybe}]}]}"),
+            "tenants.workspaces[0].agents[0].sharedAcrossWorkspaces: expected true or false, got "
+            "'maybe'");
   EXPECT_EQ(errorOf(kMinimal + "tenants: {workspaces: [{name: nameless}]}"),
             "tenants.workspaces[0].id: is required");
   EXPECT_EQ(errorOf(kMinimal + "tenants: {workspaces: [{id: \"a b\"}]}"),

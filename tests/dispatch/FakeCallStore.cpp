@@ -22,6 +22,20 @@ api::Result<void> insertNew(Map& map, const std::string& key, const Value& value
   return {};
 }
 
+// Agents and phone numbers: a provider id in one workspace only, unless shared on purpose.
+template <typename Map, typename Value>
+api::Result<void> insertProviderId(Map& map, const Value& value) {
+  if (!value.sharedAcrossWorkspaces) {
+    for (const auto& [key, existing] : map) {
+      if (existing.id == value.id && existing.workspaceId != value.workspaceId) {
+        return api::makeError(api::ErrorCode::kConflict,
+                              value.id + " belongs to another workspace");
+      }
+    }
+  }
+  return insertNew(map, pair(value.workspaceId, value.id), value);
+}
+
 template <typename Map>
 auto lookup(Map& map, std::string_view key) -> api::Result<typename Map::mapped_type> {
   auto found = map.find(key);
@@ -50,7 +64,7 @@ api::Result<std::vector<api::Workspace>> FakeCallStore::listWorkspaces() {
 
 api::Result<void> FakeCallStore::createAgent(const api::Agent& agent) {
   std::lock_guard lock(mutex_);
-  return insertNew(agents_, pair(agent.workspaceId, agent.id), agent);
+  return insertProviderId(agents_, agent);
 }
 
 api::Result<api::Agent> FakeCallStore::getAgent(std::string_view workspaceId,
@@ -70,7 +84,7 @@ api::Result<std::vector<api::Agent>> FakeCallStore::listAgents(std::string_view 
 
 api::Result<void> FakeCallStore::createPhoneNumber(const api::PhoneNumber& phone) {
   std::lock_guard lock(mutex_);
-  return insertNew(phones_, pair(phone.workspaceId, phone.id), phone);
+  return insertProviderId(phones_, phone);
 }
 
 api::Result<api::PhoneNumber> FakeCallStore::getPhoneNumber(std::string_view workspaceId,

@@ -89,10 +89,14 @@ std::string ApiFixture::seedWorkspace(const std::string& id) {
   EXPECT_EQ(
       post("/workspaces", R"({"id":")" + id + R"(","name":"Workspace )" + id + R"("})").status,
       201);
-  EXPECT_EQ(post("/workspaces/" + id + "/agents", R"({"id":"agent_1","name":"Agent"})").status,
+  // The same provider ids in every workspace: the admin shares them on purpose.
+  EXPECT_EQ(post("/workspaces/" + id + "/agents",
+                 R"({"id":"agent_1","name":"Agent","sharedAcrossWorkspaces":true})")
+                .status,
             201);
   EXPECT_EQ(post("/workspaces/" + id + "/phone-numbers",
-                 R"({"id":"phnum_1","number":"+34601893170","provider":"twilio"})")
+                 R"({"id":"phnum_1","number":"+34601893170","provider":"twilio",)"
+                 R"("sharedAcrossWorkspaces":true})")
                 .status,
             201);
   ApiResponse created = post("/workspaces/" + id + "/api-keys", "");

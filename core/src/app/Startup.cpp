@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <functional>
 #include <stdexcept>
 
 #include "vo/api/CallQueue.h"
@@ -20,11 +21,19 @@ void logCreated(const PluginHost& host, spdlog::logger& logger) {
   logger.info("plugin {} '{}' loaded from {}", info.kind, info.name, info.file);
 }
 
-// True when created now, false when it was there already.
-bool createdOrPresent(const api::Result<void>& result, const std::string& what) {
+// True when created now, false when it was there already (`present` tells: an agent's or a
+// phone number's id may instead be another workspace's, which the config cannot take).
+bool createdOrPresent(
+    const api::Result<void>& result, const std::string& what,
+    const std::function<bool()>& present = [] { return true; }) {
   if (result.ok()) return true;
-  if (result.error().code == api::ErrorCode::kConflict) return false;
-  throw std::runtime_error("cannot seed " + what + " from the config: " + result.error().message);
+  if (result.error().code == api::ErrorCode::kConflict && present()) return false;
+  std::string hint;
+  if (result.error().code == api::ErrorCode::kConflict) {
+    hint = " (set sharedAcrossWorkspaces: true on it to register it in several workspaces)";
+  }
+  throw std::runtime_error("cannot seed " + what + " from the config: " + result.error().message +
+                           hint);
 }
 
 }  // namespace
@@ -75,11 +84,14 @@ void seedTenants(api::CallStore& store, const std::vector<TenantSeed>& tenants,
     count(createdOrPresent(store.createWorkspace(workspace), "workspace '" + workspace.id + "'"));
     for (api::Agent agent : seed.agents) {
       agent.createdAtMs = now;
-      count(createdOrPresent(store.createAgent(agent), "agent '" + agent.id + "'"));
+      count(createdOrPresent(store.createAgent(agent), "agent '" + agent.id + "'",
+                             [&] { return store.getAgent(agent.workspaceId, agent.id).ok(); }));
     }
     for (api::PhoneNumber phone : seed.phoneNumbers) {
       phone.createdAtMs = now;
-      count(createdOrPresent(store.createPhoneNumber(phone), "phone number '" + phone.id + "'"));
+      count(
+          createdOrPresent(store.createPhoneNumber(phone), "phone number '" + phone.id + "'",
+                           [&] { return store.getPhoneNumber(phone.workspaceId, phone.id).ok(); }));
     }
   }
   if (!tenants.empty()) {

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "config/Sections.h"
+#include "vo/core/ReservedIds.h"
 
 namespace vo::core::config {
 
@@ -30,6 +31,7 @@ api::Agent readAgent(api::ConfigReader& item, const std::string& workspaceId) {
   agent.workspaceId = workspaceId;
   agent.name = item.getString("name", agent.id);
   agent.pacing = readPacingSettings(item);
+  agent.sharedAcrossWorkspaces = item.getBool("sharedAcrossWorkspaces", false);
   item.rejectUnknownKeys();
   return agent;
 }
@@ -47,6 +49,7 @@ api::PhoneNumber readPhoneNumber(api::ConfigReader& item, const std::string& wor
     item.fail("provider", "expected twilio or sip_trunk, got '" + phone.provider + "'");
   }
   phone.pacing = readPacingSettings(item);
+  phone.sharedAcrossWorkspaces = item.getBool("sharedAcrossWorkspaces", false);
   item.rejectUnknownKeys();
   return phone;
 }
@@ -54,6 +57,9 @@ api::PhoneNumber readPhoneNumber(api::ConfigReader& item, const std::string& wor
 TenantSeed readWorkspace(api::ConfigReader& item) {
   TenantSeed seed;
   seed.workspace.id = requireIdentifier(item, "id");
+  if (isReservedWorkspaceId(seed.workspace.id)) {
+    item.fail("id", "'" + seed.workspace.id + "' is reserved; choose another workspace id");
+  }
   seed.workspace.name = item.getString("name", seed.workspace.id);
   seed.workspace.providerApiKey = item.getString("providerApiKey", "");
   seed.workspace.pacing = readPacingSettings(item);

@@ -65,10 +65,13 @@ api::Result<std::shared_ptr<const DialRoute>> RegistryCache::load(const api::Cal
   auto route = std::make_shared<DialRoute>();
   route->phoneNumberProvider = phone->provider;
   route->apiKey = workspace->providerApiKey;
-  const std::string account = "account:" + providerName_ + ":" +
-                              (workspace->providerApiKey.empty() ? "default" : workspace->id);
+  // Every key is scoped by its workspace ('/' cannot appear in an id, so no id can forge
+  // another's key); the operator's shared provider account has a key no workspace id can reach.
+  const std::string account =
+      "account:" + providerName_ +
+      (workspace->providerApiKey.empty() ? "/operator" : "/workspace/" + workspace->id);
   std::vector<api::PacingLimit> limits{
-      limitFor("phone:" + phone->id, phone->pacing, pacing_.phoneNumber),
+      limitFor("phone:" + call.workspaceId + "/" + phone->id, phone->pacing, pacing_.phoneNumber),
       limitFor("agent:" + call.workspaceId + "/" + call.agentId, agentPacing, pacing_.agent),
       limitFor("workspace:" + workspace->id, workspace->pacing, pacing_.workspace),
       limitFor(account, {}, pacing_.providerAccount)};

@@ -105,6 +105,7 @@ void writeAgent(JsonWriter& writer, const api::Agent& agent) {
   writer.key("workspaceId").string(agent.workspaceId);
   writer.key("name").string(agent.name);
   writePacing(writer, agent.pacing);
+  writer.key("sharedAcrossWorkspaces").boolean(agent.sharedAcrossWorkspaces);
   writer.key("createdAt").string(formatIsoMs(agent.createdAtMs));
   writer.endObject();
 }
@@ -116,6 +117,7 @@ void writePhoneNumber(JsonWriter& writer, const api::PhoneNumber& phoneNumber) {
   writer.key("number").string(phoneNumber.number);
   writer.key("provider").string(phoneNumber.provider);
   writePacing(writer, phoneNumber.pacing);
+  writer.key("sharedAcrossWorkspaces").boolean(phoneNumber.sharedAcrossWorkspaces);
   writer.key("createdAt").string(formatIsoMs(phoneNumber.createdAtMs));
   writer.endObject();
 }

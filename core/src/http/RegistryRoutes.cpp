@@ -2,6 +2,8 @@
 
 #include <Poco/RandomStream.h>
 
+#include <functional>
+
 #include "http/Authenticator.h"
 #include "http/Encoding.h"
 #include "http/IsoTime.h"
@@ -26,17 +28,41 @@ std::optional<ApiError> readPacing(const ObjectFields& fields, api::PacingSettin
   return fields.optionalRate("callsPerSecond", kMaxRateLimit, pacing.callsPerSecond);
 }
 
-// 201 with the object, or 409 when the id exists.
+// 201 with the object, or 409 when the id exists (`conflict` tells how, for provider ids).
 template <typename Object, typename Write>
 ApiResponse createdAnswer(const api::Result<void>& stored, const Object& object,
-                          const std::string& what, Write write) {
+                          const std::string& what, Write write,
+                          const std::function<ApiError()>& conflict = {}) {
   if (!stored) {
     if (stored.error().code == api::ErrorCode::kConflict) {
-      return errorResponse(fieldError(409, "already_exists", "id", what + " already exists"));
+      return errorResponse(conflict
+                               ? conflict()
+                               : fieldError(409, "already_exists", "id", what + " already exists"));
     }
     return errorResponse(dependencyError(stored.error(), what));
   }
   return writeResponse(201, [&](JsonWriter& writer) { write(writer, object); });
+}
+
+// The 409 of a provider id the store refused: this workspace has it already, or another one
+// does (it is not said which: that would tell one tenant about another).
+ApiError providerIdConflict(bool inThisWorkspace, const std::string& what) {
+  if (inThisWorkspace) return fieldError(409, "already_exists", "id", what + " already exists");
+  return fieldError(409, "provider_id_taken", "id",
+                    what +
+                        " is registered in another workspace; only the admin key may register "
+                        "it here too, with \"sharedAcrossWorkspaces\": true");
+}
+
+// "sharedAcrossWorkspaces": true is the admin's choice alone.
+std::optional<ApiError> readSharing(const ObjectFields& fields, const Caller& caller,
+                                    bool& shared) {
+  if (auto error = fields.optionalBool("sharedAcrossWorkspaces", shared)) return error;
+  if (shared && !caller.admin) {
+    return ApiError{403, "forbidden",
+                    "only the admin key may register a provider id in several workspaces"};
+  }
+  return std::nullopt;
 }
 
 template <typename Items, typename Write>
@@ -99,6 +125,9 @@ ApiResponse RegistryRoutes::createWorkspace(const RouteContext& route) {
   std::optional<ApiError> error =
       fields.onlyKnown({"id", "name", "providerApiKey", "maxConcurrentCalls", "callsPerSecond"});
   if (!error) error = fields.requiredId("id", workspace.id);
+  if (auto reason = checkWorkspaceId(workspace.id); !error && reason) {
+    error = invalidField("id", *reason);
+  }
   if (!error) error = fields.requiredName("name", workspace.name);
   if (!error) error = fields.optionalSecret("providerApiKey", workspace.providerApiKey);
   if (!error) error = readPacing(fields, workspace.pacing);
@@ -133,15 +162,19 @@ ApiResponse RegistryRoutes::createAgent(const RouteContext& route) {
   ObjectFields fields(body, "");
   api::Agent agent;
   agent.workspaceId = route.params[0];
-  std::optional<ApiError> error =
-      fields.onlyKnown({"id", "name", "maxConcurrentCalls", "callsPerSecond"});
+  std::optional<ApiError> error = fields.onlyKnown(
+      {"id", "name", "maxConcurrentCalls", "callsPerSecond", "sharedAcrossWorkspaces"});
   if (!error) error = fields.requiredId("id", agent.id);
   if (!error) error = fields.requiredName("name", agent.name);
   if (!error) error = readPacing(fields, agent.pacing);
+  if (!error) error = readSharing(fields, route.caller, agent.sharedAcrossWorkspaces);
   if (error) return errorResponse(*error);
   agent.createdAtMs = context_.services.clock.nowMs();
-  return createdAnswer(context_.services.store.createAgent(agent), agent,
-                       "agent '" + agent.id + "'", writeAgent);
+  const std::string what = "agent '" + agent.id + "'";
+  return createdAnswer(context_.services.store.createAgent(agent), agent, what, writeAgent, [&] {
+    return providerIdConflict(context_.services.store.getAgent(agent.workspaceId, agent.id).ok(),
+                              what);
+  });
 }
 
 ApiResponse RegistryRoutes::listAgents(const RouteContext& route) {
@@ -159,7 +192,8 @@ ApiResponse RegistryRoutes::createPhoneNumber(const RouteContext& route) {
   api::PhoneNumber phone;
   phone.workspaceId = route.params[0];
   std::optional<ApiError> error =
-      fields.onlyKnown({"id", "number", "provider", "maxConcurrentCalls", "callsPerSecond"});
+      fields.onlyKnown({"id", "number", "provider", "maxConcurrentCalls", "callsPerSecond",
+                        "sharedAcrossWorkspaces"});
   if (!error) error = fields.requiredId("id", phone.id);
   if (!error) error = fields.requiredPhone("number", phone.number);
   if (!error) error = fields.requiredId("provider", phone.provider);
@@ -167,10 +201,15 @@ ApiResponse RegistryRoutes::createPhoneNumber(const RouteContext& route) {
     error = invalidField("provider", "must be \"twilio\" or \"sip_trunk\"");
   }
   if (!error) error = readPacing(fields, phone.pacing);
+  if (!error) error = readSharing(fields, route.caller, phone.sharedAcrossWorkspaces);
   if (error) return errorResponse(*error);
   phone.createdAtMs = context_.services.clock.nowMs();
-  return createdAnswer(context_.services.store.createPhoneNumber(phone), phone,
-                       "phone number '" + phone.id + "'", writePhoneNumber);
+  const std::string what = "phone number '" + phone.id + "'";
+  return createdAnswer(
+      context_.services.store.createPhoneNumber(phone), phone, what, writePhoneNumber, [&] {
+        return providerIdConflict(
+            context_.services.store.getPhoneNumber(phone.workspaceId, phone.id).ok(), what);
+      });
 }
 
 ApiResponse RegistryRoutes::listPhoneNumbers(const RouteContext& route) {

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "vo/core/ReservedIds.h"
+
 namespace vo::core::http {
 
 namespace {
@@ -43,6 +45,12 @@ std::optional<std::string> checkId(std::string_view id) {
       return "may contain only letters, digits, '_', '-', '.' and ':'";
     }
   }
+  return std::nullopt;
+}
+
+std::optional<std::string> checkWorkspaceId(std::string_view id) {
+  if (auto reason = checkId(id)) return reason;
+  if (isReservedWorkspaceId(id)) return "'" + std::string(id) + "' is reserved";
   return std::nullopt;
 }
 
@@ -129,6 +137,17 @@ std::optional<ApiError> ObjectFields::stringField(std::string_view name, bool re
 std::optional<ApiError> ObjectFields::requiredId(std::string_view name, std::string& out) const {
   if (auto error = stringField(name, true, out)) return error;
   if (auto reason = checkId(out)) return invalidField(fieldName(name), *reason);
+  return std::nullopt;
+}
+
+std::optional<ApiError> ObjectFields::optionalBool(std::string_view name, bool& out) const {
+  const JsonValue* value = object_.find(name);
+  if (value == nullptr || value->type == JsonValue::Type::kNull) return std::nullopt;
+  if (value->type != JsonValue::Type::kBool) {
+    return invalidField(fieldName(name), std::string("must be true or false, got ") +
+                                             std::string(jsonTypeName(value->type)));
+  }
+  out = value->boolean;
   return std::nullopt;
 }
 

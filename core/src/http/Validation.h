@@ -22,6 +22,8 @@ inline constexpr std::size_t kMaxNameLength = 200;
 std::optional<std::string> checkE164(std::string_view number);
 // Ids travel in URLs and logs: 1..128 of [A-Za-z0-9_.:-].
 std::optional<std::string> checkId(std::string_view id);
+// An id, and not one of the reserved workspace ids (vo/core/ReservedIds.h).
+std::optional<std::string> checkWorkspaceId(std::string_view id);
 // Display names: 1..200 bytes, no control characters.
 std::optional<std::string> checkName(std::string_view name);
 
@@ -40,6 +42,7 @@ class ObjectFields {
   std::optional<ApiError> optionalSecret(std::string_view name, std::string& out) const;
   std::optional<ApiError> optionalCount(std::string_view name, int maxValue, int& out) const;
   std::optional<ApiError> optionalRate(std::string_view name, double maxValue, double& out) const;
+  std::optional<ApiError> optionalBool(std::string_view name, bool& out) const;
   // A flat object of scalars, re-serialized compactly into `json` ("{}" when absent).
   std::optional<ApiError> optionalVariables(std::string_view name, const ValidationLimits& limits,
                                             std::string& json) const;

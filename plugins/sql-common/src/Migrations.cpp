@@ -142,10 +142,29 @@ Migration initialSchema() {
            "FROM calls"}};
 }
 
+// Version 2: a provider's agent or phone-number id belongs to one workspace (another tenant
+// could otherwise dial with its voice and caller ID on the operator's key). Ids registered in
+// several workspaces before this version stay, marked shared as an admin would have to mark
+// them; the partial unique indexes keep two unshared registrations from racing past the check.
+Migration providerIdsBelongToOneWorkspace() {
+  std::vector<std::string> statements;
+  for (const char* table : {"agents", "phone_numbers"}) {
+    const std::string name(table);
+    statements.push_back("ALTER TABLE " + name +
+                         " ADD COLUMN shared_across_workspaces INTEGER NOT NULL DEFAULT 0");
+    statements.push_back("UPDATE " + name + " SET shared_across_workspaces = 1 WHERE id IN " +
+                         "(SELECT id FROM " + name + " GROUP BY id HAVING COUNT(*) > 1)");
+    statements.push_back("CREATE UNIQUE INDEX " + name + "_unshared_id ON " + name +
+                         " (id) WHERE shared_across_workspaces = 0");
+  }
+  return {2, "provider ids belong to one workspace", std::move(statements), {}};
+}
+
 }  // namespace
 
 const std::vector<Migration>& schemaMigrations() {
-  static const std::vector<Migration> migrations{initialSchema()};
+  static const std::vector<Migration> migrations{initialSchema(),
+                                                 providerIdsBelongToOneWorkspace()};
   return migrations;
 }
 

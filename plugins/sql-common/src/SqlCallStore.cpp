@@ -67,6 +67,7 @@ Result<void> SqlCallStore::migrate() {
               ", newer than this binary's " + std::to_string(latest) +
               "; run a voice-orchestrator at least as new as the one that migrated it");
     }
+    const int64_t appliedAtMs = nowMs();  // one run, one time: the versions it applied together
     for (const Migration& migration : migrations) {
       if (migration.version <= current) continue;
       for (const std::string& statement : migration.statements) {
@@ -77,7 +78,7 @@ Result<void> SqlCallStore::migrate() {
       }
       sql.execute(
           "INSERT INTO schema_migrations (version, description, applied_at_ms) VALUES (?, ?, ?)",
-          {int64_t{migration.version}, migration.description, nowMs()});
+          {int64_t{migration.version}, migration.description, appliedAtMs});
     }
     return Result<void>::success();
   });

@@ -11,9 +11,11 @@ using vo::api::Result;
 namespace {
 
 constexpr std::string_view kAgentColumns =
-    "workspace_id, id, name, max_concurrent_calls, calls_per_second, created_at_ms";
+    "workspace_id, id, name, max_concurrent_calls, calls_per_second, created_at_ms, "
+    "shared_across_workspaces";
 constexpr std::string_view kPhoneColumns =
-    "workspace_id, id, number, provider, max_concurrent_calls, calls_per_second, created_at_ms";
+    "workspace_id, id, number, provider, max_concurrent_calls, calls_per_second, created_at_ms, "
+    "shared_across_workspaces";
 
 vo::api::PacingSettings pacingOf(const SqlRow& row, std::size_t first) {
   return {static_cast<int>(intOf(row[first])), doubleOf(row[first + 1])};
@@ -24,12 +26,33 @@ vo::api::Workspace rowToWorkspace(const SqlRow& row) {
 }
 
 vo::api::Agent rowToAgent(const SqlRow& row) {
-  return {textOf(row[1]), textOf(row[0]), textOf(row[2]), pacingOf(row, 3), intOf(row[5])};
+  return {textOf(row[1]),   textOf(row[0]), textOf(row[2]),
+          pacingOf(row, 3), intOf(row[5]),  intOf(row[6]) != 0};
 }
 
 vo::api::PhoneNumber rowToPhoneNumber(const SqlRow& row) {
-  return {textOf(row[1]), textOf(row[0]),   textOf(row[2]),
-          textOf(row[3]), pacingOf(row, 4), intOf(row[6])};
+  return {textOf(row[1]),   textOf(row[0]), textOf(row[2]),    textOf(row[3]),
+          pacingOf(row, 4), intOf(row[6]),  intOf(row[7]) != 0};
+}
+
+// The row of a provider's agent or phone number, in one statement that refuses its id when
+// another workspace has it, unless the new row is shared on purpose. A concurrent unshared
+// registration elsewhere cannot slip past: the partial unique index on unshared ids refuses it.
+// `typedValues` is the VALUES list with each parameter cast, so the SELECT form types them.
+Result<void> insertProviderId(SqlRunner& sql, std::string_view table, std::string_view columns,
+                              std::string_view typedValues, SqlParams values,
+                              const std::string& workspaceId, const std::string& id, bool shared,
+                              const std::string& what) {
+  const std::string statement = "INSERT INTO " + std::string(table) + " (" + std::string(columns) +
+                                ") SELECT " + std::string(typedValues) +
+                                " WHERE CAST(? AS INTEGER) = 1 OR NOT EXISTS (SELECT 1 FROM " +
+                                std::string(table) + " WHERE id = ? AND workspace_id <> ?)";
+  const int64_t flag = shared ? 1 : 0;
+  values.insert(values.end(), {flag, flag, id, workspaceId});
+  if (sql.execute(statement, values) == 0) {
+    return makeError(ErrorCode::kConflict, what + " belongs to another workspace");
+  }
+  return Result<void>::success();
 }
 
 template <typename T, typename Convert>
@@ -86,10 +109,13 @@ Result<std::vector<vo::api::Workspace>> SqlCallStore::listWorkspaces() {
 
 Result<void> SqlCallStore::createAgent(const vo::api::Agent& agent) {
   return writeOne<void>([&](SqlRunner& sql) -> Result<void> {
-    sql.execute("INSERT INTO agents (" + str(kAgentColumns) + ") VALUES (?, ?, ?, ?, ?, ?)",
-                {agent.workspaceId, agent.id, agent.name, int64_t{agent.pacing.maxConcurrentCalls},
-                 agent.pacing.callsPerSecond, agent.createdAtMs});
-    return Result<void>::success();
+    return insertProviderId(
+        sql, "agents", kAgentColumns,
+        "CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS "
+        "DOUBLE PRECISION), CAST(? AS BIGINT), CAST(? AS INTEGER)",
+        {agent.workspaceId, agent.id, agent.name, int64_t{agent.pacing.maxConcurrentCalls},
+         agent.pacing.callsPerSecond, agent.createdAtMs},
+        agent.workspaceId, agent.id, agent.sharedAcrossWorkspaces, "agent '" + agent.id + "'");
   });
 }
 
@@ -115,11 +141,14 @@ Result<std::vector<vo::api::Agent>> SqlCallStore::listAgents(std::string_view wo
 
 Result<void> SqlCallStore::createPhoneNumber(const vo::api::PhoneNumber& phone) {
   return writeOne<void>([&](SqlRunner& sql) -> Result<void> {
-    sql.execute(
-        "INSERT INTO phone_numbers (" + str(kPhoneColumns) + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
+    return insertProviderId(
+        sql, "phone_numbers", kPhoneColumns,
+        "CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS INTEGER), "
+        "CAST(? AS DOUBLE PRECISION), CAST(? AS BIGINT), CAST(? AS INTEGER)",
         {phone.workspaceId, phone.id, phone.number, phone.provider,
-         int64_t{phone.pacing.maxConcurrentCalls}, phone.pacing.callsPerSecond, phone.createdAtMs});
-    return Result<void>::success();
+         int64_t{phone.pacing.maxConcurrentCalls}, phone.pacing.callsPerSecond, phone.createdAtMs},
+        phone.workspaceId, phone.id, phone.sharedAcrossWorkspaces,
+        "phone number '" + phone.id + "'");
   });
 }
 

@@ -6,6 +6,7 @@
 
 #include "PostgresTestDatabase.h"
 #include "vo/contract/StoreContract.h"
+#include "vo/sql/Migrations.h"
 #include "vo/store_postgres/PostgresStoreFactory.h"
 
 namespace vo::contract {
@@ -48,7 +49,8 @@ TEST_F(PostgresStore, InstancesMigratingTogetherApplyEachVersionOnce) {
   }
   for (std::thread& thread : threads) thread.join();
   for (const auto& result : results) EXPECT_TRUE(result.ok()) << result.error().message;
-  EXPECT_EQ(pg::adminQuery("SELECT COUNT(*) FROM \"" + schema + "\".schema_migrations"), "1");
+  EXPECT_EQ(pg::adminQuery("SELECT COUNT(*) FROM \"" + schema + "\".schema_migrations"),
+            std::to_string(vo::sql::schemaMigrations().size()));
   EXPECT_TRUE(stores[0]->createWorkspace({"w", "W", "", {}, 1}).ok());
   EXPECT_EQ(stores[5]->getWorkspace("w")->name, "W");
 }

@@ -68,6 +68,41 @@ TEST_P(StoreContract, AgentsAndPhoneNumbersBelongToTheirWorkspace) {
   EXPECT_TRUE(store_->listPhoneNumbers("nobody")->empty());
 }
 
+TEST_P(StoreContract, AProviderIdBelongsToOneWorkspaceUnlessSharedOnPurpose) {
+  seedTenants();
+  ASSERT_TRUE(store_->createWorkspace({"ws3", "Third", "", {}, 1}).ok());
+  ASSERT_TRUE(store_->createAgent({"el_agent", "ws1", "Voice", {}, 1}).ok());
+  ASSERT_TRUE(store_->createPhoneNumber({"el_phone", "ws1", "+34601893171", "twilio", {}, 1}).ok());
+
+  // Another workspace cannot take them: the provider would dial with ws1's voice and number.
+  const auto agent = store_->createAgent({"el_agent", "ws2", "Stolen", {}, 2});
+  ASSERT_FALSE(agent.ok());
+  EXPECT_EQ(agent.error().code, ErrorCode::kConflict);
+  EXPECT_NE(agent.error().message.find("el_agent"), std::string::npos) << agent.error().message;
+  const auto phone =
+      store_->createPhoneNumber({"el_phone", "ws2", "+34601893171", "twilio", {}, 2});
+  ASSERT_FALSE(phone.ok());
+  EXPECT_EQ(phone.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(store_->getAgent("ws2", "el_agent").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->getPhoneNumber("ws2", "el_phone").error().code, ErrorCode::kNotFound);
+
+  // Shared on purpose it may; a later unshared registration elsewhere still may not.
+  ASSERT_TRUE(store_->createAgent({"el_agent", "ws2", "Shared", {}, 3, true}).ok());
+  ASSERT_TRUE(
+      store_->createPhoneNumber({"el_phone", "ws2", "+34601893171", "twilio", {}, 3, true}).ok());
+  EXPECT_TRUE(store_->getAgent("ws2", "el_agent")->sharedAcrossWorkspaces);
+  EXPECT_FALSE(store_->getAgent("ws1", "el_agent")->sharedAcrossWorkspaces);
+  EXPECT_TRUE(store_->listPhoneNumbers("ws2")->back().sharedAcrossWorkspaces);
+  EXPECT_EQ(store_->createAgent({"el_agent", "ws3", "Third", {}, 4}).error().code,
+            ErrorCode::kConflict);
+  EXPECT_EQ(
+      store_->createPhoneNumber({"el_phone", "ws3", "+34601893171", "twilio", {}, 4}).error().code,
+      ErrorCode::kConflict);
+  // Its own workspace again is the plain duplicate it always was.
+  EXPECT_EQ(store_->createAgent({"el_agent", "ws1", "Again", {}, 5, true}).error().code,
+            ErrorCode::kConflict);
+}
+
 TEST_P(StoreContract, ApiKeysAreFoundByHashOnly) {
   seedTenants();
   ASSERT_TRUE(store_->createApiKey({"key1", "ws1", std::string(64, 'a'), 5}).ok());

@@ -74,12 +74,15 @@ std::string ApiE2e::createWorkspace(const std::string& id) {
   EXPECT_EQ(
       admin().post("/workspaces", R"({"id":")" + id + R"(","name":"W )" + id + R"("})").status,
       201);
-  EXPECT_EQ(
-      admin().post("/workspaces/" + id + "/agents", R"({"id":"agent_1","name":"Agent"})").status,
-      201);
+  EXPECT_EQ(admin()
+                .post("/workspaces/" + id + "/agents",
+                      R"({"id":"agent_1","name":"Agent","sharedAcrossWorkspaces":true})")
+                .status,
+            201);
   EXPECT_EQ(admin()
                 .post("/workspaces/" + id + "/phone-numbers",
-                      R"({"id":"phnum_1","number":"+34601893171","provider":"sip_trunk"})")
+                      R"({"id":"phnum_1","number":"+34601893171","provider":"sip_trunk",)"
+                      R"("sharedAcrossWorkspaces":true})")
                 .status,
             201);
   auto key = admin().post("/workspaces/" + id + "/api-keys", "");

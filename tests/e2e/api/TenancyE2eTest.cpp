@@ -64,5 +64,58 @@ TEST_F(Tenancy, AWorkspaceKeySeesAndTouchesOnlyItsOwnWorkspace) {
   EXPECT_EQ(errorCodeOf(wrong->get("/calls")), "unauthorized");
 }
 
+// Issue 10, attack 5: tenant A must not dial with B's ElevenLabs agent and caller ID.
+TEST_F(Tenancy, AProviderIdRegisteredInOneWorkspaceIsRefusedInAnotherUnlessTheAdminSharesIt) {
+  auto acme = clientWithKey(createWorkspace("acme"));
+  auto globex = clientWithKey(createWorkspace("globex"));
+  ASSERT_EQ(acme->post("/workspaces/acme/agents", R"({"id":"agent_acme_voice","name":"A"})").status,
+            201);
+  ASSERT_EQ(acme->post("/workspaces/acme/phone-numbers",
+                       R"({"id":"phnum_acme","number":"+34601893175","provider":"twilio"})")
+                .status,
+            201);
+
+  auto agent = globex->post("/workspaces/globex/agents", R"({"id":"agent_acme_voice","name":"B"})");
+  EXPECT_EQ(agent.status, 409) << agent.body;
+  EXPECT_EQ(errorCodeOf(agent), "provider_id_taken");
+  EXPECT_NE(agent.body.find("agent_acme_voice"), std::string::npos) << agent.body;
+  EXPECT_EQ(agent.body.find("acme'"), std::string::npos) << "names the other workspace";
+  auto phone = globex->post("/workspaces/globex/phone-numbers",
+                            R"({"id":"phnum_acme","number":"+34601893175","provider":"twilio"})");
+  EXPECT_EQ(phone.status, 409) << phone.body;
+  EXPECT_EQ(errorCodeOf(phone), "provider_id_taken");
+  // Nothing was registered: a call with them is refused.
+  auto call = globex->post("/calls/priority", R"({"workspaceId":"globex","agentId":)"
+                                              R"("agent_acme_voice","agentPhoneNumberId":)"
+                                              R"("phnum_acme","to":"+34631021622"})");
+  EXPECT_GE(call.status, 400) << call.body;
+  EXPECT_LT(call.status, 500) << call.body;
+
+  // Sharing is the admin's decision alone.
+  auto selfShared =
+      globex->post("/workspaces/globex/agents",
+                   R"({"id":"agent_acme_voice","name":"B","sharedAcrossWorkspaces":true})");
+  EXPECT_EQ(selfShared.status, 403) << selfShared.body;
+  auto shared =
+      admin().post("/workspaces/globex/agents",
+                   R"({"id":"agent_acme_voice","name":"B","sharedAcrossWorkspaces":true})");
+  EXPECT_EQ(shared.status, 201) << shared.body;
+  EXPECT_TRUE(shared.json()->getValue<bool>("sharedAcrossWorkspaces"));
+  // The same id twice in one workspace is the plain duplicate.
+  auto again = acme->post("/workspaces/acme/agents", R"({"id":"agent_acme_voice","name":"A"})");
+  EXPECT_EQ(again.status, 409);
+  EXPECT_EQ(errorCodeOf(again), "already_exists");
+}
+
+// Issue 10, attack 6: ids the code gives a meaning of its own are not workspace ids.
+TEST_F(Tenancy, ReservedWorkspaceIdsAreRefused) {
+  for (const std::string id : {"admin", "default"}) {
+    auto created = admin().post("/workspaces", R"({"id":")" + id + R"(","name":"x"})");
+    EXPECT_EQ(created.status, 400) << created.body;
+    EXPECT_NE(created.body.find("reserved"), std::string::npos) << created.body;
+    EXPECT_EQ(admin().get("/workspaces/" + id).status, 404);
+  }
+}
+
 }  // namespace
 }  // namespace vo::e2e

@@ -21,8 +21,9 @@ struct QueueJob {
   std::string campaignId;  // empty: no campaign
   Lane lane = Lane::kBulk;
   int64_t dueAtMs = 0;  // not claimable before this
-  // Pacing keys the call counts against while in flight, e.g. "phone:phnum_1", "agent:agent_1",
-  // "workspace:acme", "account:elevenlabs:default". Limits are set with setPacingLimits.
+  // Pacing keys the call counts against while in flight, e.g. "phone:acme/phnum_1",
+  // "agent:acme/agent_1", "workspace:acme", "account:elevenlabs/operator". Limits are set with
+  // setPacingLimits.
   std::vector<std::string> pacingKeys;
 };
 

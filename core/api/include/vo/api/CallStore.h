@@ -56,7 +56,9 @@ class CallStore {
   virtual Result<void> migrate() = 0;
   virtual ComponentHealth health() = 0;
 
-  // --- tenant registry; create* answers kConflict when the id exists ---
+  // --- tenant registry; create* answers kConflict when the id exists. An agent's or a phone
+  // number's id is the provider's own, and belongs to one workspace: creating it in a second
+  // one is kConflict too, unless the new object is sharedAcrossWorkspaces (an admin's choice).
   virtual Result<void> createWorkspace(const Workspace& workspace) = 0;
   virtual Result<Workspace> getWorkspace(std::string_view id) = 0;
   virtual Result<std::vector<Workspace>> listWorkspaces() = 0;

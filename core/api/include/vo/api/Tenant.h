@@ -25,6 +25,9 @@ struct Agent {
   std::string name;
   PacingSettings pacing;
   int64_t createdAtMs = 0;
+  // A provider id belongs to one workspace: the store refuses it in a second one (kConflict)
+  // unless this is set, which only an admin may do, on purpose.
+  bool sharedAcrossWorkspaces = false;
 };
 
 struct PhoneNumber {
@@ -34,6 +37,7 @@ struct PhoneNumber {
   std::string provider;  // "twilio" | "sip_trunk"
   PacingSettings pacing;
   int64_t createdAtMs = 0;
+  bool sharedAcrossWorkspaces = false;  // as Agent's
 };
 
 // A per-workspace API key. Only its SHA-256 hash is stored; the key is shown once.
