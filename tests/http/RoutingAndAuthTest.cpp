@@ -42,13 +42,27 @@ TEST_F(RoutingAndAuth, HealthMetricsAndWebhooksNeedNoKey) {
   for (const char* component : {"store", "queue", "provider"}) {
     ASSERT_NE(body.find("components")->find(component), nullptr) << component;
     EXPECT_TRUE(body.find("components")->find(component)->find("up")->boolean);
+    // Anonymous: up or down, nothing about what it is or where.
+    EXPECT_EQ(body.find("components")->find(component)->find("name"), nullptr) << health.body;
+    EXPECT_EQ(body.find("components")->find(component)->find("detail"), nullptr) << health.body;
   }
+  // A workspace key sees no more than anyone; the admin key sees names and details.
+  EXPECT_EQ(get("/health", seedWorkspace("acme")).body, health.body);
+  const JsonValue detailed = json(get("/health"));
+  EXPECT_EQ(detailed.find("components")->find("store")->find("name")->text, "sqlite");
+  EXPECT_NE(detailed.find("components")->find("store")->find("detail"), nullptr);
 
   ApiResponse metrics = get("/metrics", "");
   EXPECT_EQ(metrics.status, 200);
   EXPECT_NE(metrics.contentType.find("text/plain"), std::string::npos);
   EXPECT_NE(metrics.body.find("vo_http_requests_total{code=\"2xx\"}"), std::string::npos)
       << metrics.body;
+  // With auth.metricsToken set, /metrics wants that token (or the admin key).
+  config_.auth.metricsToken = "scrape-token";
+  EXPECT_EQ(get("/metrics", "").status, 401);
+  EXPECT_EQ(get("/metrics", "wrong-token").status, 401);
+  EXPECT_EQ(get("/metrics", "scrape-token").status, 200);
+  EXPECT_EQ(get("/metrics").status, 200);
 
   EXPECT_EQ(post("/webhooks/elevenlabs", "{}", "").status, 404);
   EXPECT_NE(post("/webhooks/simulator", "{}", "").status, 401);

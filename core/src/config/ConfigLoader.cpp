@@ -57,6 +57,7 @@ ServerConfig readServer(ConfigReader reader) {
 AuthConfig readAuth(ConfigReader reader) {
   AuthConfig auth;
   auth.adminKey = reader.getString("adminKey", "");
+  auth.metricsToken = reader.getString("metricsToken", "");
   const bool allowDevelopmentKey = reader.getBool("allowDevelopmentKey", false);
   if (auth.adminKey.empty()) reader.fail("adminKey", "is required (set VO_ADMIN_API_KEY)");
   if (auth.adminKey == kDevelopmentAdminKey) {

@@ -22,6 +22,7 @@ const std::vector<Override>& overrides() {
       {"CALLS_WORKER_CONCURRENCY", {"dispatcher", "concurrency"}, nullptr, nullptr},
       {"LOG_LEVEL", {"log", "level"}, nullptr, nullptr},
       {"VO_ADMIN_API_KEY", {"auth", "adminKey"}, nullptr, nullptr},
+      {"VO_METRICS_TOKEN", {"auth", "metricsToken"}, nullptr, nullptr},
       {"VO_PLUGIN_DIR", {"plugins", "dir"}, nullptr, nullptr},
       {"RETENTION_DAYS", {"plugins", "retention", "config", "days"}, "retention", nullptr},
       {"ELEVENLABS_API_KEY", {"plugins", "provider", "config", "apiKey"}, "provider", "elevenlabs"},

@@ -68,11 +68,16 @@ ApiResponse ApiHandler::route(ApiRequest& request) {
   const RouteOptions& options = match.route->options;
   const int64_t now = context_.services.clock.nowMs();
 
-  Caller caller{true, ""};
+  Caller caller;  // anonymous on an open route, unless it came with a valid key
   if (options.authenticated) {
     auto identity = authenticator_.authenticate(request.header("authorization"), now);
     if (auto* error = std::get_if<ApiError>(&identity)) return errorResponse(*error);
     caller = std::get<Caller>(identity);
+  } else if (request.headers.count("authorization") != 0) {
+    // An open route answers anyone; a key only adds detail (/health), so a refused or
+    // uncheckable key is simply anonymous.
+    auto identity = authenticator_.authenticate(request.header("authorization"), now);
+    if (auto* known = std::get_if<Caller>(&identity)) caller = *known;
   }
   const bool isPost = request.method == "POST";
   if (isPost && options.jsonBody && !request.body.empty() &&

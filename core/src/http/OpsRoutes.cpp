@@ -3,6 +3,7 @@
 #include <chrono>
 #include <optional>
 
+#include "http/Authenticator.h"
 #include "http/IsoTime.h"
 #include "vo/api/CallQueue.h"
 #include "vo/api/CallStore.h"
@@ -22,10 +23,12 @@ constexpr std::chrono::milliseconds kCallCountRefresh{5000};
 constexpr const char* kCallCountHelp =
     "Stored calls by status, counted every 5 s in the background.";
 
+// Anyone sees whether a component is up; only the admin sees which plugin it is and its detail
+// (host names, ports, database names, raw errors).
 void writeComponent(JsonWriter& writer, const std::string& kind, const std::string& name,
-                    const api::ComponentHealth& health) {
-  writer.key(kind).beginObject().key("name").string(name);
-  writer.key("up").boolean(health.up).key("detail").string(health.detail);
+                    const api::ComponentHealth& health, bool detailed) {
+  writer.key(kind).beginObject().key("up").boolean(health.up);
+  if (detailed) writer.key("name").string(name).key("detail").string(health.detail);
 }
 
 void writeRun(JsonWriter& writer, const api::RetentionRun& run) {
@@ -57,7 +60,13 @@ OpsRoutes::OpsRoutes(ApiContext& context)
             if (!counts) return std::nullopt;
             return std::move(counts.value());
           },
-          kCallCountRefresh) {
+          kCallCountRefresh),
+      storeHealth_([&store = context.services.store] { return store.health(); },
+                   context.services.clock),
+      queueHealth_([&queue = context.services.queue] { return queue.health(); },
+                   context.services.clock),
+      providerHealth_([&provider = context.services.provider] { return provider.health(); },
+                      context.services.clock) {
   // The registry outlives this object: the collector holds the cached counts, not the store.
   context.services.metrics.addCollector([counts = callCounts_.reader()](std::string& out) {
     std::optional<api::StatusCounts> byStatus = counts();
@@ -85,34 +94,44 @@ void OpsRoutes::addTo(Router& router) {
       open);
 }
 
-ApiResponse OpsRoutes::health(const RouteContext&) {
+ApiResponse OpsRoutes::health(const RouteContext& route) {
   const ApiServices& services = context_.services;
-  const api::ComponentHealth store = services.store.health();
-  const api::ComponentHealth queue = services.queue.health();
-  const api::ComponentHealth provider = services.provider.health();
+  const bool detailed = route.caller.admin;
+  const api::ComponentHealth store = storeHealth_.get();
+  const api::ComponentHealth queue = queueHealth_.get();
+  const api::ComponentHealth provider = providerHealth_.get();
   bool up = store.up && queue.up && provider.up;
   std::string body;
   JsonWriter writer(body);
   writer.beginObject().key("components").beginObject();
-  writeComponent(writer, "store", services.storeName, store);
+  writeComponent(writer, "store", services.storeName, store, detailed);
   writer.endObject();
-  writeComponent(writer, "queue", services.queueName, queue);
+  writeComponent(writer, "queue", services.queueName, queue, detailed);
   writer.endObject();
-  writeComponent(writer, "provider", services.providerName, provider);
+  writeComponent(writer, "provider", services.providerName, provider, detailed);
   writer.endObject();
   if (services.retention != nullptr) {
+    // The retention plugin's health and last run are its own memory: no round trip to cache.
     const api::ComponentHealth retention = services.retention->health();
     up = up && retention.up;
-    writeComponent(writer, "retention", services.retentionName, retention);
-    writer.key("lastRun");
-    writeRun(writer, services.retention->lastRun());
+    writeComponent(writer, "retention", services.retentionName, retention, detailed);
+    if (detailed) {
+      writer.key("lastRun");
+      writeRun(writer, services.retention->lastRun());
+    }
     writer.endObject();
   }
   writer.endObject().key("status").string(up ? "ok" : "down").endObject();
   return jsonResponse(up ? 200 : 503, std::move(body));
 }
 
-ApiResponse OpsRoutes::metrics(const RouteContext&) {
+ApiResponse OpsRoutes::metrics(const RouteContext& route) {
+  const std::string& token = context_.services.config.auth.metricsToken;
+  if (!token.empty() && !route.caller.admin &&
+      !constantTimeEquals(route.request.header("authorization"), "Bearer " + token)) {
+    return errorResponse(ApiError{401, "unauthorized",
+                                  "/metrics needs 'Authorization: Bearer <auth.metricsToken>'"});
+  }
   ApiResponse response{200, context_.services.metrics.render()};
   response.contentType = "text/plain; version=0.0.4; charset=utf-8";
   return response;

@@ -3,14 +3,16 @@
 #include <memory>
 
 #include "http/ApiContext.h"
+#include "http/HealthCache.h"
 #include "http/Router.h"
 #include "metrics/RefreshedValue.h"
 #include "vo/api/CallStore.h"
 
 namespace vo::core::http {
 
-// Unauthenticated operational routes: GET /health, GET /metrics and the provider's webhooks
-// (the provider verifies its own signature).
+// Operational routes open to anyone: GET /health (up or down per component; names and details
+// only for the admin key), GET /metrics (behind auth.metricsToken when one is set) and the
+// provider's webhooks (the provider verifies its own signature).
 class OpsRoutes {
  public:
   // Starts counting calls by status in the background and registers the vo_calls collector.
@@ -29,6 +31,9 @@ class OpsRoutes {
  private:
   ApiContext& context_;
   RefreshedValue<api::StatusCounts> callCounts_;  // vo_calls: never counted on a scrape
+  HealthCache storeHealth_;                       // pinged at most once a second
+  HealthCache queueHealth_;
+  HealthCache providerHealth_;
 };
 
 }  // namespace vo::core::http

@@ -140,6 +140,12 @@ TEST_F(CallFlow, HealthAndMetricsAreOpen) {
   auto health = anonymous.get("/health");
   EXPECT_EQ(health.status, 200) << health.body;
   EXPECT_TRUE(health.json()->getObject("components")->getObject("store")->getValue<bool>("up"));
+  // Issue 10, attack 7: anyone learns up or down, not where the dependencies live.
+  for (const char* hidden : {"127.0.0.1", "localhost", "detail", "name", ".db"}) {
+    EXPECT_EQ(health.body.find(hidden), std::string::npos) << hidden << " in " << health.body;
+  }
+  auto detailed = admin().get("/health");
+  EXPECT_NE(detailed.body.find("detail"), std::string::npos) << detailed.body;
   ASSERT_LT(admin().post("/calls/priority", seedPriorityBody()).status, 300);
   auto metrics = anonymous.get("/metrics");
   EXPECT_EQ(metrics.status, 200);

@@ -23,6 +23,7 @@ struct ServerConfig {
 struct AuthConfig {
   std::string adminKey;                       // VO_ADMIN_API_KEY / auth.adminKey
   bool adminKeyIsDevelopmentDefault = false;  // local.yaml's default: logged loudly
+  std::string metricsToken;  // VO_METRICS_TOKEN / auth.metricsToken: empty, /metrics is open
 };
 
 struct DispatcherConfig {
