@@ -61,6 +61,23 @@ TEST(Validation, VariablesAreFlatNamedAndBounded) {
   }
 }
 
+TEST(Validation, VariableNumbersFitIn64Bits) {
+  const ValidationLimits limits{8, 1024};
+  std::string json;
+  EXPECT_FALSE(validateVariables(
+      parsed(R"({"a":9223372036854775807,"b":-9223372036854775808,"c":1.5e300,"d":-0.0})"),
+      "variables", limits, json));
+  for (const char* number : {"9223372036854775808", "18446744073709551617", "-9223372036854775809",
+                             "100000000000000000000000000000"}) {
+    auto error = validateVariables(parsed(std::string(R"({"n":)") + number + "}"), "variables",
+                                   limits, json);
+    ASSERT_TRUE(error) << number;
+    EXPECT_EQ(error->status, 400);
+    EXPECT_EQ(error->field, "variables.n") << number;
+    EXPECT_NE(error->message.find("64"), std::string::npos) << error->message;
+  }
+}
+
 TEST(Validation, ObjectFieldsNameTheField) {
   const JsonValue row = parsed(R"({"to":"12","extra":1,"n":"x"})");
   ObjectFields fields(row, "calls[3].");

@@ -1,5 +1,6 @@
 #include "http/Validation.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 
@@ -48,6 +49,21 @@ std::optional<std::string> checkId(std::string_view id) {
   return std::nullopt;
 }
 
+std::optional<std::string> checkNumberFits(std::string_view literal) {
+  const bool integer = literal.find_first_of(".eE") == std::string_view::npos;
+  if (integer) {
+    int64_t value = 0;
+    const auto [end, error] =
+        std::from_chars(literal.data(), literal.data() + literal.size(), value);
+    if (error == std::errc() && end == literal.data() + literal.size()) return std::nullopt;
+    return "integer out of range: it must fit in 64 bits (-9223372036854775808 to "
+           "9223372036854775807)";
+  }
+  const double value = std::strtod(std::string(literal).c_str(), nullptr);
+  if (std::isfinite(value)) return std::nullopt;
+  return "number out of range: it must fit in a 64-bit floating-point number";
+}
+
 std::optional<std::string> checkWorkspaceId(std::string_view id) {
   if (auto reason = checkId(id)) return reason;
   if (isReservedWorkspaceId(id)) return "'" + std::string(id) + "' is reserved";
@@ -92,6 +108,9 @@ std::optional<ApiError> validateVariables(const JsonValue& variables, const std:
     if (member.value.text.size() > static_cast<std::size_t>(limits.maxVariableBytes)) {
       return invalidField(name,
                           "longer than " + std::to_string(limits.maxVariableBytes) + " bytes");
+    }
+    if (member.value.isNumber()) {
+      if (auto reason = checkNumberFits(member.value.text)) return invalidField(name, *reason);
     }
   }
   json.clear();

@@ -22,6 +22,9 @@ inline constexpr std::size_t kMaxNameLength = 200;
 std::optional<std::string> checkE164(std::string_view number);
 // Ids travel in URLs and logs: 1..128 of [A-Za-z0-9_.:-].
 std::optional<std::string> checkId(std::string_view id);
+// A JSON number literal every consumer reads the same: an integer within int64, any other number
+// finite as a double (a provider's JSON library throws on larger ones, after the 202).
+std::optional<std::string> checkNumberFits(std::string_view literal);
 // An id, and not one of the reserved workspace ids (vo/core/ReservedIds.h).
 std::optional<std::string> checkWorkspaceId(std::string_view id);
 // Display names: 1..200 bytes, no control characters.
