@@ -33,7 +33,7 @@ server:
   host: 127.0.0.1
   port: ${SERVICE_PORT}
   threads: 64
-auth: {adminKey: bench-key}
+auth: {adminKey: bench-admin-key-0123456789abcdef0123}
 dispatcher: {concurrency: 64}
 plugins:
   store: {name: sqlite, config: {path: ./bench.db}}
@@ -95,7 +95,7 @@ int main(int argc, char** argv) {
   for (int w = 0; w < workers; ++w) {
     threads.emplace_back([&, w] {
       vo::testing::HttpClient client(server.port());
-      client.setDefaultHeader("Authorization", "Bearer bench-key");
+      client.setDefaultHeader("Authorization", "Bearer bench-admin-key-0123456789abcdef0123");
       auto next = begin + interval * w / workers;
       for (int i = 0; i < perWorker; ++i, next += interval) {
         std::this_thread::sleep_until(next);

@@ -25,7 +25,7 @@ start_server() {
   cat >"$work/bench.yaml" <<YAML
 log: {level: warn}
 server: {host: 127.0.0.1, port: $port, threads: 32}
-auth: {adminKey: bench-key}
+auth: {adminKey: bench-admin-key-0123456789abcdef0123}
 dispatcher: {concurrency: $2}
 plugins:
   store: {name: sqlite, config: {path: $work/data/bench.db}}
@@ -50,7 +50,7 @@ stop_server() {
   echo "  server peak memory: $(grep VmHWM /proc/$server_pid/status | awk '{print $2/1024 " MB"}')"
   kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
 }
-load() { "$build/bin/vo-load" "$@" --port "$port" --key bench-key; }
+load() { "$build/bin/vo-load" "$@" --port "$port" --key bench-admin-key-0123456789abcdef0123; }
 
 echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r)"
 echo "== 1. accept 100,000 calls via /calls/bulk in batches of 1,000, then drain (latency 0 ms, concurrency 10)"

@@ -195,7 +195,7 @@ loopback_config() {  # loopback_config <source> <destination>
 child_of() { ps -o pid= --ppid "$1" | awk 'NR == 1 {print $1}'; }
 perf_has_started_the_server() { [[ -n "$(child_of "$perf_pid")" ]]; }
 port=""
-admin_key=bench-admin-key
+admin_key=bench-admin-key-0123456789abcdef0123
 phase_cpu_start=0 machine_cpu_start=0 fake_cpu_start=0 redis_cpu_start=0
 start_server() {  # start_server <stack> <phase> <concurrency>
   local stack=$1 phase=$2 concurrency=$3

@@ -15,7 +15,7 @@ using Env = std::map<std::string, std::string>;
 
 // The smallest config that loads: three plugins and an admin key.
 const std::string kMinimal = R"(
-auth: {adminKey: secret-admin-key}
+auth: {adminKey: secret-admin-key-0123456789abcdef}
 plugins:
   store: {name: sqlite, config: {path: ./data/test.db}}
   queue: {name: memory}
@@ -46,7 +46,7 @@ TEST(ConfigLoader, MinimalConfigGetsTheDocumentedDefaults) {
   EXPECT_EQ(config.dispatcher.concurrency, 10);
   EXPECT_EQ(config.dispatcher.maxAttempts, 3);
   EXPECT_FALSE(config.dispatcher.workerId.empty());
-  EXPECT_EQ(config.auth.adminKey, "secret-admin-key");
+  EXPECT_EQ(config.auth.adminKey, "secret-admin-key-0123456789abcdef");
   EXPECT_FALSE(config.auth.adminKeyIsDevelopmentDefault);
   EXPECT_EQ(config.store.name, "sqlite");
   EXPECT_EQ(config.store.config["path"].as<std::string>(), "./data/test.db");
@@ -118,8 +118,7 @@ tenants:
 }
 
 TEST(Interpolation, ExpandsSetVariablesAndDefaults) {
-  const AppConfig config =
-      parse(R"(
+  const AppConfig config = parse(R"(
 auth: {adminKey: "${ADMIN}"}
 server: {port: "${PORT:-4000}", host: "${HOST:-127.0.0.1}"}
 plugins:
@@ -128,8 +127,11 @@ plugins:
   provider: {name: simulator}
   dir: ["${PLUGINS}", /opt/vo]
 )",
-            {{"ADMIN", "k1"}, {"DATA_DIR", "/var/lib/vo"}, {"HOST", ""}, {"PLUGINS", "/p"}});
-  EXPECT_EQ(config.auth.adminKey, "k1");
+                                 {{"ADMIN", "k1-0123456789abcdef0123456789abcdef"},
+                                  {"DATA_DIR", "/var/lib/vo"},
+                                  {"HOST", ""},
+                                  {"PLUGINS", "/p"}});
+  EXPECT_EQ(config.auth.adminKey, "k1-0123456789abcdef0123456789abcdef");
   EXPECT_EQ(config.server.port, 4000);
   EXPECT_EQ(config.server.host, "127.0.0.1");  // set but empty: the default, as in the shell
   EXPECT_EQ(config.store.config["path"].as<std::string>(), "/var/lib/vo/calls-x.db");
@@ -142,7 +144,7 @@ TEST(Interpolation, AnUnsetVariableWithoutDefaultNamesTheKeyAndTheVariable) {
             "tenants.workspaces[0].name: environment variable WS_NAME is not set (referenced as "
             "${WS_NAME})");
   const std::string inPlugin = R"(
-auth: {adminKey: k}
+auth: {adminKey: k0123456789abcdef0123456789abcdef}
 plugins:
   store: {name: postgres, config: {url: "${DATABASE_URL}"}}
   queue: {name: memory}
@@ -163,7 +165,7 @@ TEST(Interpolation, MalformedReferencesAreNamed) {
 
 TEST(EnvOverrides, TheSeedVariablesWinOverTheFile) {
   const AppConfig config = parse(R"(
-auth: {adminKey: secret-admin-key}
+auth: {adminKey: secret-admin-key-0123456789abcdef}
 server: {port: 3000}
 log: {level: info}
 dispatcher: {concurrency: 10}
@@ -178,14 +180,14 @@ plugins:
                                   {"SERVICE_PORT", "3111"},
                                   {"CALLS_WORKER_CONCURRENCY", "42"},
                                   {"LOG_LEVEL", "warn"},
-                                  {"VO_ADMIN_API_KEY", "from-env"},
+                                  {"VO_ADMIN_API_KEY", "from-env-0123456789abcdef0123456789"},
                                   {"RETENTION_DAYS", "30"},
                                   {"VO_PLUGIN_DIR", "/a:/b"}});
   EXPECT_EQ(config.server.host, "127.0.0.2");
   EXPECT_EQ(config.server.port, 3111);
   EXPECT_EQ(config.dispatcher.concurrency, 42);
   EXPECT_EQ(config.logLevel, "warn");
-  EXPECT_EQ(config.auth.adminKey, "from-env");
+  EXPECT_EQ(config.auth.adminKey, "from-env-0123456789abcdef0123456789");
   EXPECT_EQ(config.retention.config["days"].as<std::string>(), "30");
   EXPECT_EQ(config.pluginDirs, (std::vector<std::string>{"/a", "/b"}));
 }
@@ -205,7 +207,7 @@ TEST(EnvOverrides, PluginVariablesApplyOnlyToTheirPlugin) {
   EXPECT_TRUE(embedded.retention.name.empty());  // no retention plugin: RETENTION_DAYS ignored
 
   const AppConfig production = parse(R"(
-auth: {adminKey: k}
+auth: {adminKey: k0123456789abcdef0123456789abcdef}
 plugins:
   store: {name: postgres, config: {url: postgresql://file@127.0.0.1/file, poolSize: 16}}
   queue: {name: redis, config: {url: redis://127.0.0.1:1/0}}
@@ -243,14 +245,15 @@ TEST(Validation, UnknownKeysAreRejectedByName) {
   EXPECT_EQ(errorOf(kMinimal + "tenants: {workspaces: [{id: a, agents: [{id: b, nmae: x}]}]}"),
             "tenants.workspaces[0].agents[0].nmae: unknown key");
   EXPECT_EQ(errorOf(R"(
-auth: {adminKey: k}
+auth: {adminKey: k0123456789abcdef0123456789abcdef}
 plugins:
   store: {name: sqlite, confg: {}}
   queue: {name: memory}
   provider: {name: simulator}
 )"),
             "plugins.store.confg: unknown key");
-  EXPECT_EQ(errorOf("auth: {adminKey: k, adminkey: k}\nplugins: {store: {name: s}, queue: {name: "
+  EXPECT_EQ(errorOf("auth: {adminKey: k0123456789abcdef0123456789abcdef, adminkey: k}\nplugins: "
+                    "{store: {name: s}, queue: {name: "
                     "q}, provider: {name: p}}"),
             "auth.adminkey: unknown key");
 }
@@ -297,20 +300,21 @@ TEST(Validation, BadValuesAreNamed) {
 }
 
 TEST(Validation, PluginSelectionsAreChecked) {
-  EXPECT_EQ(errorOf("auth: {adminKey: k}\nplugins: {queue: {name: memory}, provider: {name: s}}"),
+  EXPECT_EQ(errorOf("auth: {adminKey: k0123456789abcdef0123456789abcdef}\nplugins: {queue: {name: "
+                    "memory}, provider: {name: s}}"),
             "plugins.store: is required (a mapping with the plugin's name and config)");
-  EXPECT_EQ(errorOf("auth: {adminKey: k}"),
+  EXPECT_EQ(errorOf("auth: {adminKey: k0123456789abcdef0123456789abcdef}"),
             "plugins.store: is required (a mapping with the plugin's name and config)");
   EXPECT_EQ(errorOf(R"(
-auth: {adminKey: k}
+auth: {adminKey: k0123456789abcdef0123456789abcdef}
 plugins: {store: {name: Sql/ite}, queue: {name: memory}, provider: {name: simulator}})"),
             "plugins.store.name: expected lowercase letters, digits, - and _, got 'Sql/ite'");
   EXPECT_EQ(errorOf(R"(
-auth: {adminKey: k}
+auth: {adminKey: k0123456789abcdef0123456789abcdef}
 plugins: {store: {name: sqlite, config: [1]}, queue: {name: memory}, provider: {name: s}})"),
             "plugins.store.config: expected a mapping");
   EXPECT_EQ(errorOf(R"(
-auth: {adminKey: k}
+auth: {adminKey: k0123456789abcdef0123456789abcdef}
 plugins: {store: {config: {}}, queue: {name: memory}, provider: {name: s}})"),
             "plugins.store.name: is required");
 }
@@ -320,6 +324,9 @@ TEST(Validation, TheAdminKeyIsRequiredAndTheDevelopmentKeyOnlyWhereAllowed) {
 plugins: {store: {name: sqlite}, queue: {name: memory}, provider: {name: simulator}}
 )";
   EXPECT_EQ(errorOf(plugins), "auth.adminKey: is required (set VO_ADMIN_API_KEY)");
+  EXPECT_EQ(errorOf(plugins + "auth: {adminKey: short-key}"),
+            "auth.adminKey: must be at least 32 characters, got 9 (set VO_ADMIN_API_KEY, e.g. to "
+            "`openssl rand -hex 32`)");
   EXPECT_EQ(errorOf(plugins + "auth: {adminKey: dev-admin-key}"),
             "auth.adminKey: the development key is refused here (set VO_ADMIN_API_KEY, or "
             "auth.allowDevelopmentKey: true on a developer machine)");

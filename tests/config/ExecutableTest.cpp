@@ -19,7 +19,7 @@ const std::string kSource = VO_SOURCE_DIR;
 std::string embeddedConfig(const std::string& extra = "") {
   return R"(
 log: {level: info}
-auth: {adminKey: test-admin-key}
+auth: {adminKey: test-admin-key-0123456789abcdef0}
 dispatcher: {shutdownGraceMs: 5000}
 plugins:
   store: {name: sqlite, config: {path: ./data/calls.db}}
@@ -140,7 +140,8 @@ TEST(Executable, MigrateReportsTheStore) {
 
 TEST(Executable, ServesSeedsTenantsWarnsAboutTheDevelopmentKeyAndStopsCleanly) {
   std::string config = embeddedConfig();
-  config.replace(config.find("auth: {adminKey: test-admin-key}"), 32,
+  const std::string adminLine = "auth: {adminKey: test-admin-key-0123456789abcdef0}";
+  config.replace(config.find(adminLine), adminLine.size(),
                  "auth: {adminKey: \"${VO_ADMIN_API_KEY:-dev-admin-key}\", "
                  "allowDevelopmentKey: true}");
   ServerProcess server({.configYaml = config, .env = {{"VO_ADMIN_API_KEY", std::nullopt}}});
@@ -187,7 +188,10 @@ TEST(Executable, AnExplicitAdminKeyIsUsedWithoutWarning) {
   ServerProcess server({.configYaml = embeddedConfig()});
   server.start();
   HttpClient client(server.port());
-  EXPECT_EQ(client.get("/workspaces", {{"Authorization", "Bearer test-admin-key"}}).status, 200);
+  EXPECT_EQ(
+      client.get("/workspaces", {{"Authorization", "Bearer test-admin-key-0123456789abcdef0"}})
+          .status,
+      200);
   EXPECT_EQ(client.get("/workspaces", {{"Authorization", "Bearer dev-admin-key"}}).status, 401);
   EXPECT_EQ(server.terminate(), 0);
   EXPECT_FALSE(contains(server.logText(), "DEVELOPMENT admin key"));

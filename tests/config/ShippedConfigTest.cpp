@@ -16,7 +16,7 @@ const std::string kLocal = std::string(VO_SOURCE_DIR) + "/config/local.yaml";
 const std::string kProduction = std::string(VO_SOURCE_DIR) + "/config/production.yaml";
 
 const std::map<std::string, std::string> kProductionEnv{
-    {"VO_ADMIN_API_KEY", "prod-key"},
+    {"VO_ADMIN_API_KEY", "prod-key-0123456789abcdef0123456789"},
     {"DATABASE_URL", "postgresql://vo:pw@127.0.0.1:5432/vo"},
     {"REDIS_URL", "redis://127.0.0.1:6379/0"},
     {"ELEVENLABS_API_KEY", "sk_live"},
@@ -64,7 +64,7 @@ TEST(ShippedConfig, ProductionListensWhereServiceHostSays) {
 TEST(ShippedConfig, ProductionTakesEverySecretFromTheEnvironment) {
   const AppConfig config = loadConfigFile(kProduction, envOf(kProductionEnv));
   EXPECT_EQ(config.server.host, "0.0.0.0");
-  EXPECT_EQ(config.auth.adminKey, "prod-key");
+  EXPECT_EQ(config.auth.adminKey, "prod-key-0123456789abcdef0123456789");
   EXPECT_EQ(config.store.name, "postgres");
   EXPECT_EQ(config.store.config["url"].as<std::string>(), "postgresql://vo:pw@127.0.0.1:5432/vo");
   EXPECT_EQ(config.store.config["poolSize"].as<int>(), 16);

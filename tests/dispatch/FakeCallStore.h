@@ -31,6 +31,13 @@ class FakeCallStore : public api::CallStore {
       std::string_view workspaceId) override;
   api::Result<void> createApiKey(const api::ApiKeyRecord&) override { return notUsed(); }
   api::Result<api::ApiKeyRecord> findApiKeyByHash(std::string_view) override { return notUsed(); }
+  api::Result<std::vector<api::ApiKeyRecord>> listApiKeys(std::string_view) override {
+    return notUsed();
+  }
+  api::Result<api::ApiKeyRecord> revokeApiKey(std::string_view, std::string_view,
+                                              int64_t) override {
+    return notUsed();
+  }
 
   api::Result<bool> reserveIdempotency(const api::IdempotencyRecord&) override { return notUsed(); }
   api::Result<api::IdempotencyRecord> findIdempotency(std::string_view, std::string_view) override {

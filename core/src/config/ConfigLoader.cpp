@@ -22,6 +22,7 @@ using api::ConfigReader;
 // local.yaml's default admin key; accepted only with auth.allowDevelopmentKey: true.
 constexpr const char* kDevelopmentAdminKey = "dev-admin-key";
 constexpr int64_t kDay = 86400000;
+constexpr std::size_t kMinimumAdminKeyLength = 32;
 
 std::string readLogLevel(ConfigReader reader) {
   const std::string level = reader.getString("level", "info");
@@ -67,6 +68,11 @@ AuthConfig readAuth(ConfigReader reader) {
                   "auth.allowDevelopmentKey: true on a developer machine)");
     }
     auth.adminKeyIsDevelopmentDefault = true;
+  } else if (!allowDevelopmentKey && auth.adminKey.size() < kMinimumAdminKeyLength) {
+    // Outside a developer machine the admin key is the keys to everything: no guessable one.
+    reader.fail("adminKey", "must be at least " + std::to_string(kMinimumAdminKeyLength) +
+                                " characters, got " + std::to_string(auth.adminKey.size()) +
+                                " (set VO_ADMIN_API_KEY, e.g. to `openssl rand -hex 32`)");
   }
   reader.rejectUnknownKeys();
   return auth;

@@ -58,4 +58,14 @@ ApiResponse writeResponse(int status, Write&& write) {
   return jsonResponse(status, std::move(body));
 }
 
+// 200 with {"data": [each item written by `write`]}.
+template <typename Items, typename Write>
+ApiResponse listAnswer(const Items& items, Write write) {
+  return writeResponse(200, [&](JsonWriter& writer) {
+    writer.beginObject().key("data").beginArray();
+    for (const auto& item : items) write(writer, item);
+    writer.endArray().endObject();
+  });
+}
+
 }  // namespace vo::core::http

@@ -27,11 +27,13 @@ ApiHandler::ApiHandler(ApiServices services)
       callReads_(context_),
       campaigns_(context_),
       registry_(context_),
+      apiKeys_(context_, authenticator_),
       ops_(context_) {
   callWrites_.addTo(router_);
   callReads_.addTo(router_);
   campaigns_.addTo(router_);
   registry_.addTo(router_);
+  apiKeys_.addTo(router_);
   ops_.addTo(router_);
   for (int i = 0; i < 5; ++i) {
     answersByClass_[i] = &context_.services.metrics.counter(

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "http/ApiContext.h"
+#include "http/ApiKeyRoutes.h"
 #include "http/Authenticator.h"
 #include "http/CallReadRoutes.h"
 #include "http/CallWriteRoutes.h"
@@ -44,6 +45,7 @@ class ApiHandler {
   CallReadRoutes callReads_;
   CampaignRoutes campaigns_;
   RegistryRoutes registry_;
+  ApiKeyRoutes apiKeys_;
   OpsRoutes ops_;
   std::array<Counter*, 5> answersByClass_{};
 };

@@ -3,6 +3,8 @@
 #include <Poco/DigestEngine.h>
 #include <Poco/SHA2Engine.h>
 
+#include <algorithm>
+
 #include "vo/api/CallStore.h"
 
 namespace vo::core::http {
@@ -52,10 +54,21 @@ std::variant<Caller, ApiError> Authenticator::authenticate(const std::string& he
     if (record.error().code == api::ErrorCode::kNotFound) return unauthorized;
     return unavailable("cannot check the API key: " + record.error().message);
   }
+  if (!record->validAt(nowMs)) {
+    return ApiError{401, "unauthorized",
+                    record->revokedAtMs != 0 ? "this API key was revoked" : "this API key expired"};
+  }
+  int64_t cachedUntil = nowMs + kCacheTtlMs;
+  if (record->expiresAtMs != 0) cachedUntil = std::min(cachedUntil, record->expiresAtMs);
   std::lock_guard lock(mutex_);
   if (cache_.size() >= kCacheMaxEntries) cache_.clear();
-  cache_[hash] = CachedKey{record->workspaceId, nowMs + kCacheTtlMs};
+  cache_[hash] = CachedKey{record->id, record->workspaceId, cachedUntil};
   return Caller{false, record->workspaceId};
+}
+
+void Authenticator::forget(std::string_view keyId) {
+  std::lock_guard lock(mutex_);
+  std::erase_if(cache_, [&](const auto& entry) { return entry.second.keyId == keyId; });
 }
 
 }  // namespace vo::core::http

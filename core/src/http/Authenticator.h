@@ -21,20 +21,24 @@ std::string sha256Hex(std::string_view data);
 bool constantTimeEquals(std::string_view a, std::string_view b);
 
 // Resolves `Authorization: Bearer <key>` to a Caller: the admin key from the config, or a
-// workspace key looked up by its SHA-256 (positive lookups cached briefly; keys are never
-// deleted through the API, so a short cache cannot resurrect anything).
+// workspace key looked up by its SHA-256, refused once revoked or expired. Positive lookups are
+// cached for kCacheTtlMs (never past the key's expiry), so a key revoked on another instance
+// stops working there within that time; on this one, forget() drops it at once.
 class Authenticator {
  public:
-  static constexpr int64_t kCacheTtlMs = 30000;
+  static constexpr int64_t kCacheTtlMs = 5000;
   static constexpr std::size_t kCacheMaxEntries = 10000;
 
   Authenticator(std::string adminKey, api::CallStore& store);
 
   std::variant<Caller, ApiError> authenticate(const std::string& authorizationHeader,
                                               int64_t nowMs);
+  // The key with this id (revoked just now) is looked up again on its next use.
+  void forget(std::string_view keyId);
 
  private:
   struct CachedKey {
+    std::string keyId;
     std::string workspaceId;
     int64_t expiresAtMs = 0;
   };

@@ -122,6 +122,15 @@ void writePhoneNumber(JsonWriter& writer, const api::PhoneNumber& phoneNumber) {
   writer.endObject();
 }
 
+void writeApiKey(JsonWriter& writer, const api::ApiKeyRecord& key) {
+  const auto timeOrNull = [](int64_t ms) { return ms > 0 ? formatIsoMs(ms) : std::string(); };
+  writer.beginObject().key("id").string(key.id);
+  writer.key("workspaceId").string(key.workspaceId).key("prefix").stringOrNull(key.prefix);
+  writer.key("createdAt").string(formatIsoMs(key.createdAtMs));
+  writer.key("expiresAt").stringOrNull(timeOrNull(key.expiresAtMs));
+  writer.key("revokedAt").stringOrNull(timeOrNull(key.revokedAtMs)).endObject();
+}
+
 void writeReport(JsonWriter& writer, const api::Report& report) {
   writer.beginObject().key("rows").beginArray();
   for (const auto& row : report.rows) {

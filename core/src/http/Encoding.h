@@ -21,6 +21,8 @@ void writeCampaign(JsonWriter& writer, const api::Campaign& campaign,
 void writeWorkspace(JsonWriter& writer, const api::Workspace& workspace);
 void writeAgent(JsonWriter& writer, const api::Agent& agent);
 void writePhoneNumber(JsonWriter& writer, const api::PhoneNumber& phoneNumber);
+// A key's record, never the key: id, workspaceId, prefix, createdAt, expiresAt, revokedAt.
+void writeApiKey(JsonWriter& writer, const api::ApiKeyRecord& key);
 void writeReport(JsonWriter& writer, const api::Report& report);
 
 std::string callJson(const api::Call& call);

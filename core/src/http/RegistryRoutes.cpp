@@ -1,7 +1,5 @@
 #include "http/RegistryRoutes.h"
 
-#include <Poco/RandomStream.h>
-
 #include <functional>
 
 #include "http/Authenticator.h"
@@ -15,10 +13,6 @@ namespace {
 
 constexpr int kMaxConcurrentLimit = 100000;
 constexpr double kMaxRateLimit = 10000;
-
-ApiError adminOnly() {
-  return ApiError{403, "forbidden", "only the admin key may do this"};
-}
 
 std::optional<ApiError> readPacing(const ObjectFields& fields, api::PacingSettings& pacing) {
   if (auto error = fields.optionalCount("maxConcurrentCalls", kMaxConcurrentLimit,
@@ -65,27 +59,6 @@ std::optional<ApiError> readSharing(const ObjectFields& fields, const Caller& ca
   return std::nullopt;
 }
 
-template <typename Items, typename Write>
-ApiResponse listAnswer(const Items& items, Write write) {
-  return writeResponse(200, [&](JsonWriter& writer) {
-    writer.beginObject().key("data").beginArray();
-    for (const auto& item : items) write(writer, item);
-    writer.endArray().endObject();
-  });
-}
-
-std::string newApiKey() {
-  char random[32];
-  Poco::RandomInputStream().read(random, sizeof random);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string key = "vo_";
-  for (char byte : random) {
-    key += kHex[static_cast<unsigned char>(byte) >> 4];
-    key += kHex[static_cast<unsigned char>(byte) & 0xF];
-  }
-  return key;
-}
-
 }  // namespace
 
 void RegistryRoutes::addTo(Router& router) {
@@ -99,10 +72,14 @@ void RegistryRoutes::addTo(Router& router) {
   router.add("GET", "/workspaces/{id}/agents", bind(&RegistryRoutes::listAgents));
   router.add("POST", "/workspaces/{id}/phone-numbers", bind(&RegistryRoutes::createPhoneNumber));
   router.add("GET", "/workspaces/{id}/phone-numbers", bind(&RegistryRoutes::listPhoneNumbers));
-  router.add("POST", "/workspaces/{id}/api-keys", bind(&RegistryRoutes::createApiKey));
 }
 
-std::optional<ApiError> RegistryRoutes::checkWorkspace(const RouteContext& route, bool write) {
+ApiError adminOnly() {
+  return ApiError{403, "forbidden", "only the admin key may do this"};
+}
+
+std::optional<ApiError> checkWorkspaceRoute(ApiContext& context, const RouteContext& route,
+                                            bool write) {
   const std::string& id = route.params[0];
   const std::string what = "workspace '" + id + "'";
   if (checkId(id)) return notFound(what);
@@ -111,7 +88,7 @@ std::optional<ApiError> RegistryRoutes::checkWorkspace(const RouteContext& route
                  : notFound(what);
   }
   if (auto error = QueryParams(route.request.query).check({})) return error;
-  auto workspace = context_.services.store.getWorkspace(id);
+  auto workspace = context.services.store.getWorkspace(id);
   if (!workspace) return dependencyError(workspace.error(), what);
   return std::nullopt;
 }
@@ -149,14 +126,14 @@ ApiResponse RegistryRoutes::listWorkspaces(const RouteContext& route) {
 }
 
 ApiResponse RegistryRoutes::getWorkspace(const RouteContext& route) {
-  if (auto error = checkWorkspace(route, false)) return errorResponse(*error);
+  if (auto error = checkWorkspaceRoute(context_, route, false)) return errorResponse(*error);
   auto workspace = context_.services.store.getWorkspace(route.params[0]);
   if (!workspace) return errorResponse(dependencyError(workspace.error(), "workspace"));
   return writeResponse(200, [&](JsonWriter& writer) { writeWorkspace(writer, workspace.value()); });
 }
 
 ApiResponse RegistryRoutes::createAgent(const RouteContext& route) {
-  if (auto error = checkWorkspace(route, true)) return errorResponse(*error);
+  if (auto error = checkWorkspaceRoute(context_, route, true)) return errorResponse(*error);
   JsonValue body;
   if (auto error = parseBodyObject(route.request, body)) return errorResponse(*error);
   ObjectFields fields(body, "");
@@ -178,14 +155,14 @@ ApiResponse RegistryRoutes::createAgent(const RouteContext& route) {
 }
 
 ApiResponse RegistryRoutes::listAgents(const RouteContext& route) {
-  if (auto error = checkWorkspace(route, false)) return errorResponse(*error);
+  if (auto error = checkWorkspaceRoute(context_, route, false)) return errorResponse(*error);
   auto agents = context_.services.store.listAgents(route.params[0]);
   if (!agents) return errorResponse(dependencyError(agents.error(), "agents"));
   return listAnswer(agents.value(), writeAgent);
 }
 
 ApiResponse RegistryRoutes::createPhoneNumber(const RouteContext& route) {
-  if (auto error = checkWorkspace(route, true)) return errorResponse(*error);
+  if (auto error = checkWorkspaceRoute(context_, route, true)) return errorResponse(*error);
   JsonValue body;
   if (auto error = parseBodyObject(route.request, body)) return errorResponse(*error);
   ObjectFields fields(body, "");
@@ -213,37 +190,10 @@ ApiResponse RegistryRoutes::createPhoneNumber(const RouteContext& route) {
 }
 
 ApiResponse RegistryRoutes::listPhoneNumbers(const RouteContext& route) {
-  if (auto error = checkWorkspace(route, false)) return errorResponse(*error);
+  if (auto error = checkWorkspaceRoute(context_, route, false)) return errorResponse(*error);
   auto phones = context_.services.store.listPhoneNumbers(route.params[0]);
   if (!phones) return errorResponse(dependencyError(phones.error(), "phone numbers"));
   return listAnswer(phones.value(), writePhoneNumber);
-}
-
-ApiResponse RegistryRoutes::createApiKey(const RouteContext& route) {
-  if (!route.caller.admin) return errorResponse(adminOnly());
-  if (auto error = checkWorkspace(route, true)) return errorResponse(*error);
-  if (!route.request.body.empty()) {
-    JsonValue body;
-    if (auto error = parseBodyObject(route.request, body)) return errorResponse(*error);
-    if (auto error = ObjectFields(body, "").onlyKnown({})) return errorResponse(*error);
-  }
-  const std::string key = newApiKey();
-  api::ApiKeyRecord record{context_.ids.next(), route.params[0], sha256Hex(key),
-                           context_.services.clock.nowMs()};
-  if (auto stored = context_.services.store.createApiKey(record); !stored) {
-    return errorResponse(dependencyError(stored.error(), "api key"));
-  }
-  auto answer = [&](std::string_view shownKey) {
-    return writeResponse(201, [&](JsonWriter& writer) {
-      writer.beginObject().key("id").string(record.id);
-      writer.key("workspaceId").string(record.workspaceId).key("key").stringOrNull(shownKey);
-      writer.key("createdAt").string(formatIsoMs(record.createdAtMs)).endObject();
-    });
-  };
-  // The key is shown once: an idempotent replay answers the same record with "key": null.
-  ApiResponse response = answer(key);
-  response.replayBody = answer("").body;
-  return response;
 }
 
 }  // namespace vo::core::http

@@ -5,7 +5,7 @@
 
 namespace vo::core::http {
 
-// The tenant registry: workspaces, their agents, phone numbers and API keys.
+// The tenant registry: workspaces, their agents and phone numbers (API keys: ApiKeyRoutes).
 class RegistryRoutes {
  public:
   explicit RegistryRoutes(ApiContext& context) : context_(context) {}
@@ -18,13 +18,16 @@ class RegistryRoutes {
   ApiResponse listAgents(const RouteContext& route);
   ApiResponse createPhoneNumber(const RouteContext& route);
   ApiResponse listPhoneNumbers(const RouteContext& route);
-  ApiResponse createApiKey(const RouteContext& route);
 
  private:
-  // The workspace of /workspaces/{id}/...: 404 when unknown or not the caller's; 403 for a
-  // write to another workspace.
-  std::optional<ApiError> checkWorkspace(const RouteContext& route, bool write);
   ApiContext& context_;
 };
+
+// The workspace of /workspaces/{id}/...: 404 when unknown or not the caller's; 403 for a write
+// to another workspace.
+std::optional<ApiError> checkWorkspaceRoute(ApiContext& context, const RouteContext& route,
+                                            bool write);
+// 403: only the admin key may do this.
+ApiError adminOnly();
 
 }  // namespace vo::core::http

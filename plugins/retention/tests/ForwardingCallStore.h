@@ -47,6 +47,15 @@ class ForwardingCallStore : public vo::api::CallStore {
   vo::api::Result<void> createApiKey(const vo::api::ApiKeyRecord& key) override {
     return inner_.createApiKey(key);
   }
+  vo::api::Result<std::vector<vo::api::ApiKeyRecord>> listApiKeys(
+      std::string_view workspaceId) override {
+    return inner_.listApiKeys(workspaceId);
+  }
+  vo::api::Result<vo::api::ApiKeyRecord> revokeApiKey(std::string_view workspaceId,
+                                                      std::string_view keyId,
+                                                      int64_t atMs) override {
+    return inner_.revokeApiKey(workspaceId, keyId, atMs);
+  }
   vo::api::Result<vo::api::ApiKeyRecord> findApiKeyByHash(std::string_view keyHash) override {
     return inner_.findApiKeyByHash(keyHash);
   }

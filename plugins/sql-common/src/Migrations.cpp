@@ -142,11 +142,12 @@ Migration initialSchema() {
            "FROM calls"}};
 }
 
-// Version 2: a provider's agent or phone-number id belongs to one workspace (another tenant
-// could otherwise dial with its voice and caller ID on the operator's key). Ids registered in
-// several workspaces before this version stay, marked shared as an admin would have to mark
-// them; the partial unique indexes keep two unshared registrations from racing past the check.
-Migration providerIdsBelongToOneWorkspace() {
+// Version 2, tenants kept apart: a provider's agent or phone-number id belongs to one workspace
+// (another tenant could otherwise dial with its voice and caller ID on the operator's key). Ids
+// registered in several workspaces before this version stay, marked shared as an admin would
+// have to mark them; the partial unique indexes keep two unshared registrations from racing
+// past the check. API keys get a shown prefix, an expiry and a revocation time.
+Migration tenantsKeptApart() {
   std::vector<std::string> statements;
   for (const char* table : {"agents", "phone_numbers"}) {
     const std::string name(table);
@@ -157,14 +158,19 @@ Migration providerIdsBelongToOneWorkspace() {
     statements.push_back("CREATE UNIQUE INDEX " + name + "_unshared_id ON " + name +
                          " (id) WHERE shared_across_workspaces = 0");
   }
-  return {2, "provider ids belong to one workspace", std::move(statements), {}};
+  for (const char* column :
+       {"prefix TEXT NOT NULL DEFAULT ''", "expires_at_ms BIGINT NOT NULL DEFAULT 0",
+        "revoked_at_ms BIGINT NOT NULL DEFAULT 0"}) {
+    statements.push_back(std::string("ALTER TABLE api_keys ADD COLUMN ") + column);
+  }
+  statements.push_back("CREATE INDEX api_keys_workspace ON api_keys (workspace_id, created_at_ms)");
+  return {2, "tenants kept apart: provider ids, API key lifecycle", std::move(statements), {}};
 }
 
 }  // namespace
 
 const std::vector<Migration>& schemaMigrations() {
-  static const std::vector<Migration> migrations{initialSchema(),
-                                                 providerIdsBelongToOneWorkspace()};
+  static const std::vector<Migration> migrations{initialSchema(), tenantsKeptApart()};
   return migrations;
 }
 

@@ -17,6 +17,9 @@ constexpr std::string_view kPhoneColumns =
     "workspace_id, id, number, provider, max_concurrent_calls, calls_per_second, created_at_ms, "
     "shared_across_workspaces";
 
+constexpr std::string_view kApiKeyColumns =
+    "id, workspace_id, key_hash, created_at_ms, prefix, expires_at_ms, revoked_at_ms";
+
 vo::api::PacingSettings pacingOf(const SqlRow& row, std::size_t first) {
   return {static_cast<int>(intOf(row[first])), doubleOf(row[first + 1])};
 }
@@ -53,6 +56,11 @@ Result<void> insertProviderId(SqlRunner& sql, std::string_view table, std::strin
     return makeError(ErrorCode::kConflict, what + " belongs to another workspace");
   }
   return Result<void>::success();
+}
+
+vo::api::ApiKeyRecord rowToApiKey(const SqlRow& row) {
+  return {textOf(row[0]), textOf(row[1]), textOf(row[2]), intOf(row[3]),
+          textOf(row[4]), intOf(row[5]),  intOf(row[6])};
 }
 
 template <typename T, typename Convert>
@@ -177,9 +185,9 @@ Result<std::vector<vo::api::PhoneNumber>> SqlCallStore::listPhoneNumbers(
 
 Result<void> SqlCallStore::createApiKey(const vo::api::ApiKeyRecord& key) {
   return writeOne<void>([&](SqlRunner& sql) -> Result<void> {
-    sql.execute(
-        "INSERT INTO api_keys (id, workspace_id, key_hash, created_at_ms) VALUES (?, ?, ?, ?)",
-        {key.id, key.workspaceId, key.keyHash, key.createdAtMs});
+    sql.execute("INSERT INTO api_keys (" + str(kApiKeyColumns) + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
+                {key.id, key.workspaceId, key.keyHash, key.createdAtMs, key.prefix, key.expiresAtMs,
+                 key.revokedAtMs});
     return Result<void>::success();
   });
 }
@@ -187,14 +195,35 @@ Result<void> SqlCallStore::createApiKey(const vo::api::ApiKeyRecord& key) {
 Result<vo::api::ApiKeyRecord> SqlCallStore::findApiKeyByHash(std::string_view keyHash) {
   return read<vo::api::ApiKeyRecord>([&](SqlRunner& sql) {
     return single<vo::api::ApiKeyRecord>(
-        sql.query("SELECT id, workspace_id, key_hash, created_at_ms FROM api_keys "
-                  "WHERE key_hash = ?",
+        sql.query("SELECT " + str(kApiKeyColumns) + " FROM api_keys WHERE key_hash = ?",
                   {str(keyHash)}),
-        [](const SqlRow& row) {
-          return vo::api::ApiKeyRecord{textOf(row[0]), textOf(row[1]), textOf(row[2]),
-                                       intOf(row[3])};
-        },
-        "api key");
+        rowToApiKey, "api key");
+  });
+}
+
+Result<std::vector<vo::api::ApiKeyRecord>> SqlCallStore::listApiKeys(std::string_view workspaceId) {
+  return read<std::vector<vo::api::ApiKeyRecord>>([&](SqlRunner& sql) {
+    return convertAll<vo::api::ApiKeyRecord>(
+        sql.query("SELECT " + str(kApiKeyColumns) +
+                      " FROM api_keys WHERE workspace_id = ? ORDER BY created_at_ms, id",
+                  {str(workspaceId)}),
+        rowToApiKey);
+  });
+}
+
+Result<vo::api::ApiKeyRecord> SqlCallStore::revokeApiKey(std::string_view workspaceId,
+                                                         std::string_view keyId, int64_t atMs) {
+  return write<vo::api::ApiKeyRecord>([&](SqlRunner& sql) -> Result<vo::api::ApiKeyRecord> {
+    sql.execute(
+        "UPDATE api_keys SET revoked_at_ms = ? WHERE workspace_id = ? AND id = ? AND "
+        "revoked_at_ms = 0",
+        {atMs, str(workspaceId), str(keyId)});
+    return single<vo::api::ApiKeyRecord>(
+        sql.query("SELECT " + str(kApiKeyColumns) +
+                      " FROM api_keys WHERE workspace_id = ? AND "
+                      "id = ?",
+                  {str(workspaceId), str(keyId)}),
+        rowToApiKey, "api key " + str(keyId) + " of workspace " + str(workspaceId));
   });
 }
 

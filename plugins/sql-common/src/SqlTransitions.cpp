@@ -151,11 +151,10 @@ Result<std::vector<Call>> SqlCallStore::beginDispatch(std::span<const std::strin
   const std::string sql =
       "UPDATE calls SET status = ?, attempts = attempts + 1, updated_at_ms = ? WHERE status = ? "
       "AND id IN (SELECT id FROM calls WHERE " +
-      backend_->inJsonTextArray("id") + " ORDER BY id" + backend_->lockRowsRead() +
-      ") RETURNING " + std::string(kCallColumns);
+      backend_->inJsonTextArray("id") + " ORDER BY id" + backend_->lockRowsRead() + ") RETURNING " +
+      std::string(kCallColumns);
   const SqlParams params{std::string(toString(vo::api::CallStatus::kDispatching)), atMs,
-                         std::string(toString(vo::api::CallStatus::kQueued)),
-                         jsonArrayOf(callIds)};
+                         std::string(toString(vo::api::CallStatus::kQueued)), jsonArrayOf(callIds)};
   return writeOne<std::vector<Call>>([&](SqlRunner& runner) -> Result<std::vector<Call>> {
     return rowsToCalls(runner.prepared().query(sql, params));
   });

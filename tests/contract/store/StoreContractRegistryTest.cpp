@@ -105,15 +105,42 @@ TEST_P(StoreContract, AProviderIdBelongsToOneWorkspaceUnlessSharedOnPurpose) {
 
 TEST_P(StoreContract, ApiKeysAreFoundByHashOnly) {
   seedTenants();
-  ASSERT_TRUE(store_->createApiKey({"key1", "ws1", std::string(64, 'a'), 5}).ok());
+  ASSERT_TRUE(store_->createApiKey({"key1", "ws1", std::string(64, 'a'), 5, "vo_aaaa", 0, 0}).ok());
   const auto found = store_->findApiKeyByHash(std::string(64, 'a'));
   ASSERT_TRUE(found.ok());
   EXPECT_EQ(found->id, "key1");
   EXPECT_EQ(found->workspaceId, "ws1");
   EXPECT_EQ(found->createdAtMs, 5);
+  EXPECT_EQ(found->prefix, "vo_aaaa");
+  EXPECT_TRUE(found->validAt(1'000'000));
   EXPECT_EQ(store_->findApiKeyByHash(std::string(64, 'b')).error().code, ErrorCode::kNotFound);
-  EXPECT_EQ(store_->createApiKey({"key2", "ws2", std::string(64, 'a'), 6}).error().code,
+  EXPECT_EQ(store_->createApiKey({"key2", "ws2", std::string(64, 'a'), 6, "", 0, 0}).error().code,
             ErrorCode::kConflict);
+}
+
+TEST_P(StoreContract, ApiKeysAreListedExpireAndAreRevokedOnce) {
+  seedTenants();
+  ASSERT_TRUE(store_->createApiKey({"key1", "ws1", std::string(64, 'a'), 5, "vo_a", 0, 0}).ok());
+  ASSERT_TRUE(store_->createApiKey({"key2", "ws1", std::string(64, 'b'), 6, "vo_b", 100, 0}).ok());
+  ASSERT_TRUE(store_->createApiKey({"key3", "ws2", std::string(64, 'c'), 7, "vo_c", 0, 0}).ok());
+  const auto listed = store_->listApiKeys("ws1");
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ(listed.value()[0].id, "key1");
+  EXPECT_EQ(listed.value()[1].expiresAtMs, 100);
+  EXPECT_TRUE(listed.value()[1].validAt(99));
+  EXPECT_FALSE(listed.value()[1].validAt(100));
+
+  const auto revoked = store_->revokeApiKey("ws1", "key1", 50);
+  ASSERT_TRUE(revoked.ok()) << revoked.error().message;
+  EXPECT_EQ(revoked->revokedAtMs, 50);
+  EXPECT_FALSE(revoked->validAt(51));
+  EXPECT_EQ(store_->revokeApiKey("ws1", "key1", 60)->revokedAtMs, 50);  // the first time stays
+  EXPECT_FALSE(store_->findApiKeyByHash(std::string(64, 'a'))->validAt(51));
+  // Another workspace's key, or none: not found, nothing changed.
+  EXPECT_EQ(store_->revokeApiKey("ws1", "key3", 70).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->revokeApiKey("ws1", "nope", 70).error().code, ErrorCode::kNotFound);
+  EXPECT_TRUE(store_->findApiKeyByHash(std::string(64, 'c'))->validAt(71));
 }
 
 TEST_P(StoreContract, IdempotencyIsReservedOnceCompletedAndDeleted) {

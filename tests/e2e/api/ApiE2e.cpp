@@ -17,7 +17,7 @@ server:
   maxVariables: 8
   maxVariableBytes: 64
 auth:
-  adminKey: e2e-api-admin-key
+  adminKey: e2e-api-admin-key-0123456789abcdef
 dispatcher:
   concurrency: 8
 plugins:

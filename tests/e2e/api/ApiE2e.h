@@ -10,7 +10,7 @@
 
 namespace vo::e2e {
 
-inline constexpr const char* kAdminKey = "e2e-api-admin-key";
+inline constexpr const char* kAdminKey = "e2e-api-admin-key-0123456789abcdef";
 
 // One voice-orchestrator per test: SQLite in its private folder, the memory queue, the
 // simulator placing every call at once and completing it 50 ms later. The YAML declares

@@ -117,5 +117,46 @@ TEST_F(Tenancy, ReservedWorkspaceIdsAreRefused) {
   }
 }
 
+// Issue 10, item 8: keys are listed without the key, expire, and stop working once revoked.
+TEST_F(Tenancy, ApiKeysAreListedByPrefixAndARevokedKeyIsRefusedAtOnce) {
+  const std::string key = createWorkspace("acme");
+  auto acme = clientWithKey(key);
+  ASSERT_EQ(acme->get("/calls").status, 200);
+  auto expiring =
+      admin().post("/workspaces/acme/api-keys", R"({"expiresAt":"2999-01-01T00:00:00Z"})");
+  ASSERT_EQ(expiring.status, 201) << expiring.body;
+  EXPECT_EQ(expiring.json()->getValue<std::string>("expiresAt"), "2999-01-01T00:00:00.000Z");
+  EXPECT_EQ(clientWithKey(expiring.json()->getValue<std::string>("key"))->get("/calls").status,
+            200);
+  EXPECT_EQ(
+      admin().post("/workspaces/acme/api-keys", R"({"expiresAt":"2020-01-01T00:00:00Z"})").status,
+      400);
+  EXPECT_EQ(admin().post("/workspaces/acme/api-keys", R"({"expiresAt":"soon"})").status, 400);
+
+  auto listed = admin().get("/workspaces/acme/api-keys");
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  EXPECT_EQ(listed.body.find(key), std::string::npos) << "a list never shows a key";
+  const auto keys = listed.json()->getArray("data");
+  ASSERT_EQ(keys->size(), 2u);
+  const std::string firstId = keys->getObject(0)->getValue<std::string>("id");
+  EXPECT_EQ(key.rfind(keys->getObject(0)->getValue<std::string>("prefix"), 0), 0u) << key;
+  EXPECT_TRUE(keys->getObject(0)->isNull("revokedAt"));
+  EXPECT_EQ(acme->get("/workspaces/acme/api-keys").status, 403) << "keys are the admin's";
+
+  auto revoked = admin().request("DELETE", "/workspaces/acme/api-keys/" + firstId);
+  ASSERT_EQ(revoked.status, 200) << revoked.body;
+  EXPECT_FALSE(revoked.json()->isNull("revokedAt"));
+  auto refused = acme->get("/calls");
+  EXPECT_EQ(refused.status, 401) << refused.body;
+  EXPECT_NE(refused.body.find("revoked"), std::string::npos) << refused.body;
+  EXPECT_EQ(admin().request("DELETE", "/workspaces/acme/api-keys/nope").status, 404);
+  EXPECT_FALSE(admin()
+                   .get("/workspaces/acme/api-keys")
+                   .json()
+                   ->getArray("data")
+                   ->getObject(0)
+                   ->isNull("revokedAt"));
+}
+
 }  // namespace
 }  // namespace vo::e2e

@@ -21,7 +21,7 @@ namespace {
 using vo::testing::forEachCall;
 using vo::testing::HttpClient;
 
-constexpr const char* kAdminKey = "e2e-dispatch-admin-key";
+constexpr const char* kAdminKey = "e2e-dispatch-admin-key-0123456789abcdef";
 constexpr auto kLongWait = std::chrono::minutes(5);
 
 struct Scenario {

@@ -22,7 +22,7 @@ using vo::fake_elevenlabs::Fault;
 using vo::fake_elevenlabs::FaultKind;
 using vo::testing::HttpClient;
 
-constexpr const char* kAdminKey = "e2e-admin-key";
+constexpr const char* kAdminKey = "e2e-elevenlabs-admin-key-0123456789abcdef";
 constexpr const char* kApiKey = "xi-e2e-key";
 constexpr const char* kSecret = "wsec_e2e_secret";
 constexpr int kAccountLimit = 20;

@@ -16,7 +16,7 @@ namespace pg = vo::store_postgres::testing;
 using vo::testing::ChildProcess;
 using vo::testing::ServerProcess;
 
-constexpr const char* kAdminKey = "e2e-postgres-admin-key";
+constexpr const char* kAdminKey = "e2e-postgres-admin-key-0123456789abcdef";
 
 // The embedded defaults (memory queue, simulated calls) with the PostgreSQL store. The url is
 // empty so libpq's PG* variables, inherited from pg_virtualenv, name the server.

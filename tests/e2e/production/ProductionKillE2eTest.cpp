@@ -35,7 +35,7 @@ using vo::fake_elevenlabs::FakeOptions;
 using vo::testing::HttpClient;
 using vo::testing::ServerProcess;
 
-constexpr const char* kAdminKey = "e2e-production-admin-key";
+constexpr const char* kAdminKey = "e2e-production-admin-key-0123456789abcdef";
 // Each process dials with its own ElevenLabs key, so the fake's record tells who dialed what.
 constexpr const char* kSurvivorKey = "xi-survivor-key";
 constexpr const char* kVictimKey = "xi-victim-key";

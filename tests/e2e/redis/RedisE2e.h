@@ -15,7 +15,7 @@
 
 namespace vo::e2e::redis {
 
-inline constexpr const char* kAdminKey = "e2e-redis-admin-key";
+inline constexpr const char* kAdminKey = "e2e-redis-admin-key-0123456789abcdef";
 inline constexpr auto kLongWait = std::chrono::minutes(10);
 
 // One line of the simulator's record file.

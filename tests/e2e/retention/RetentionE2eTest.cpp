@@ -21,7 +21,7 @@
 namespace vo::retention::testing {
 namespace {
 
-constexpr const char* kAdminKey = "retention-e2e-admin-key";
+constexpr const char* kAdminKey = "retention-e2e-admin-key-0123456789abcdef";
 
 std::string configFor(const std::string& databasePath) {
   return std::string(R"(log:

@@ -70,6 +70,12 @@ class CallStore {
                                              std::string_view phoneNumberId) = 0;
   virtual Result<std::vector<PhoneNumber>> listPhoneNumbers(std::string_view workspaceId) = 0;
   virtual Result<void> createApiKey(const ApiKeyRecord& key) = 0;
+  // A workspace's keys, oldest first, revoked and expired ones included.
+  virtual Result<std::vector<ApiKeyRecord>> listApiKeys(std::string_view workspaceId) = 0;
+  // Marks the key revoked at atMs (a second revoke keeps the first time); kNotFound when the
+  // workspace has no such key. The record stays, so lists show who revoked what when.
+  virtual Result<ApiKeyRecord> revokeApiKey(std::string_view workspaceId, std::string_view keyId,
+                                            int64_t atMs) = 0;
   virtual Result<ApiKeyRecord> findApiKeyByHash(std::string_view keyHash) = 0;
 
   // --- idempotency: reserve before doing the work, complete with the answer ---

@@ -46,6 +46,13 @@ struct ApiKeyRecord {
   std::string workspaceId;
   std::string keyHash;  // lowercase hex SHA-256 of the key
   int64_t createdAtMs = 0;
+  std::string prefix;       // the key's first characters, to recognize it in a list
+  int64_t expiresAtMs = 0;  // 0: never
+  int64_t revokedAtMs = 0;  // 0: in force
+
+  bool validAt(int64_t nowMs) const {
+    return revokedAtMs == 0 && (expiresAtMs == 0 || nowMs < expiresAtMs);
+  }
 };
 
 // The first answer to a POST with an Idempotency-Key, replayed on repeats.

@@ -38,6 +38,11 @@ class SqlCallStore final : public vo::api::CallStore {
       std::string_view workspaceId) override;
   vo::api::Result<void> createApiKey(const vo::api::ApiKeyRecord& key) override;
   vo::api::Result<vo::api::ApiKeyRecord> findApiKeyByHash(std::string_view keyHash) override;
+  vo::api::Result<std::vector<vo::api::ApiKeyRecord>> listApiKeys(
+      std::string_view workspaceId) override;
+  vo::api::Result<vo::api::ApiKeyRecord> revokeApiKey(std::string_view workspaceId,
+                                                      std::string_view keyId,
+                                                      int64_t atMs) override;
 
   vo::api::Result<bool> reserveIdempotency(const vo::api::IdempotencyRecord& record) override;
   vo::api::Result<vo::api::IdempotencyRecord> findIdempotency(std::string_view scope,
