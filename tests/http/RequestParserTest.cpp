@@ -29,6 +29,10 @@ Parsed parseInPieces(const std::string& bytes, std::size_t step, const FrontLimi
         break;
       }
       if (result.status == RequestParser::Status::NeedMore) break;
+      if (result.status == RequestParser::Status::HeadersComplete) {
+        parser.resumeBody();  // as the front does once a worker accepted the headers
+        continue;
+      }
       parsed.requests.push_back(parser.takeRequest());
       parsed.keepAlive.push_back(parser.keepAlive());
     }
@@ -41,6 +45,38 @@ const std::string kTwoRequests =
     "Content-Length: 5\r\n\r\nhello"
     "POST /calls/priority HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
     "Connection: close\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n";
+
+TEST(RequestParser, ALargeBodyWaitsForItsHeadersToBeAcceptedBeforeAByteOfItIsRead) {
+  FrontLimits limits;
+  limits.checkHeadersAboveBytes = 10;
+  RequestParser parser(limits);
+  const std::string head =
+      "POST /calls/bulk?x=1 HTTP/1.1\r\nAuthorization: Bearer k\r\nContent-Length: 12\r\n\r\n";
+  std::string pending = head + "0123456789ab";
+  auto step = parser.feed(pending);
+  ASSERT_EQ(step.status, RequestParser::Status::HeadersComplete);
+  pending.erase(0, step.consumed);
+  EXPECT_GE(pending.size(), 12u) << "no byte of the body was taken";
+  const ApiRequest headers = parser.headers();
+  EXPECT_EQ(headers.method, "POST");
+  EXPECT_EQ(headers.path, "/calls/bulk");
+  EXPECT_EQ(headers.header("authorization"), "Bearer k");
+  EXPECT_TRUE(headers.body.empty());
+  // Until resumed it stays where it is.
+  EXPECT_EQ(parser.feed(pending).status, RequestParser::Status::HeadersComplete);
+  EXPECT_EQ(parser.feed(pending).consumed, 0u);
+  parser.resumeBody();
+  step = parser.feed(pending);
+  ASSERT_EQ(step.status, RequestParser::Status::Complete);
+  EXPECT_EQ(parser.takeRequest().body, "0123456789ab");
+
+  // A body at the bound, and a bodiless request, are not held back.
+  RequestParser small(limits);
+  EXPECT_EQ(small.feed("POST /a HTTP/1.1\r\nContent-Length: 10\r\n\r\n0123456789").status,
+            RequestParser::Status::Complete);
+  EXPECT_EQ(small.takeRequest().body, "0123456789");
+  EXPECT_EQ(small.feed("GET /b HTTP/1.1\r\n\r\n").status, RequestParser::Status::Complete);
+}
 
 TEST(RequestParser, SameRequestsWhateverTheReadBoundaries) {
   for (std::size_t step : {std::size_t{1}, std::size_t{2}, std::size_t{7}, kTwoRequests.size()}) {

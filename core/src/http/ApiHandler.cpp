@@ -17,6 +17,16 @@ bool isJsonContentType(const std::string& contentType) {
          (mediaType.starts_with("application/") && mediaType.ends_with("+json"));
 }
 
+// 415 for a body of another media type sent to a JSON route.
+std::optional<ApiError> mediaTypeError(const ApiRequest& request, const RouteOptions& options,
+                                       bool bodyFollows) {
+  if (request.method != "POST" || !options.jsonBody || !bodyFollows ||
+      isJsonContentType(request.header("content-type"))) {
+    return std::nullopt;
+  }
+  return fieldError(415, "unsupported_media_type", "Content-Type", "must be application/json");
+}
+
 }  // namespace
 
 ApiHandler::ApiHandler(ApiServices services)
@@ -63,6 +73,27 @@ ApiResponse ApiHandler::handle(ApiRequest request) {
   return response;
 }
 
+std::optional<ApiResponse> ApiHandler::checkHeaders(const ApiRequest& request) {
+  try {
+    auto matched = router_.match(request.method, request.path);
+    if (auto* answer = std::get_if<ApiResponse>(&matched)) return std::move(*answer);
+    const RouteOptions& options = std::get<RouteMatch>(matched).route->options;
+    if (options.authenticated) {
+      auto identity = authenticator_.authenticate(request.header("authorization"),
+                                                  context_.services.clock.nowMs());
+      if (auto* error = std::get_if<ApiError>(&identity)) return errorResponse(*error);
+    }
+    if (auto error = mediaTypeError(request, options, /*bodyFollows=*/true)) {
+      return errorResponse(*error);
+    }
+  } catch (const std::exception& error) {
+    context_.services.logger.error("{} {}: checking its headers failed: {}", request.method,
+                                   request.path, error.what());
+    return errorResponse(ApiError{500, "internal", "internal error"});
+  }
+  return std::nullopt;
+}
+
 ApiResponse ApiHandler::route(ApiRequest& request) {
   auto matched = router_.match(request.method, request.path);
   if (auto* answer = std::get_if<ApiResponse>(&matched)) return std::move(*answer);
@@ -82,10 +113,8 @@ ApiResponse ApiHandler::route(ApiRequest& request) {
     if (auto* known = std::get_if<Caller>(&identity)) caller = *known;
   }
   const bool isPost = request.method == "POST";
-  if (isPost && options.jsonBody && !request.body.empty() &&
-      !isJsonContentType(request.header("content-type"))) {
-    return errorResponse(
-        fieldError(415, "unsupported_media_type", "Content-Type", "must be application/json"));
+  if (auto error = mediaTypeError(request, options, !request.body.empty())) {
+    return errorResponse(*error);
   }
   RouteContext context{request, caller, match.params};
   const std::string key = request.header("idempotency-key");

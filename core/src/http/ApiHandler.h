@@ -30,6 +30,10 @@ class ApiHandler {
   // Takes the request: a route may release its body once parsed (a 100,000-row bulk body).
   ApiResponse handle(ApiRequest request);
 
+  // The refusal a request gets on its headers alone (unknown route, missing or unknown key,
+  // wrong media type), or nullopt: the HTTP front asks before reading a large body.
+  std::optional<ApiResponse> checkHeaders(const ApiRequest& request);
+
   // Counts an answer by status class (also for answers the HTTP layer gives itself).
   void countAnswer(int status);
   const ApiContext& context() const { return context_; }

@@ -62,7 +62,8 @@ void ApiServer::start() {
   limits.maxBodyBytes = config.maxBodyBytes;
   http::FrontHandler handler{
       [this](http::ApiRequest request) { return impl_->api.handle(std::move(request)); },
-      [this](int status) { impl_->api.countAnswer(status); }};
+      [this](int status) { impl_->api.countAnswer(status); },
+      [this](const http::ApiRequest& request) { return impl_->api.checkHeaders(request); }};
   const int threads = std::max(1, config.threads);
   auto front = std::make_unique<http::HttpFront>(limits, threads, std::move(handler), logger);
   front->start(socket.impl()->sockfd());

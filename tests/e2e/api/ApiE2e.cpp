@@ -1,6 +1,7 @@
 #include "ApiE2e.h"
 
 #include <Poco/JSON/Array.h>
+#include <sys/resource.h>
 
 namespace vo::e2e {
 
@@ -50,9 +51,21 @@ tenants:
 
 }  // namespace
 
+void raiseOwnOpenFileLimit() {
+  rlimit limit{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &limit), 0);
+  limit.rlim_cur = limit.rlim_max;
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &limit), 0);
+  ASSERT_GE(limit.rlim_cur, 1024u) << "the hard limit on open files is too low for this test";
+}
+
+std::string ApiE2e::configYaml() const {
+  return kConfig;
+}
+
 void ApiE2e::SetUp() {
   vo::testing::ServerOptions options;
-  options.configYaml = kConfig;
+  options.configYaml = configYaml();
   server_ = std::make_unique<vo::testing::ServerProcess>(options);
   server_->start();
   admin_ = clientWithKey(kAdminKey);

@@ -19,6 +19,8 @@ class ApiE2e : public ::testing::Test {
  protected:
   void SetUp() override;
   void TearDown() override;
+  // The server's YAML; a suite may change a limit of the default one.
+  virtual std::string configYaml() const;
 
   // A client sending the admin key.
   vo::testing::HttpClient& admin() { return *admin_; }
@@ -32,6 +34,9 @@ class ApiE2e : public ::testing::Test {
   std::unique_ptr<vo::testing::ServerProcess> server_;
   std::unique_ptr<vo::testing::HttpClient> admin_;
 };
+
+// Tests that open hundreds of sockets themselves: this process's soft limit up to its hard one.
+void raiseOwnOpenFileLimit();
 
 std::string seedPriorityBody();
 std::string seedBulkBody();

@@ -2,7 +2,6 @@
 // never delay a new one, and a POST without a body is answered at once.
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
-#include <sys/resource.h>
 
 #include <atomic>
 #include <filesystem>
@@ -23,15 +22,6 @@ constexpr int kIdleConnections = 500;
 constexpr int kBusyConnections = 100;
 // The bound, generous for a loaded CI machine; the benchmark records the real figures.
 constexpr auto kAnswerBound = std::chrono::seconds(2);
-
-// This process opens 600+ sockets too.
-void raiseOwnOpenFileLimit() {
-  rlimit limit{};
-  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &limit), 0);
-  limit.rlim_cur = limit.rlim_max;
-  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &limit), 0);
-  ASSERT_GE(limit.rlim_cur, 1024u) << "the hard limit on open files is too low for this test";
-}
 
 long openDescriptors(int pid) {
   const std::filesystem::directory_iterator descriptors("/proc/" + std::to_string(pid) + "/fd");

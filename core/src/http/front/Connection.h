@@ -17,7 +17,7 @@ struct Connection {
 
   enum class State {
     Reading,   // waiting for (the rest of) a request
-    Handling,  // a worker runs the request and writes the answer
+    Handling,  // a worker checks the headers, or runs the request and writes the answer
     Writing,   // the loop sends the rest of an answer the socket did not take at once
     Draining,  // answered and half-closed: what the client still sends is read and dropped
   };
@@ -35,6 +35,7 @@ struct Connection {
   bool closeAfterWrite = false;    // close once the output is sent
   bool refused = false;            // the request was refused unread: drain before closing
   bool broken = false;             // a send failed: the client is gone
+  bool headersAccepted = false;    // a worker accepted the headers: read the body next
   bool headerTimed = false;        // the header deadline of the current request is set
   Clock::time_point deadline{};    // when the loop gives up on the connection (not in Handling)
   Clock::time_point drainUntil{};  // the end of Draining, whatever still comes

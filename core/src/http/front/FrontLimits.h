@@ -23,6 +23,9 @@ struct FrontLimits {
   std::chrono::milliseconds headerDeadline{15000};
   // The body and the answer must make progress at least this often.
   std::chrono::milliseconds stallTimeout{15000};
+  // A request announcing a larger body (or a chunked one) is checked on its headers first
+  // (route, key, media type): a refusal is answered before a byte of the body is read.
+  int64_t checkHeadersAboveBytes = 64 * 1024;
 };
 
 }  // namespace vo::core::http

@@ -246,6 +246,9 @@ void HttpFront::advance(Connection& connection, std::string_view fresh, Clock::t
       }
       waitForMore(connection, now);
       return;
+    case RequestParser::Status::HeadersComplete:
+      checkHeaders(connection, now);
+      return;
     case RequestParser::Status::Complete:
       dispatch(connection);
       return;
@@ -292,6 +295,38 @@ void HttpFront::dispatch(Connection& connection) {
       lane);
 }
 
+// A large body is read only once a worker has accepted its headers (route, key, media type):
+// a refusal goes out before the client has sent it, and nothing of it is held.
+void HttpFront::checkHeaders(Connection& connection, Clock::time_point now) {
+  if (!handler_.checkHeaders) {
+    connection.parser.resumeBody();
+    advance(connection, {}, now);
+    return;
+  }
+  connection.state = Connection::State::Handling;
+  workers_.submit(
+      [this, &connection, request = connection.parser.headers()] {
+        try {
+          if (std::optional<ApiResponse> refusal = handler_.checkHeaders(request)) {
+            handler_.countAnswer(refusal->status);
+            connection.output.appendResponse(std::move(*refusal), /*close=*/true,
+                                             /*headOnly=*/false);
+            connection.closeAfterWrite = true;
+            connection.refused = true;  // the body comes unread: drain before closing
+            connection.broken =
+                connection.output.flushTo(connection.fd) == OutputBuffer::Flush::Failed;
+          } else {
+            connection.headersAccepted = true;
+          }
+        } catch (const std::exception& error) {  // out of memory building the answer
+          logger_.error("HTTP front: cannot check a request's headers: {}", error.what());
+          connection.broken = true;
+        }
+        handBack(connection);
+      },
+      JobLane::kClient);
+}
+
 // On a worker thread, which owns the connection until it hands it back.
 void HttpFront::answer(Connection& connection, ApiRequest request, bool keepAlive, bool headOnly) {
   try {
@@ -324,6 +359,13 @@ void HttpFront::takeHandedBack(Clock::time_point now) {
     back.swap(handedBack_);
   }
   for (Connection* connection : back) {
+    if (connection->headersAccepted) {
+      connection->headersAccepted = false;
+      connection->state = Connection::State::Reading;
+      connection->parser.resumeBody();
+      advance(*connection, {}, now);
+      continue;
+    }
     connection->state = Connection::State::Writing;
     afterAnswer(*connection, now);
   }

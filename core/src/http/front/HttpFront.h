@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -21,10 +22,13 @@ class logger;
 namespace vo::core::http {
 
 // What the front serves: `handle` runs on a worker thread (thread-safe, never throws);
-// `countAnswer` is told of the answers the front gives itself (400, 413, 431, 505).
+// `countAnswer` is told of the answers the front gives itself (400, 413, 431, 505, and the
+// refusals of `checkHeaders`). `checkHeaders` (optional, on a worker thread) sees the headers of
+// a request with a large body before the body is read, and answers a refusal or nullopt.
 struct FrontHandler {
   std::function<ApiResponse(ApiRequest)> handle;
   std::function<void(int status)> countAnswer;
+  std::function<std::optional<ApiResponse>(const ApiRequest&)> checkHeaders;
 };
 
 // The HTTP/1.1 server: one event-loop thread (epoll) accepts connections and reads and parses
@@ -58,6 +62,7 @@ class HttpFront {
   void waitForMore(Connection& connection, Clock::time_point now);
   void refuse(Connection& connection, Clock::time_point now);
   void dispatch(Connection& connection);
+  void checkHeaders(Connection& connection, Clock::time_point now);
   void answer(Connection& connection, ApiRequest request, bool keepAlive, bool headOnly);
   void handBack(Connection& connection);
   void takeHandedBack(Clock::time_point now);

@@ -3,6 +3,7 @@
 #include <Poco/Exception.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
 #include <cctype>
 
 namespace vo::core::http {
@@ -46,7 +47,9 @@ const http_parser_settings RequestParser::kSettings = [] {
 }();
 
 RequestParser::RequestParser(const FrontLimits& limits)
-    : maxBodyBytes_(limits.maxBodyBytes), maxHeaderBytes_(limits.maxHeaderBytes) {
+    : maxBodyBytes_(limits.maxBodyBytes),
+      maxHeaderBytes_(limits.maxHeaderBytes),
+      checkHeadersAboveBytes_(limits.checkHeadersAboveBytes) {
   http_parser_init(&parser_, HTTP_REQUEST);
   parser_.data = this;
 }
@@ -56,8 +59,11 @@ RequestParser::Step RequestParser::feed(std::string_view data) {
   const std::size_t used = http_parser_execute(&parser_, &kSettings, data.data(), data.size());
   const auto error = HTTP_PARSER_ERRNO(&parser_);
   if (refusal_) return {Status::Refused, used};
-  if (error == HPE_PAUSED) {  // paused at the end of a request
-    http_parser_pause(&parser_, 0);
+  if (error == HPE_PAUSED) {
+    // At the end of the headers, it stays paused until resumeBody(); the byte it stopped on is
+    // not counted as used, and is fed again then.
+    if (pausedAtHeaders_) return {Status::HeadersComplete, used};
+    http_parser_pause(&parser_, 0);  // at the end of a request
     return {Status::Complete, used};
   }
   if (error != HPE_OK) {
@@ -71,6 +77,20 @@ ApiRequest RequestParser::takeRequest() {
   ApiRequest request = std::move(request_);
   request_ = ApiRequest{};
   return request;
+}
+
+ApiRequest RequestParser::headers() const {
+  ApiRequest request;
+  request.method = request_.method;
+  request.path = request_.path;
+  request.query = request_.query;
+  request.headers = request_.headers;
+  return request;
+}
+
+void RequestParser::resumeBody() {
+  pausedAtHeaders_ = false;
+  http_parser_pause(&parser_, 0);
 }
 
 ApiResponse RequestParser::takeRefusal() {
@@ -169,10 +189,18 @@ int RequestParser::headersComplete() {
                       "larger than " + std::to_string(maxBodyBytes_) + " bytes"));
     return kStop;
   }
-  if (sized) request_.body.reserve(static_cast<std::size_t>(parser_.content_length));
+  // Reserved up to a bound: an announced size is a claim, not bytes received.
+  constexpr uint64_t kMaxReserve = 1024 * 1024;
+  if (sized)
+    request_.body.reserve(static_cast<std::size_t>(std::min(parser_.content_length, kMaxReserve)));
   const bool bodyFollows = chunked || (sized && parser_.content_length > 0);
   continue_ = bodyFollows && parser_.http_minor >= 1 &&
               lowercase(request_.header("expect")) == "100-continue";
+  if (chunked ||
+      (sized && parser_.content_length > static_cast<uint64_t>(checkHeadersAboveBytes_))) {
+    pausedAtHeaders_ = true;
+    http_parser_pause(&parser_, 1);
+  }
   return 0;
 }
 

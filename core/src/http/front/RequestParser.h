@@ -25,9 +25,10 @@ class RequestParser {
   RequestParser& operator=(const RequestParser&) = delete;
 
   enum class Status {
-    NeedMore,  // every byte was used; the request is not complete yet
-    Complete,  // a request is ready: takeRequest(); bytes after it belong to the next one
-    Refused,   // the request is refused: takeRefusal(); the connection must close after it
+    NeedMore,         // every byte was used; the request is not complete yet
+    HeadersComplete,  // a large body follows: check headers() first, then resumeBody()
+    Complete,         // a request is ready: takeRequest(); bytes after it belong to the next one
+    Refused,          // the request is refused: takeRefusal(); the connection must close after it
   };
   struct Step {
     Status status;
@@ -38,6 +39,10 @@ class RequestParser {
 
   // The complete request. Parsing goes on with the next one.
   ApiRequest takeRequest();
+  // After HeadersComplete: the request so far (method, path, query, headers; no body).
+  ApiRequest headers() const;
+  // After HeadersComplete, once the headers are accepted: feed() reads the body again.
+  void resumeBody();
   // The answer to a refused request (400, 413, 431, 505).
   ApiResponse takeRefusal();
   // Whether the connection stays open after answering the request just taken (HTTP/1.1 default,
@@ -71,6 +76,8 @@ class RequestParser {
 
   const int64_t maxBodyBytes_;
   const std::size_t maxHeaderBytes_;
+  const int64_t checkHeadersAboveBytes_;
+  bool pausedAtHeaders_ = false;
   http_parser parser_{};
   Phase phase_ = Phase::Idle;
   ApiRequest request_;
