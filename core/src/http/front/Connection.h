@@ -32,11 +32,13 @@ struct Connection {
   RequestParser parser;
   std::string pending;  // received, not parsed yet: the start of the next (pipelined) request
   OutputBuffer output;
-  bool closeAfterWrite = false;    // close once the output is sent
-  bool refused = false;            // the request was refused unread: drain before closing
-  bool broken = false;             // a send failed: the client is gone
-  bool headersAccepted = false;    // a worker accepted the headers: read the body next
-  bool headerTimed = false;        // the header deadline of the current request is set
+  bool closeAfterWrite = false;  // close once the output is sent
+  bool refused = false;          // the request was refused unread: drain before closing
+  bool broken = false;           // a send failed: the client is gone
+  bool headersAccepted = false;  // a worker accepted the headers: read the body next
+  bool headerTimed = false;      // the header deadline of the current request is set
+  bool bodyTimed = false;        // bodyStartedAt is set for the current request
+  Clock::time_point bodyStartedAt{};
   Clock::time_point deadline{};    // when the loop gives up on the connection (not in Handling)
   Clock::time_point drainUntil{};  // the end of Draining, whatever still comes
   int64_t drained = 0;             // bytes dropped while Draining

@@ -180,6 +180,15 @@ void HttpFront::acceptAll(Clock::time_point now) {
       }
       return;  // EAGAIN: nothing more to accept
     }
+    if (connections_.size() >= limits_.maxConnections) {
+      ::close(fd);
+      if (now >= nextFullWarningAt_) {
+        logger_.warn("HTTP front: {} connections open, the most allowed; closing new ones",
+                     connections_.size());
+        nextFullWarningAt_ = now + std::chrono::seconds(10);
+      }
+      continue;
+    }
     const int noDelay = 1;  // an answer goes out in one send: never hold it back
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &noDelay, sizeof noDelay);
     auto owned = std::make_unique<Connection>(fd, limits_);
@@ -263,7 +272,16 @@ void HttpFront::waitForMore(Connection& connection, Clock::time_point now) {
     connection.headerTimed = false;
     connection.deadline = now + limits_.keepAliveIdle;
   } else if (connection.parser.inBody()) {
-    connection.deadline = now + limits_.stallTimeout;
+    if (!connection.bodyTimed) {
+      connection.bodyTimed = true;
+      connection.bodyStartedAt = now;
+    }
+    // Progress at least every stallTimeout, and on average the minimum rate after the grace.
+    const auto earned =
+        std::chrono::milliseconds(static_cast<int64_t>(connection.parser.bodyBytes()) * 1000 /
+                                  std::max<int64_t>(1, limits_.minBodyBytesPerSecond));
+    connection.deadline =
+        std::min(now + limits_.stallTimeout, connection.bodyStartedAt + limits_.bodyGrace + earned);
   } else if (!connection.headerTimed) {
     connection.headerTimed = true;
     connection.deadline = now + limits_.headerDeadline;
@@ -283,6 +301,7 @@ void HttpFront::refuse(Connection& connection, Clock::time_point now) {
 void HttpFront::dispatch(Connection& connection) {
   connection.state = Connection::State::Handling;
   connection.headerTimed = false;
+  connection.bodyTimed = false;
   ApiRequest request = connection.parser.takeRequest();
   const bool keepAlive = connection.parser.keepAlive();
   const bool headOnly = connection.parser.headOnly();

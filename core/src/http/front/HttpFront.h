@@ -80,6 +80,7 @@ class HttpFront {
   int listenFd_ = -1;
   bool accepting_ = false;
   Clock::time_point resumeAcceptingAt_{};
+  Clock::time_point nextFullWarningAt_{};  // the "too many connections" log, once per 10 s
   std::atomic<bool> stopping_{false};
   std::thread thread_;
   std::unordered_map<int, std::unique_ptr<Connection>> connections_;  // by fd; the loop's

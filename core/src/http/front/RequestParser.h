@@ -56,6 +56,8 @@ class RequestParser {
   // Some bytes of a request have arrived but not all of them.
   bool midRequest() const { return phase_ != Phase::Idle; }
   bool inBody() const { return phase_ == Phase::Body; }
+  // Body bytes of the current request received so far.
+  std::size_t bodyBytes() const { return request_.body.size(); }
 
  private:
   enum class Phase { Idle, Headers, Body };
