@@ -59,6 +59,39 @@ TEST(JsonParser, RefusesMalformedAndHostileInput) {
   }
 }
 
+TEST(JsonParser, AHugeObjectOrArrayIsRefusedAtItsValueBudgetNotHeldWhole) {
+  // 1,000,000 distinct keys (13 MB): refused at the budget, duplicates found by hash, not scan.
+  std::string keys = "{";
+  for (int i = 0; i < 1000000; ++i) keys += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":0";
+  keys += "}";
+  std::string error;
+  EXPECT_FALSE(parseJson(keys, error));
+  EXPECT_NE(error.find("more than 100000 values"), std::string::npos) << error;
+  // 16,000,000 elements (32 MB) likewise.
+  std::string zeros = "{\"x\":[0";
+  zeros.reserve(32 * 1024 * 1024);
+  for (int i = 1; i < 16000000; ++i) zeros += ",0";
+  zeros += "]}";
+  error.clear();
+  EXPECT_FALSE(parseJson(zeros, error));
+  EXPECT_NE(error.find("more than 100000 values"), std::string::npos) << error;
+  // Just within the budget it parses, and a duplicate deep in a large object is still found.
+  std::string within = "[0";
+  for (int i = 1; i < 99999; ++i) within += ",0";
+  within += "]";
+  EXPECT_TRUE(parseJson(within, error)) << error;
+  std::string duplicate = "{";
+  for (int i = 0; i < 5000; ++i) duplicate += "\"k" + std::to_string(i) + "\":0,";
+  duplicate += "\"k17\":1}";
+  error.clear();
+  EXPECT_FALSE(parseJson(duplicate, error));
+  EXPECT_NE(error.find("duplicate key \"k17\""), std::string::npos) << error;
+  duplicate = R"({"a":1,"b":2,"a":3})";
+  error.clear();
+  EXPECT_FALSE(parseJson(duplicate, error));
+  EXPECT_NE(error.find("duplicate key \"a\""), std::string::npos) << error;
+}
+
 TEST(JsonParser, NestingUpToTheLimitIsFine) {
   const int depth = JsonParser::kDefaultMaxDepth;
   EXPECT_TRUE(parse(std::string(depth, '[') + std::string(depth, ']')));

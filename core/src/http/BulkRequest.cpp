@@ -8,6 +8,8 @@ namespace vo::core::http {
 
 namespace {
 
+constexpr std::size_t kMaxTopLevelMembers = 64;
+
 ApiError malformed(const JsonParser& parser) {
   return ApiError{400, "invalid_json", "malformed JSON: " + parser.error()};
 }
@@ -111,6 +113,12 @@ std::optional<ApiError> parseBulkRequest(std::string_view body, const Validation
         sawCalls = true;
         callsError = invalidField("calls", "must be an array of {to, variables}");
         continue;
+      }
+      // The known fields are a handful: a body of a million unknown ones is refused as it comes
+      // rather than held whole until validation names the first.
+      if (topLevel.members.size() >= kMaxTopLevelMembers) {
+        return invalidField("body", "more than " + std::to_string(kMaxTopLevelMembers) +
+                                        " members; see the API for the fields a bulk takes");
       }
       topLevel.members.push_back(std::move(member));
     } while (parser.consume(','));

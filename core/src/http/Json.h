@@ -34,16 +34,22 @@ struct JsonMember {
 std::string_view jsonTypeName(JsonValue::Type type);
 
 // A strict RFC 8259 parser with limits that keep hostile input cheap: bounded nesting, bounded
-// number literals, valid UTF-8 only, no NUL characters, no duplicate keys. Usable as a pull
-// parser (the bulk endpoint streams its `calls` array row by row) or through parseJson().
+// number literals, at most kMaxValues values per parseValue() call (each value is a tree node
+// of ~100 bytes, so a 32 MB body of one-byte values cannot become gigabytes), valid UTF-8 only,
+// no NUL characters, no duplicate keys (found through a hash set in large objects, not by a
+// scan per key). Usable as a pull parser (the bulk endpoint streams its `calls` array row by
+// row, each row with its own budget) or through parseJson().
 class JsonParser {
  public:
   static constexpr int kDefaultMaxDepth = 16;
   static constexpr std::size_t kMaxNumberLength = 32;
+  static constexpr std::size_t kMaxValues = 100000;
 
-  explicit JsonParser(std::string_view text, int maxDepth = kDefaultMaxDepth);
+  explicit JsonParser(std::string_view text, int maxDepth = kDefaultMaxDepth,
+                      std::size_t maxValues = kMaxValues);
 
-  // Parses one value at the current position; false with error() set.
+  // Parses one value at the current position, with a budget of maxValues values; false with
+  // error() set.
   bool parseValue(JsonValue& out, int depth = 0);
   bool parseString(std::string& out);
   void skipWhitespace();
@@ -57,6 +63,7 @@ class JsonParser {
   std::size_t offset() const { return pos_; }
 
  private:
+  bool parseValueWithin(JsonValue& out, int depth);
   bool parseNumber(JsonValue& out);
   bool parseLiteral(std::string_view word);
   bool parseObject(JsonValue& out, int depth);
@@ -67,6 +74,8 @@ class JsonParser {
   std::string_view text_;
   std::size_t pos_ = 0;
   int maxDepth_;
+  std::size_t maxValues_;
+  std::size_t valuesLeft_ = 0;
   std::string error_;
 };
 

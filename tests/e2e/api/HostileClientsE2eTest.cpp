@@ -5,6 +5,7 @@
 #include <Poco/Net/StreamSocket.h>
 
 #include <atomic>
+#include <fstream>
 #include <thread>
 #include <vector>
 
@@ -92,6 +93,43 @@ TEST_F(HostileClients, AThirtyTwoMegabyteBodyWithAnUnknownKeyIsRefusedBeforeItIs
                                               R"("calls":[)" +
                                                   rows + "]}");
   EXPECT_EQ(accepted.status, 202) << accepted.body.substr(0, 300);
+}
+
+// Peak resident memory of a process so far, in bytes (VmHWM).
+int64_t peakRssBytes(int pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6)) * 1024;
+  }
+  return -1;
+}
+
+// Issue 10, attacks 2 and 3: bodies shaped to cost quadratic time or a tree 44 times their size.
+TEST_F(HostileClients, AMillionKeysOrSixteenMillionElementsAreRefusedWithoutTheirMemoryBlowUp) {
+  std::string keys = R"({"workspaceId":"workspace_id","agentId":"agent_id",)"
+                     R"("agentPhoneNumberId":"phnum_xxx","to":"+34631021622","variables":{)";
+  for (int i = 0; i < 1000000; ++i) keys += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":0";
+  keys += "}}";
+  std::string zeros = R"({"x":[0)";
+  zeros.reserve(32 * 1024 * 1024);
+  for (int i = 1; i < 16000000; ++i) zeros += ",0";
+  zeros += "]}";
+  for (const auto& [what, body] :
+       {std::pair<std::string, const std::string*>{"keys", &keys}, {"zeros", &zeros}}) {
+    const int64_t before = peakRssBytes(server_->pid());
+    const auto start = Clock::now();
+    const auto answer = admin().post("/calls/priority", *body);
+    const auto took = Clock::now() - start;
+    EXPECT_GE(answer.status, 400) << what << ": " << answer.body.substr(0, 300);
+    EXPECT_LT(answer.status, 500) << what << ": " << answer.body.substr(0, 300);
+    EXPECT_LT(took, std::chrono::seconds(2)) << what;
+#if !defined(__SANITIZE_ADDRESS__)  // ASan's shadow and quarantine are not the server's own
+    const int64_t rise = peakRssBytes(server_->pid()) - before;
+    EXPECT_LT(rise, 4 * static_cast<int64_t>(body->size()))
+        << what << ": peak RSS rose " << rise << " bytes for a " << body->size() << "-byte body";
+#endif
+  }
+  EXPECT_EQ(countCalls(), 0);
 }
 
 TEST_F(HostileClients, FiveHundredSlowlorisConnectionsLeaveHealthAndCallsAnsweredWithinASecond) {
