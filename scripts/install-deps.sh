@@ -8,6 +8,7 @@ packages=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   redis-server postgresql postgresql-contrib libpq-dev
   cmake g++ make ccache wrk sqlite3 clang-format ca-certificates curl
+  clang libclang-rt-14-dev
 )
 
 missing=()
