@@ -116,7 +116,7 @@ TEST_F(HostileClients, AMillionKeysOrSixteenMillionElementsAreRefusedWithoutThei
   zeros += "]}";
   for (const auto& [what, body] :
        {std::pair<std::string, const std::string*>{"keys", &keys}, {"zeros", &zeros}}) {
-    const int64_t before = peakRssBytes(server_->pid());
+    [[maybe_unused]] const int64_t before = peakRssBytes(server_->pid());
     const auto start = Clock::now();
     const auto answer = admin().post("/calls/priority", *body);
     const auto took = Clock::now() - start;
