@@ -119,7 +119,9 @@ int64_t parseRetryAfterMs(const std::string& value, int64_t nowMs) {
   int64_t seconds = 0;
   const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), seconds);
   if (error == std::errc() && end == value.data() + value.size() && seconds >= 0) {
-    return seconds * 1000;
+    // Bounded so the milliseconds cannot overflow (a hostile or broken header): a day at most.
+    constexpr int64_t kLongestSeconds = 86400;
+    return std::min(seconds, kLongestSeconds) * 1000;
   }
   Poco::DateTime when;
   int zone = 0;

@@ -130,11 +130,19 @@ vo::api::Result<std::vector<CallEvent>> webhookEvents(const std::string& body, i
   if (!data) return invalid("data", "missing or not an object");
   int64_t atMs = nowMs;
   if (root->has("event_timestamp") && !root->isNull("event_timestamp")) {
+    // Up to the year 9999: a larger count of seconds would overflow in milliseconds (found by
+    // fuzz_webhook).
+    constexpr Poco::Int64 kLatestUnixSeconds = 253402300799;
+    Poco::Int64 seconds = -1;
     try {
-      atMs = root->get("event_timestamp").convert<Poco::Int64>() * 1000;
+      seconds = root->get("event_timestamp").convert<Poco::Int64>();
     } catch (const Poco::Exception&) {
+      seconds = -1;
+    }
+    if (seconds < 0 || seconds > kLatestUnixSeconds) {
       return invalid("event_timestamp", "expected unix seconds");
     }
+    atMs = seconds * 1000;
   }
   if (type == "call_initiation_failure") {
     auto event = initiationFailure(*data, atMs);

@@ -156,6 +156,18 @@ TEST_F(WebhookTest, SignedButUnusableBodiesGet400NamingTheField) {
   EXPECT_TRUE(noId.events.empty());
 }
 
+// Found by fuzz_webhook: a timestamp whose milliseconds overflow 64 bits was undefined behaviour.
+TEST_F(WebhookTest, AnEventTimestampOutOfRangeIsRefusedNamingIt) {
+  for (const char* timestamp : {"1764878268006547200", "-5", "9223372036854775807", "\"soon\""}) {
+    const auto response =
+        deliver(std::string(R"({"type":"post_call_transcription","event_timestamp":)") + timestamp +
+                R"(,"data":{"conversation_id":"c","status":"done"}})");
+    EXPECT_EQ(response.httpStatus, 400) << timestamp;
+    EXPECT_NE(response.body.find("event_timestamp"), std::string::npos) << response.body;
+    EXPECT_TRUE(response.events.empty());
+  }
+}
+
 TEST_F(WebhookTest, RepeatedWebhookGivesTheSameEvent) {
   const auto first = deliver(kTranscription);
   const auto second = deliver(kTranscription);
