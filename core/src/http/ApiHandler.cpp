@@ -75,17 +75,8 @@ ApiResponse ApiHandler::handle(ApiRequest request) {
 
 std::optional<ApiResponse> ApiHandler::checkHeaders(const ApiRequest& request) {
   try {
-    auto matched = router_.match(request.method, request.path);
-    if (auto* answer = std::get_if<ApiResponse>(&matched)) return std::move(*answer);
-    const RouteOptions& options = std::get<RouteMatch>(matched).route->options;
-    if (options.authenticated) {
-      auto identity = authenticator_.authenticate(request.header("authorization"),
-                                                  context_.services.clock.nowMs());
-      if (auto* error = std::get_if<ApiError>(&identity)) return errorResponse(*error);
-    }
-    if (auto error = mediaTypeError(request, options, /*bodyFollows=*/true)) {
-      return errorResponse(*error);
-    }
+    auto admitted = admit(request, /*bodyFollows=*/true, context_.services.clock.nowMs());
+    if (auto* refusal = std::get_if<ApiResponse>(&admitted)) return std::move(*refusal);
   } catch (const std::exception& error) {
     context_.services.logger.error("{} {}: checking its headers failed: {}", request.method,
                                    request.path, error.what());
@@ -94,28 +85,33 @@ std::optional<ApiResponse> ApiHandler::checkHeaders(const ApiRequest& request) {
   return std::nullopt;
 }
 
-ApiResponse ApiHandler::route(ApiRequest& request) {
+std::variant<ApiHandler::Admitted, ApiResponse> ApiHandler::admit(const ApiRequest& request,
+                                                                  bool bodyFollows, int64_t nowMs) {
   auto matched = router_.match(request.method, request.path);
   if (auto* answer = std::get_if<ApiResponse>(&matched)) return std::move(*answer);
-  const RouteMatch& match = std::get<RouteMatch>(matched);
-  const RouteOptions& options = match.route->options;
-  const int64_t now = context_.services.clock.nowMs();
-
-  Caller caller;  // anonymous on an open route, unless it came with a valid key
+  Admitted admitted{std::move(std::get<RouteMatch>(matched)), Caller{}};
+  const RouteOptions& options = admitted.match.route->options;
   if (options.authenticated) {
-    auto identity = authenticator_.authenticate(request.header("authorization"), now);
+    auto identity = authenticator_.authenticate(request.header("authorization"), nowMs);
     if (auto* error = std::get_if<ApiError>(&identity)) return errorResponse(*error);
-    caller = std::get<Caller>(identity);
+    admitted.caller = std::get<Caller>(identity);
   } else if (request.headers.count("authorization") != 0) {
     // An open route answers anyone; a key only adds detail (/health), so a refused or
     // uncheckable key is simply anonymous.
-    auto identity = authenticator_.authenticate(request.header("authorization"), now);
-    if (auto* known = std::get_if<Caller>(&identity)) caller = *known;
+    auto identity = authenticator_.authenticate(request.header("authorization"), nowMs);
+    if (auto* known = std::get_if<Caller>(&identity)) admitted.caller = *known;
   }
+  if (auto error = mediaTypeError(request, options, bodyFollows)) return errorResponse(*error);
+  return admitted;
+}
+
+ApiResponse ApiHandler::route(ApiRequest& request) {
+  const int64_t now = context_.services.clock.nowMs();
+  auto admission = admit(request, !request.body.empty(), now);
+  if (auto* refusal = std::get_if<ApiResponse>(&admission)) return std::move(*refusal);
+  const auto& [match, caller] = std::get<Admitted>(admission);
+  const RouteOptions& options = match.route->options;
   const bool isPost = request.method == "POST";
-  if (auto error = mediaTypeError(request, options, !request.body.empty())) {
-    return errorResponse(*error);
-  }
   RouteContext context{request, caller, match.params};
   const std::string key = request.header("idempotency-key");
   if (!isPost || !options.jsonBody || request.headers.count("idempotency-key") == 0) {

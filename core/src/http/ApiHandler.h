@@ -1,6 +1,7 @@
 #pragma once
 
 #include <array>
+#include <variant>
 
 #include "http/ApiContext.h"
 #include "http/ApiKeyRoutes.h"
@@ -39,6 +40,15 @@ class ApiHandler {
   const ApiContext& context() const { return context_; }
 
  private:
+  struct Admitted {
+    RouteMatch match;
+    Caller caller;
+  };
+  // What every request passes before its route runs: a known route, a valid key where the route
+  // needs one (on an open route a valid key only names the caller), and a JSON media type for a
+  // body (`bodyFollows`: the front asks before the body is read). The route, or the refusal.
+  std::variant<Admitted, ApiResponse> admit(const ApiRequest& request, bool bodyFollows,
+                                            int64_t nowMs);
   ApiResponse route(ApiRequest& request);
 
   ApiContext context_;
