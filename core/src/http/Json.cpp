@@ -301,15 +301,14 @@ bool JsonParser::parseObject(JsonValue& out, int depth) {
     skipWhitespace();
     JsonMember member;
     if (!parseString(member.key)) return false;
+    if (out.members.size() == kScannedKeys) {  // from here on, through the set
+      for (const JsonMember& seen : out.members) keys.insert(seen.key);
+    }
     const bool duplicate = out.members.size() < kScannedKeys ? out.find(member.key) != nullptr
-                                                             : keys.count(member.key) != 0;
+                                                             : !keys.insert(member.key).second;
     if (duplicate) return fail("duplicate key \"" + member.key + "\"");
     if (!consume(':')) return fail("expected ':'");
     if (!parseValueWithin(member.value, depth)) return false;
-    if (out.members.size() + 1 == kScannedKeys) {
-      for (const JsonMember& seen : out.members) keys.insert(seen.key);
-    }
-    if (out.members.size() + 1 >= kScannedKeys) keys.insert(member.key);
     out.members.push_back(std::move(member));
   } while (consume(','));
   if (!consume('}')) return fail("expected ',' or '}'");
