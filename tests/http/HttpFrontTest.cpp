@@ -67,6 +67,14 @@ class HttpFrontTest : public ::testing::Test {
       return all;  // reset
     }
   }
+  // A whole accepted POST of `bodyBytes` bytes sent at once; what came back until the close.
+  std::string postAtOnce(std::size_t bodyBytes) {
+    auto socket = connect();
+    send(socket, "POST /x HTTP/1.1\r\nAuthorization: Bearer good\r\nContent-Length: " +
+                     std::to_string(bodyBytes) + "\r\nConnection: close\r\n\r\n" +
+                     std::string(bodyBytes, 'a'));
+    return readUntilClosed(socket);
+  }
   // Sends `bytes` one at a time, `gap` apart, until the server closes or all are sent.
   static void trickle(Poco::Net::StreamSocket& socket, const std::string& bytes,
                       std::chrono::milliseconds gap) {
@@ -114,12 +122,7 @@ TEST_F(HttpFrontTest, ABodyBelowTheMinimumRateIsClosedAndOneAboveItIsServed) {
   trickle(slow, std::string(50, 'a'), 100ms);  // 10 bytes/s against 1,000
   EXPECT_EQ(readUntilClosed(slow), "");
 
-  auto fast = connect();
-  send(fast,
-       "POST /x HTTP/1.1\r\nAuthorization: Bearer good\r\nContent-Length: 50\r\n"
-       "Connection: close\r\n\r\n" +
-           std::string(50, 'a'));
-  EXPECT_NE(readUntilClosed(fast).find("{\"bytes\":50}"), std::string::npos);
+  EXPECT_NE(postAtOnce(50).find("{\"bytes\":50}"), std::string::npos);
   EXPECT_EQ(handled_, 1);
 }
 
@@ -131,12 +134,7 @@ TEST_F(HttpFrontTest, ALargeBodyWithRefusedHeadersIsAnsweredBeforeItIsSent) {
   EXPECT_EQ(answer.rfind("HTTP/1.1 401", 0), 0u) << answer;
   EXPECT_EQ(handled_, 0);
 
-  auto accepted = connect();
-  send(accepted,
-       "POST /x HTTP/1.1\r\nAuthorization: Bearer good\r\nContent-Length: 1000\r\n"
-       "Connection: close\r\n\r\n" +
-           std::string(1000, 'b'));
-  EXPECT_NE(readUntilClosed(accepted).find("{\"bytes\":1000}"), std::string::npos);
+  EXPECT_NE(postAtOnce(1000).find("{\"bytes\":1000}"), std::string::npos);
 }
 
 TEST_F(HttpFrontTest, ConnectionsBeyondTheBoundAreClosedAndTheOthersStillServed) {

@@ -71,6 +71,17 @@ std::vector<T> convertAll(const std::vector<SqlRow>& rows, Convert convert) {
   return items;
 }
 
+// A workspace's rows of `table`, in `orderBy` order: the registry's and campaigns' lists.
+template <typename T, typename Convert>
+std::vector<T> rowsOfWorkspace(SqlRunner& sql, std::string_view columns, std::string_view table,
+                               std::string_view orderBy, std::string_view workspaceId,
+                               Convert convert) {
+  return convertAll<T>(sql.query("SELECT " + std::string(columns) + " FROM " + std::string(table) +
+                                     " WHERE workspace_id = ? ORDER BY " + std::string(orderBy),
+                                 {std::string(workspaceId)}),
+                       convert);
+}
+
 // The single row a lookup found, or kNotFound naming what was asked for.
 template <typename T, typename Convert>
 Result<T> single(const std::vector<SqlRow>& rows, Convert convert, const std::string& what) {
@@ -139,11 +150,8 @@ Result<vo::api::Agent> SqlCallStore::getAgent(std::string_view workspaceId,
 
 Result<std::vector<vo::api::Agent>> SqlCallStore::listAgents(std::string_view workspaceId) {
   return read<std::vector<vo::api::Agent>>([&](SqlRunner& sql) {
-    return convertAll<vo::api::Agent>(
-        sql.query(
-            "SELECT " + str(kAgentColumns) + " FROM agents WHERE workspace_id = ? ORDER BY id",
-            {str(workspaceId)}),
-        rowToAgent);
+    return rowsOfWorkspace<vo::api::Agent>(sql, kAgentColumns, "agents", "id", workspaceId,
+                                           rowToAgent);
   });
 }
 
@@ -175,11 +183,8 @@ Result<vo::api::PhoneNumber> SqlCallStore::getPhoneNumber(std::string_view works
 Result<std::vector<vo::api::PhoneNumber>> SqlCallStore::listPhoneNumbers(
     std::string_view workspaceId) {
   return read<std::vector<vo::api::PhoneNumber>>([&](SqlRunner& sql) {
-    return convertAll<vo::api::PhoneNumber>(
-        sql.query("SELECT " + str(kPhoneColumns) +
-                      " FROM phone_numbers WHERE workspace_id = ? ORDER BY id",
-                  {str(workspaceId)}),
-        rowToPhoneNumber);
+    return rowsOfWorkspace<vo::api::PhoneNumber>(sql, kPhoneColumns, "phone_numbers", "id",
+                                                 workspaceId, rowToPhoneNumber);
   });
 }
 
@@ -203,11 +208,8 @@ Result<vo::api::ApiKeyRecord> SqlCallStore::findApiKeyByHash(std::string_view ke
 
 Result<std::vector<vo::api::ApiKeyRecord>> SqlCallStore::listApiKeys(std::string_view workspaceId) {
   return read<std::vector<vo::api::ApiKeyRecord>>([&](SqlRunner& sql) {
-    return convertAll<vo::api::ApiKeyRecord>(
-        sql.query("SELECT " + str(kApiKeyColumns) +
-                      " FROM api_keys WHERE workspace_id = ? ORDER BY created_at_ms, id",
-                  {str(workspaceId)}),
-        rowToApiKey);
+    return rowsOfWorkspace<vo::api::ApiKeyRecord>(sql, kApiKeyColumns, "api_keys",
+                                                  "created_at_ms, id", workspaceId, rowToApiKey);
   });
 }
 
@@ -297,11 +299,8 @@ Result<vo::api::Campaign> SqlCallStore::getCampaign(std::string_view id) {
 
 Result<std::vector<vo::api::Campaign>> SqlCallStore::listCampaigns(std::string_view workspaceId) {
   return read<std::vector<vo::api::Campaign>>([&](SqlRunner& sql) {
-    return convertAll<vo::api::Campaign>(
-        sql.query("SELECT " + str(kCampaignColumns) +
-                      " FROM campaigns WHERE workspace_id = ? ORDER BY id",
-                  {str(workspaceId)}),
-        rowToCampaign);
+    return rowsOfWorkspace<vo::api::Campaign>(sql, kCampaignColumns, "campaigns", "id", workspaceId,
+                                              rowToCampaign);
   });
 }
 
