@@ -3,6 +3,7 @@
 #include <spdlog/sinks/null_sink.h>
 #include <yaml-cpp/yaml.h>
 
+#include "http/JsonReader.h"
 #include "vo/core/SystemTimeSource.h"
 #include "vo/queue_memory/MemoryQueue.h"
 #include "vo/simulator/Simulator.h"

@@ -1,6 +1,10 @@
 #include <gtest/gtest.h>
 
-#include "http/Json.h"
+#include <limits>
+#include <vector>
+
+#include "http/JsonReader.h"
+#include "http/JsonWriter.h"
 
 namespace vo::core::http {
 namespace {
@@ -51,6 +55,9 @@ TEST(JsonParser, RefusesMalformedAndHostileInput) {
       R"({"a":1e400})",
       R"({"a":123456789012345678901234567890123})",
       std::string(100, '[') + std::string(100, ']'),
+      std::string("{\"a\":1}\0{", 9),  // a NUL byte is not the end of the body
+      "{\"a\":1}{\"b\":2}",
+      "\xEF\xBB\xBF{}",  // a byte-order mark is not JSON
   };
   for (const auto& text : bad) {
     std::string error;
@@ -93,7 +100,7 @@ TEST(JsonParser, AHugeObjectOrArrayIsRefusedAtItsValueBudgetNotHeldWhole) {
 }
 
 TEST(JsonParser, NestingUpToTheLimitIsFine) {
-  const int depth = JsonParser::kDefaultMaxDepth;
+  const int depth = JsonReadLimits{}.maxDepth;
   EXPECT_TRUE(parse(std::string(depth, '[') + std::string(depth, ']')));
   EXPECT_FALSE(parse(std::string(depth + 1, '[') + std::string(depth + 1, ']')));
 }
@@ -112,9 +119,90 @@ TEST(JsonWriter, EscapesAndRoundTrips) {
   EXPECT_EQ(value->find("e")->type, JsonValue::Type::kNull);
   EXPECT_EQ(value->find("l")->items.size(), 3u);
 
-  std::string again;
-  appendJson(again, *value);
-  EXPECT_EQ(again, out);
+  EXPECT_EQ(toJson(*value), out);
+}
+
+TEST(JsonWriter, WritesNumbersAsJsonHasThem) {
+  std::string out;
+  JsonWriter(out)
+      .beginArray()
+      .number(0.1)
+      .number(std::numeric_limits<double>::infinity())
+      .integer(std::numeric_limits<int64_t>::min())
+      .raw(R"({"kept":[1]})")
+      .endArray();
+  EXPECT_EQ(out, R"([0.1,0.0,-9223372036854775808,{"kept":[1]}])");
+}
+
+// The bulk endpoint's shape: a top-level object whose `calls` array is read row by row.
+struct Streamed {
+  JsonValue root;
+  std::vector<JsonValue> elements;
+  JsonStreamOutcome outcome;
+};
+
+Streamed stream(const std::string& text, std::size_t stopAfter = 1000000) {
+  Streamed result;
+  const JsonStreamedArray calls{"calls",
+                                [&](JsonValue&& element) {
+                                  if (result.elements.size() >= stopAfter) return false;
+                                  result.elements.push_back(std::move(element));
+                                  return true;
+                                },
+                                3};
+  result.outcome = parseJsonStreaming(text, calls, result.root);
+  return result;
+}
+
+TEST(JsonStreaming, HandsOverTheArrayElementsOneByOneAndKeepsTheRest) {
+  auto read = stream(R"({"name":"n","calls":[{"to":"+1"},7,[[]],"s"],"x":{"calls":[1]}})");
+  ASSERT_EQ(read.outcome.kind, JsonStreamOutcome::Kind::kRead) << read.outcome.error;
+  ASSERT_EQ(read.elements.size(), 4u);
+  EXPECT_EQ(read.elements[0].find("to")->text, "+1");
+  EXPECT_EQ(read.elements[1].text, "7");
+  EXPECT_EQ(read.elements[2].items.size(), 1u);
+  EXPECT_EQ(read.elements[3].text, "s");
+  EXPECT_EQ(toJson(read.root), R"({"name":"n","calls":[],"x":{"calls":[1]}})");
+
+  // Not an array, or not at the top: an ordinary member.
+  read = stream(R"({"calls":{"to":"+1"}})");
+  ASSERT_EQ(read.outcome.kind, JsonStreamOutcome::Kind::kRead);
+  EXPECT_TRUE(read.elements.empty());
+  EXPECT_TRUE(read.root.find("calls")->isObject());
+  read = stream(R"([{"calls":[1]}])");
+  ASSERT_EQ(read.outcome.kind, JsonStreamOutcome::Kind::kRead);
+  EXPECT_TRUE(read.elements.empty());
+}
+
+TEST(JsonStreaming, EachElementHasItsOwnBudgetAndTheReaderCanStop) {
+  // 300,000 values in all, 3 per element: within every element's budget of 100,000.
+  std::string rows = R"({"calls":[)";
+  for (int i = 0; i < 100000; ++i) rows += i ? ",[1,2]" : "[1,2]";
+  rows += "]}";
+  auto read = stream(rows);
+  ASSERT_EQ(read.outcome.kind, JsonStreamOutcome::Kind::kRead) << read.outcome.error;
+  EXPECT_EQ(read.elements.size(), 100000u);
+  // One element over the budget.
+  std::string big = R"({"calls":[[0)";
+  for (int i = 0; i < 100000; ++i) big += ",0";
+  big += "]]}";
+  read = stream(big);
+  EXPECT_EQ(read.outcome.kind, JsonStreamOutcome::Kind::kMalformed);
+  EXPECT_NE(read.outcome.error.find("more than 100000 values"), std::string::npos);
+
+  read = stream(R"({"calls":[1,2,3,4]})", 2);
+  EXPECT_EQ(read.outcome.kind, JsonStreamOutcome::Kind::kStoppedByElement);
+  EXPECT_EQ(read.elements.size(), 2u);
+}
+
+TEST(JsonStreaming, RefusesDuplicatesAndTooManyOtherMembers) {
+  auto read = stream(R"({"calls":[1],"calls":[2]})");
+  EXPECT_EQ(read.outcome.kind, JsonStreamOutcome::Kind::kMalformed);
+  EXPECT_NE(read.outcome.error.find("duplicate key \"calls\""), std::string::npos);
+  read = stream(R"({"a":1,"b":2,"c":3,"d":4})");
+  EXPECT_EQ(read.outcome.kind, JsonStreamOutcome::Kind::kTooManyMembers);
+  read = stream(R"({"calls":[{"a":1,"a":2}]})");
+  EXPECT_EQ(read.outcome.kind, JsonStreamOutcome::Kind::kMalformed);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "http/IsoTime.h"
+#include "http/JsonReader.h"
 #include "http/Validation.h"
 
 namespace vo::core::http {

@@ -1,5 +1,7 @@
 #include "http/ApiContext.h"
 
+#include "http/JsonReader.h"
+
 namespace vo::core::http {
 
 ApiContext::ApiContext(ApiServices servicesIn)

@@ -7,7 +7,8 @@
 
 #include "http/ApiMessage.h"
 #include "http/CallIdGenerator.h"
-#include "http/Json.h"
+#include "http/JsonValue.h"
+#include "http/JsonWriter.h"
 #include "http/Validation.h"
 #include "vo/api/Result.h"
 #include "vo/core/ApiServer.h"

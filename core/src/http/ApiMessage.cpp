@@ -1,6 +1,6 @@
 #include "http/ApiMessage.h"
 
-#include "http/Json.h"
+#include "http/JsonWriter.h"
 
 namespace vo::core::http {
 

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "http/Json.h"
+#include "http/JsonWriter.h"
 #include "vo/api/Call.h"
 #include "vo/api/Campaign.h"
 #include "vo/api/Report.h"

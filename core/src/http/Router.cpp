@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "http/Json.h"
+#include "http/JsonWriter.h"
 
 namespace vo::core::http {
 

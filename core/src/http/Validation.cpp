@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "http/JsonWriter.h"
 #include "vo/core/ReservedIds.h"
 
 namespace vo::core::http {
@@ -113,8 +114,7 @@ std::optional<ApiError> validateVariables(const JsonValue& variables, const std:
       if (auto reason = checkNumberFits(member.value.text)) return invalidField(name, *reason);
     }
   }
-  json.clear();
-  appendJson(json, variables);
+  json = toJson(variables);
   return std::nullopt;
 }
 

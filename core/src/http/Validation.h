@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "http/ApiMessage.h"
-#include "http/Json.h"
+#include "http/JsonValue.h"
 
 namespace vo::core::http {
 
