@@ -156,10 +156,10 @@ TEST(Executable, ServesSeedsTenantsWarnsAboutTheDevelopmentKeyAndStopsCleanly) {
       "agentPhoneNumberId":"phnum_1","to":"+34631021622","from":"+34601893170",
       "variables":{"customerName":"Juan"}})");
   ASSERT_EQ(call.status, 201) << call.body;
-  const std::string id = call.json()->getValue<std::string>("id");
+  const std::string id = call.json()["id"].string();
   EXPECT_TRUE(waitUntil([&] {
     auto got = client.get("/calls/" + id);
-    return got.status == 200 && got.json()->getValue<std::string>("status") == "completed";
+    return got.status == 200 && got.json()["status"].string() == "completed";
   })) << client.get("/calls/" + id).body;
 
   EXPECT_EQ(server.terminate(), 0) << server.logText();

@@ -1,9 +1,10 @@
 #include "ProviderContract.h"
 
-#include <Poco/JSON/Parser.h>
-
 #include <set>
+#include <stdexcept>
 #include <thread>
+
+#include "vo/testing/Json.h"
 
 namespace vo::contract {
 
@@ -50,9 +51,8 @@ namespace {
 
 bool isJsonObject(const std::string& text) {
   try {
-    Poco::JSON::Parser parser;
-    return parser.parse(text).type() == typeid(Poco::JSON::Object::Ptr);
-  } catch (const std::exception&) {
+    return vo::testing::Json::parse(text).isObject();
+  } catch (const std::runtime_error&) {
     return false;
   }
 }

@@ -1,6 +1,5 @@
 #include "ApiE2e.h"
 
-#include <Poco/JSON/Array.h>
 #include <sys/resource.h>
 
 namespace vo::e2e {
@@ -100,7 +99,7 @@ std::string ApiE2e::createWorkspace(const std::string& id) {
             201);
   auto key = admin().post("/workspaces/" + id + "/api-keys", "");
   EXPECT_EQ(key.status, 201) << key.body;
-  return key.json()->getValue<std::string>("key");
+  return key.json()["key"].string();
 }
 
 int ApiE2e::countCalls() {
@@ -111,9 +110,9 @@ int ApiE2e::countCalls() {
     EXPECT_EQ(response.status, 200) << response.body;
     if (response.status != 200) return -1;
     auto body = response.json();
-    total += static_cast<int>(body->getArray("data")->size());
-    if (body->isNull("nextCursor")) break;
-    cursor = body->getValue<std::string>("nextCursor");
+    total += static_cast<int>(body["data"].size());
+    if (body["nextCursor"].isNull()) break;
+    cursor = body["nextCursor"].string();
   }
   return total;
 }
@@ -121,7 +120,7 @@ int ApiE2e::countCalls() {
 int ApiE2e::countCampaigns() {
   auto response = admin().get("/campaigns");
   EXPECT_EQ(response.status, 200) << response.body;
-  return response.status == 200 ? static_cast<int>(response.json()->getArray("data")->size()) : -1;
+  return response.status == 200 ? static_cast<int>(response.json()["data"].size()) : -1;
 }
 
 std::string seedPriorityBody() {
@@ -158,7 +157,7 @@ std::string seedBulkBody() {
 
 std::string errorCodeOf(const vo::testing::HttpResponse& response) {
   try {
-    return response.json()->getObject("error")->getValue<std::string>("code");
+    return response.json()["error"]["code"].string();
   } catch (const std::exception&) {
     return "(no error code in: " + response.body + ")";
   }

@@ -1,13 +1,14 @@
-#include <Poco/JSON/Array.h>
-
 #include <set>
+#include <vector>
 
 #include "ApiE2e.h"
+#include "vo/testing/Json.h"
 #include "vo/testing/Wait.h"
 
 namespace vo::e2e {
 namespace {
 
+using vo::testing::Json;
 using vo::testing::waitUntil;
 using CallFlow = ApiE2e;
 
@@ -25,7 +26,7 @@ std::string bulkOf(int rows, int firstNumber) {
 bool allFinal(vo::testing::HttpClient& client) {
   for (const char* status : {"queued", "dispatching", "initiated"}) {
     auto response = client.get(std::string("/calls?limit=1&status=") + status);
-    if (response.status != 200 || response.json()->getArray("data")->size() != 0) return false;
+    if (response.status != 200 || response.json()["data"].size() != 0) return false;
   }
   return true;
 }
@@ -33,35 +34,36 @@ bool allFinal(vo::testing::HttpClient& client) {
 TEST_F(CallFlow, SeedPriorityCallIsPlacedAndReachesAFinalStatus) {
   auto placed = admin().post("/calls/priority", seedPriorityBody());
   ASSERT_TRUE(placed.status == 201 || placed.status == 202) << placed.body;
-  const std::string id = placed.json()->getValue<std::string>("id");
+  const std::string id = placed.json()["id"].string();
   EXPECT_EQ(id.size(), 26u);
   if (placed.status == 201) {
-    EXPECT_EQ(placed.json()->getValue<std::string>("status"), "initiated");
+    EXPECT_EQ(placed.json()["status"].string(), "initiated");
   }
   std::string status;
   ASSERT_TRUE(waitUntil([&] {
     auto call = admin().get("/calls/" + id);
-    status = call.status == 200 ? call.json()->getValue<std::string>("status") : "";
+    status = call.status == 200 ? call.json()["status"].string() : "";
     return status == "completed";
   })) << "last status: "
       << status;
   auto call = admin().get("/calls/" + id).json();
-  EXPECT_EQ(call->getValue<std::string>("to"), "+34631021622");
-  EXPECT_EQ(call->getObject("variables")->getValue<std::string>("customerName"), "Juan Pérez");
-  EXPECT_TRUE(call->has("durationSecs"));
-  EXPECT_GE(call->getArray("attemptHistory")->size(), 1u);
+  EXPECT_EQ(call["to"].string(), "+34631021622");
+  EXPECT_EQ(call["variables"]["customerName"].string(), "Juan Pérez");
+  EXPECT_TRUE(call.has("durationSecs"));
+  EXPECT_GE(call["attemptHistory"].size(), 1u);
 }
 
 TEST_F(CallFlow, SeedBulkBodyIsAcceptedAsWritten) {
   auto response = admin().post("/calls/bulk", seedBulkBody());
   ASSERT_EQ(response.status, 202) << response.body;
-  EXPECT_EQ(response.json()->getValue<int>("accepted"), 1);
-  EXPECT_EQ(response.json()->getArray("rejected")->size(), 0u);
-  const std::string campaignId = response.json()->getValue<std::string>("campaignId");
+  EXPECT_EQ(response.json()["accepted"].int64(), 1);
+  EXPECT_EQ(response.json()["rejected"].size(), 0u);
+  const std::string campaignId = response.json()["campaignId"].string();
   ASSERT_TRUE(waitUntil([&] {
     auto campaign = admin().get("/campaigns/" + campaignId);
-    return campaign.status == 200 &&
-           campaign.json()->getObject("byStatus")->optValue<int>("completed", 0) == 1;
+    if (campaign.status != 200) return false;
+    const Json byStatus = campaign.json()["byStatus"];
+    return byStatus.has("completed") && byStatus["completed"].int64() == 1;
   }));
 }
 
@@ -77,11 +79,11 @@ TEST_F(CallFlow, ListingPageByPageReturnsEveryCallOnce) {
   while (pages < 100) {
     auto response = admin().get("/calls?limit=7" + (cursor.empty() ? "" : "&cursor=" + cursor));
     ASSERT_EQ(response.status, 200) << response.body;
-    auto body = response.json();
-    auto data = body->getArray("data");
-    EXPECT_LE(data->size(), 7u);
-    for (std::size_t i = 0; i < data->size(); ++i) {
-      const std::string id = data->getObject(static_cast<unsigned>(i))->getValue<std::string>("id");
+    const Json body = response.json();
+    const std::vector<Json> data = body["data"].elements();
+    EXPECT_LE(data.size(), 7u);
+    for (const Json& call : data) {
+      const std::string id = call["id"].string();
       EXPECT_TRUE(seen.insert(id).second) << "duplicate " << id;
       if (!previous.empty()) {
         EXPECT_LT(id, previous) << "not newest first";
@@ -89,8 +91,8 @@ TEST_F(CallFlow, ListingPageByPageReturnsEveryCallOnce) {
       previous = id;
     }
     ++pages;
-    if (body->isNull("nextCursor")) break;
-    cursor = body->getValue<std::string>("nextCursor");
+    if (body["nextCursor"].isNull()) break;
+    cursor = body["nextCursor"].string();
   }
   EXPECT_EQ(seen.size(), 205u);
   EXPECT_EQ(pages, 30);  // ceil(205 / 7)
@@ -104,13 +106,13 @@ TEST_F(CallFlow, ReportTotalsEqualTheCallsMade) {
   ASSERT_TRUE(waitUntil([&] { return allFinal(admin()); }, std::chrono::minutes(2)));
   auto response = admin().get("/calls/report?workspaceId=workspace_id");
   ASSERT_EQ(response.status, 200) << response.body;
-  auto totals = response.json()->getObject("totals");
-  EXPECT_EQ(totals->getValue<int>("total"), 43);
-  EXPECT_EQ(totals->getObject("byStatus")->getValue<int>("completed"), 43);
-  auto rows = response.json()->getArray("rows");
-  ASSERT_EQ(rows->size(), 1u);
-  EXPECT_EQ(rows->getObject(0)->getValue<std::string>("agentId"), "agent_id");
-  EXPECT_EQ(rows->getObject(0)->getValue<int>("total"), 43);
+  auto totals = response.json()["totals"];
+  EXPECT_EQ(totals["total"].int64(), 43);
+  EXPECT_EQ(totals["byStatus"]["completed"].int64(), 43);
+  auto rows = response.json()["rows"];
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows.at(0)["agentId"].string(), "agent_id");
+  EXPECT_EQ(rows.at(0)["total"].int64(), 43);
 }
 
 TEST_F(CallFlow, IdempotentRepeatsCreateNothing) {
@@ -139,7 +141,7 @@ TEST_F(CallFlow, HealthAndMetricsAreOpen) {
   vo::testing::HttpClient anonymous(server_->port());
   auto health = anonymous.get("/health");
   EXPECT_EQ(health.status, 200) << health.body;
-  EXPECT_TRUE(health.json()->getObject("components")->getObject("store")->getValue<bool>("up"));
+  EXPECT_TRUE(health.json()["components"]["store"]["up"].boolean());
   // Issue 10, attack 7: anyone learns up or down, not where the dependencies live.
   for (const char* hidden : {"127.0.0.1", "localhost", "detail", "name", ".db"}) {
     EXPECT_EQ(health.body.find(hidden), std::string::npos) << hidden << " in " << health.body;

@@ -91,7 +91,7 @@ TEST_F(ManyConnections, FiveHundredIdleAndAHundredBusyNeverDelayANewClient) {
   raiseOwnOpenFileLimit();
   auto bulk = admin().post("/calls/bulk", seedBulkBody());
   ASSERT_LT(bulk.status, 300) << bulk.body;
-  const std::string campaignId = bulk.json()->getValue<std::string>("campaignId");
+  const std::string campaignId = bulk.json()["campaignId"].string();
 
   // Each idle connection has been used once and is kept alive (the server's threads are 8).
   std::vector<std::unique_ptr<vo::testing::HttpClient>> idle;
@@ -137,7 +137,7 @@ TEST_F(ManyConnections, FiveHundredIdleAndAHundredBusyNeverDelayANewClient) {
 TEST_F(ManyConnections, PostWithoutBodyIsAnsweredAtOnceOnAnIdleServer) {
   auto bulk = admin().post("/calls/bulk", seedBulkBody());
   ASSERT_LT(bulk.status, 300) << bulk.body;
-  const std::string campaignId = bulk.json()->getValue<std::string>("campaignId");
+  const std::string campaignId = bulk.json()["campaignId"].string();
   std::string statusLine;
   const auto pauseTime = timed([&] {
     statusLine = postWithoutBody(server_->port(), "/campaigns/" + campaignId + "/pause");

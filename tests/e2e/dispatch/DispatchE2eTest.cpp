@@ -12,6 +12,7 @@
 
 #include "vo/testing/CallPages.h"
 #include "vo/testing/HttpClient.h"
+#include "vo/testing/Json.h"
 #include "vo/testing/Ports.h"
 #include "vo/testing/ServerProcess.h"
 #include "vo/testing/Wait.h"
@@ -93,22 +94,22 @@ class DispatchE2eTest : public ::testing::Test {
       const auto response = client_->post("/calls/bulk", body);
       EXPECT_EQ(response.status, 202) << response.body;
       if (response.status != 202) break;
-      EXPECT_EQ(response.json()->getValue<int>("accepted"), rows);
-      campaigns.push_back(response.json()->getValue<std::string>("campaignId"));
+      EXPECT_EQ(response.json()["accepted"].int64(), rows);
+      campaigns.push_back(response.json()["campaignId"].string());
     }
     return campaigns;
   }
 
-  int finished(const std::string& campaignId) {
+  int64_t finished(const std::string& campaignId) {
     const auto response = client_->get("/campaigns/" + campaignId);
-    return response.status == 200 ? response.json()->getValue<int>("finished") : -1;
+    return response.status == 200 ? response.json()["finished"].int64() : -1;
   }
 
   bool allFinished(const std::vector<std::string>& campaigns, int total) {
     return vo::testing::waitUntil(
         [&] {
-          int done = 0;
-          for (const auto& id : campaigns) done += std::max(0, finished(id));
+          int64_t done = 0;
+          for (const auto& id : campaigns) done += std::max<int64_t>(0, finished(id));
           return done == total;
         },
         kLongWait, std::chrono::milliseconds(200));
@@ -118,8 +119,8 @@ class DispatchE2eTest : public ::testing::Test {
   std::map<std::string, std::string> statuses(const std::vector<std::string>& campaigns) {
     std::map<std::string, std::string> byNumber;
     for (const auto& campaignId : campaigns) {
-      forEachCall(*client_, "campaignId=" + campaignId, [&](const Poco::JSON::Object::Ptr& call) {
-        byNumber[call->getValue<std::string>("to")] = call->getValue<std::string>("status");
+      forEachCall(*client_, "campaignId=" + campaignId, [&](const vo::testing::Json& call) {
+        byNumber[call["to"].string()] = call["status"].string();
       });
     }
     return byNumber;
@@ -182,13 +183,13 @@ TEST_F(DispatchE2eTest, PriorityCallIsDialedAtOnceAndReachesItsOutcome) {
       R"("to":"+34631021622","from":"+34601893170","variables":{"customerName":"Juan"}})");
   ASSERT_EQ(created.status, 201) << created.body;
   const auto call = created.json();
-  EXPECT_EQ(call->getValue<std::string>("status"), "initiated");
-  EXPECT_FALSE(call->getValue<std::string>("providerCallId").empty());
-  const std::string id = call->getValue<std::string>("id");
+  EXPECT_EQ(call["status"].string(), "initiated");
+  EXPECT_FALSE(call["providerCallId"].string().empty());
+  const std::string id = call["id"].string();
   std::string status;
   ASSERT_TRUE(vo::testing::waitUntil([&] {
     const auto read = client_->get("/calls/" + id);
-    status = read.status == 200 ? read.json()->getValue<std::string>("status") : "";
+    status = read.status == 200 ? read.json()["status"].string() : "";
     return status == "completed" || status == "no_answer" || status == "busy";
   })) << status;
   EXPECT_EQ(dialsPerNumber()["+34631021622"], 1);

@@ -9,6 +9,7 @@
 #include "vo/fake_elevenlabs/FakeElevenLabs.h"
 #include "vo/testing/CallPages.h"
 #include "vo/testing/HttpClient.h"
+#include "vo/testing/Json.h"
 #include "vo/testing/Ports.h"
 #include "vo/testing/ServerProcess.h"
 #include "vo/testing/Wait.h"
@@ -21,6 +22,7 @@ using vo::fake_elevenlabs::FakeOptions;
 using vo::fake_elevenlabs::Fault;
 using vo::fake_elevenlabs::FaultKind;
 using vo::testing::HttpClient;
+using vo::testing::Json;
 
 constexpr const char* kAdminKey = "e2e-elevenlabs-admin-key-0123456789abcdef";
 constexpr const char* kApiKey = "xi-e2e-key";
@@ -116,22 +118,21 @@ class ElevenLabsE2eTest : public ::testing::Test {
     body += "]}";
     const auto response = client->post("/calls/bulk", body);
     EXPECT_EQ(response.status, 202) << response.body;
-    return response.status == 202 ? response.json()->getValue<std::string>("campaignId") : "";
+    return response.status == 202 ? response.json()["campaignId"].string() : "";
   }
 
   // Every call of the campaign: to -> the call's JSON fields we check.
-  std::map<std::string, Poco::JSON::Object::Ptr> campaignCalls(const std::string& campaignId) {
-    std::map<std::string, Poco::JSON::Object::Ptr> calls;
-    vo::testing::forEachCall(*client, "campaignId=" + campaignId,
-                             [&](const Poco::JSON::Object::Ptr& call) {
-                               calls[call->getValue<std::string>("to")] = call;
-                             });
+  std::map<std::string, Json> campaignCalls(const std::string& campaignId) {
+    std::map<std::string, Json> calls;
+    vo::testing::forEachCall(*client, "campaignId=" + campaignId, [&](const Json& call) {
+      calls.insert_or_assign(call["to"].string(), call);
+    });
     return calls;
   }
 
   bool campaignFinished(const std::string& campaignId, int total) {
     const auto response = client->get("/campaigns/" + campaignId);
-    return response.status == 200 && response.json()->getValue<int>("finished") == total;
+    return response.status == 200 && response.json()["finished"].int64() == total;
   }
 
   std::map<std::string, int> requestsPerNumber() {
@@ -163,7 +164,7 @@ TEST_F(ElevenLabsE2eTest, PriorityCallAndBulkOf1000AllCompleteViaWebhooksEachDia
       client->post("/calls/priority", R"({"workspaceId":"acme","agentId":"agent_e2e",)"
                                       R"("agentPhoneNumberId":"phnum_e2e","to":"+34699000001"})");
   ASSERT_TRUE(priority.status == 201 || priority.status == 202) << priority.body;
-  const std::string priorityId = priority.json()->getValue<std::string>("id");
+  const std::string priorityId = priority.json()["id"].string();
 
   const std::string campaignId = bulk(0, 1000);
   ASSERT_FALSE(campaignId.empty());
@@ -171,15 +172,14 @@ TEST_F(ElevenLabsE2eTest, PriorityCallAndBulkOf1000AllCompleteViaWebhooksEachDia
                                      std::chrono::milliseconds(200)))
       << client->get("/campaigns/" + campaignId).body << server->logText();
   ASSERT_TRUE(vo::testing::waitUntil([&] {
-    return client->get("/calls/" + priorityId).json()->getValue<std::string>("status") ==
-           "completed";
+    return client->get("/calls/" + priorityId).json()["status"].string() == "completed";
   }));
 
   const auto calls = campaignCalls(campaignId);
   ASSERT_EQ(calls.size(), 1000u);
   for (const auto& [to, call] : calls) {
-    EXPECT_EQ(call->getValue<std::string>("status"), "completed") << to;
-    EXPECT_EQ(call->getValue<int>("durationSecs"), 42) << to;
+    EXPECT_EQ(call["status"].string(), "completed") << to;
+    EXPECT_EQ(call["durationSecs"].int64(), 42) << to;
   }
   const auto placed = fake.acceptedCalls();
   EXPECT_EQ(placed.size(), 1001u);
@@ -208,8 +208,8 @@ TEST_F(ElevenLabsE2eTest, WebhookOvertakingTheDialAnswerStillEndsTheCall) {
                                      std::chrono::minutes(2), std::chrono::milliseconds(100)))
       << client->get("/campaigns/" + campaignId).body << server->logText();
   for (const auto& [to, call] : campaignCalls(campaignId)) {
-    EXPECT_EQ(call->getValue<std::string>("status"), "completed") << to;
-    EXPECT_EQ(call->getValue<int>("durationSecs"), 42) << to;
+    EXPECT_EQ(call["status"].string(), "completed") << to;
+    EXPECT_EQ(call["durationSecs"].int64(), 42) << to;
   }
   EXPECT_EQ(fake.acceptedCalls().size(), static_cast<std::size_t>(total));
   EXPECT_EQ(fake.webhookAnswerCounts().non2xx, 0);
@@ -238,7 +238,7 @@ TEST_F(ElevenLabsE2eTest, AmbiguousOutcomesAreNeverRedialedAndEndByTheirWebhookI
       << server->logText();
   std::map<std::string, int> byStatus;
   for (const auto& [to, call] : campaignCalls(campaignId)) {
-    byStatus[call->getValue<std::string>("status")]++;
+    byStatus[call["status"].string()]++;
   }
   EXPECT_EQ(byStatus["unknown"], 1);
   EXPECT_EQ(byStatus["completed"], 9);

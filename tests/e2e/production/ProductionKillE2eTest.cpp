@@ -3,8 +3,6 @@
 // ElevenLabs (50 ms per request, a signed post-call webhook about 1 s after each accepted call,
 // sent to the process that survives); one is SIGKILLed mid-drain. Every call must end final,
 // none may be dialed twice (the fake's record), no webhook may get a non-2xx answer.
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -15,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -23,6 +22,7 @@
 #include "vo/fake_elevenlabs/FakeElevenLabs.h"
 #include "vo/testing/CallPages.h"
 #include "vo/testing/HttpClient.h"
+#include "vo/testing/Json.h"
 #include "vo/testing/Ports.h"
 #include "vo/testing/ServerProcess.h"
 #include "vo/testing/Wait.h"
@@ -33,6 +33,7 @@ namespace {
 using vo::fake_elevenlabs::FakeElevenLabs;
 using vo::fake_elevenlabs::FakeOptions;
 using vo::testing::HttpClient;
+using vo::testing::Json;
 using vo::testing::ServerProcess;
 
 constexpr const char* kAdminKey = "e2e-production-admin-key-0123456789abcdef";
@@ -74,10 +75,9 @@ std::string phoneNumber(int i) {
 // The call id the elevenlabs provider put in the dial's dynamic variables; "" when absent.
 std::string callIdOf(const vo::fake_elevenlabs::AcceptedCall& dial) {
   try {
-    auto variables =
-        Poco::JSON::Parser().parse(dial.dynamicVariablesJson).extract<Poco::JSON::Object::Ptr>();
-    return variables->optValue<std::string>("vo_call_id", "");
-  } catch (const Poco::Exception&) {
+    const Json variables = Json::parse(dial.dynamicVariablesJson);
+    return variables.has("vo_call_id") ? variables["vo_call_id"].string() : "";
+  } catch (const std::runtime_error&) {
     return "";
   }
 }
@@ -164,17 +164,17 @@ class ProductionKillE2eTest : public ::testing::Test {
       const auto response = client_->post("/calls/bulk", body);
       EXPECT_EQ(response.status, 202) << response.body;
       if (response.status != 202) break;
-      campaigns.push_back(response.json()->getValue<std::string>("campaignId"));
+      campaigns.push_back(response.json()["campaignId"].string());
     }
     return campaigns;
   }
 
-  int finishedCalls(const std::vector<std::string>& campaigns) {
-    int finished = 0;
+  int64_t finishedCalls(const std::vector<std::string>& campaigns) {
+    int64_t finished = 0;
     for (const auto& id : campaigns) {
       const auto response = client_->get("/campaigns/" + id);
       if (response.status != 200) return -1;
-      finished += response.json()->getValue<int>("finished");
+      finished += response.json()["finished"].int64();
     }
     return finished;
   }
@@ -183,23 +183,22 @@ class ProductionKillE2eTest : public ::testing::Test {
   std::map<std::string, CallRecord> calls(const std::vector<std::string>& campaigns) {
     std::map<std::string, CallRecord> byId;
     for (const auto& campaignId : campaigns) {
-      vo::testing::forEachCall(
-          *client_, "campaignId=" + campaignId, [&](const Poco::JSON::Object::Ptr& call) {
-            byId[call->getValue<std::string>("id")] = {call->getValue<std::string>("to"),
-                                                       call->getValue<std::string>("status")};
-          });
+      vo::testing::forEachCall(*client_, "campaignId=" + campaignId, [&](const Json& call) {
+        byId[call["id"].string()] = {call["to"].string(), call["status"].string()};
+      });
     }
     return byId;
   }
 
   // Where the drain stands, for failure messages.
   std::string progress(const std::vector<std::string>& campaigns) {
-    std::map<std::string, int> byStatus;
+    std::map<std::string, int64_t> byStatus;
     for (const auto& id : campaigns) {
       const auto response = client_->get("/campaigns/" + id);
       if (response.status != 200) continue;
-      const auto counts = response.json()->getObject("byStatus");
-      for (const auto& [status, count] : *counts) byStatus[status] += count.convert<int>();
+      for (const auto& [status, count] : response.json()["byStatus"].members()) {
+        byStatus[status] += count.int64();
+      }
     }
     std::ostringstream text;
     text << "calls by status:";

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "vo/testing/CallPages.h"
+#include "vo/testing/Json.h"
 #include "vo/testing/Wait.h"
 #ifdef VO_E2E_HAVE_POSTGRES
 #include "PostgresTestDatabase.h"
@@ -93,7 +94,7 @@ std::vector<std::string> RedisE2e::bulk(const std::string& workspace, const std:
     const auto response = client().post("/calls/bulk", body);
     EXPECT_EQ(response.status, 202) << response.body;
     if (response.status != 202) break;
-    campaigns.push_back(response.json()->getValue<std::string>("campaignId"));
+    campaigns.push_back(response.json()["campaignId"].string());
   }
   return campaigns;
 }
@@ -101,11 +102,11 @@ std::vector<std::string> RedisE2e::bulk(const std::string& workspace, const std:
 bool RedisE2e::allFinished(const std::vector<std::string>& campaigns, int total) {
   return vo::testing::waitUntil(
       [&] {
-        int done = 0;
+        int64_t done = 0;
         for (const auto& id : campaigns) {
           const auto response = client().get("/campaigns/" + id);
           if (response.status != 200) return false;
-          done += response.json()->getValue<int>("finished");
+          done += response.json()["finished"].int64();
         }
         return done == total;
       },
@@ -115,10 +116,10 @@ bool RedisE2e::allFinished(const std::vector<std::string>& campaigns, int total)
 std::map<std::string, std::string> RedisE2e::statuses(const std::vector<std::string>& campaigns) {
   std::map<std::string, std::string> byNumber;
   for (const auto& campaignId : campaigns) {
-    vo::testing::forEachCall(
-        client(), "campaignId=" + campaignId, [&](const Poco::JSON::Object::Ptr& call) {
-          byNumber[call->getValue<std::string>("to")] = call->getValue<std::string>("status");
-        });
+    vo::testing::forEachCall(client(), "campaignId=" + campaignId,
+                             [&](const vo::testing::Json& call) {
+                               byNumber[call["to"].string()] = call["status"].string();
+                             });
   }
   return byNumber;
 }

@@ -1,12 +1,11 @@
 // Two real voice-orchestrator processes share one SQLite database holding 40 days of calls.
 // Each runs retention as it starts: only the last RETENTION_DAYS days stay, the report over the
 // 40 days is unchanged, nothing is purged twice, and /health and /metrics show the last run.
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "RetentionTestSupport.h"
@@ -14,6 +13,7 @@
 #include "vo/retention/UtcCalendar.h"
 #include "vo/store_sqlite/SqliteStoreFactory.h"
 #include "vo/testing/HttpClient.h"
+#include "vo/testing/Json.h"
 #include "vo/testing/ServerProcess.h"
 #include "vo/testing/TempDir.h"
 #include "vo/testing/Wait.h"
@@ -83,15 +83,12 @@ std::string isoOfDayStart(int64_t dayNumber) {
 }
 
 // /health's retention component ({name, up, detail, lastRun}: the admin's view) once its last
-// run finished.
-Poco::JSON::Object::Ptr retentionHealthOf(vo::testing::HttpClient& client) {
+// run finished; nullopt before.
+std::optional<vo::testing::Json> retentionHealthOf(vo::testing::HttpClient& client) {
   const vo::testing::HttpResponse health = client.get("/health");
-  if (health.status != 200 && health.status != 503) return nullptr;
-  Poco::JSON::Object::Ptr retention =
-      health.json()->getObject("components")->getObject("retention");
-  if (retention.isNull()) return nullptr;
-  Poco::JSON::Object::Ptr run = retention->getObject("lastRun");
-  if (run.isNull() || run->isNull("finishedAt")) return nullptr;
+  if (health.status != 200 && health.status != 503) return std::nullopt;
+  const vo::testing::Json retention = health.json()["components"]["retention"];
+  if (retention["lastRun"]["finishedAt"].isNull()) return std::nullopt;
   return retention;
 }
 
@@ -115,13 +112,10 @@ std::string totalsText(int64_t total, int64_t durationSecs,
   return text;
 }
 
-std::string totalsText(const Poco::JSON::Object::Ptr& totals) {
+std::string totalsText(const vo::testing::Json& totals) {
   std::map<std::string, int64_t> byStatus;
-  for (const auto& [name, value] : *totals->getObject("byStatus")) {
-    byStatus[name] = value.convert<int64_t>();
-  }
-  return totalsText(totals->getValue<int64_t>("total"), totals->getValue<int64_t>("durationSecs"),
-                    byStatus);
+  for (const auto& [name, value] : totals["byStatus"].members()) byStatus[name] = value.int64();
+  return totalsText(totals["total"].int64(), totals["durationSecs"].int64(), byStatus);
 }
 
 std::string totalsText(const vo::api::Report& report) {
@@ -152,7 +146,7 @@ TEST(RetentionE2e, TwoServersOnOneDatabaseKeepTheRetainedDaysAndTheReport) {
   }
 
   std::vector<std::unique_ptr<vo::testing::ServerProcess>> servers;
-  std::vector<Poco::JSON::Object::Ptr> runs;
+  std::vector<vo::testing::Json> runs;
   for (int instance = 0; instance < 2; ++instance) {
     vo::testing::ServerOptions options;
     options.configYaml = configFor(databasePath);
@@ -163,45 +157,46 @@ TEST(RetentionE2e, TwoServersOnOneDatabaseKeepTheRetainedDaysAndTheReport) {
   for (auto& server : servers) {
     vo::testing::HttpClient client(server->port());
     client.setDefaultHeader("Authorization", std::string("Bearer ") + kAdminKey);  // lastRun
-    Poco::JSON::Object::Ptr retention;
+    std::optional<vo::testing::Json> retention;
     ASSERT_TRUE(vo::testing::waitUntil([&] {
-      return (retention = retentionHealthOf(client)) != nullptr;
+      retention = retentionHealthOf(client);
+      return retention.has_value();
     })) << server->logText();
-    EXPECT_TRUE(retention->getValue<bool>("up")) << retention->getValue<std::string>("detail");
-    runs.push_back(retention->getObject("lastRun"));
-    EXPECT_TRUE(runs.back()->isNull("error")) << server->logText();
+    const vo::testing::Json& component = *retention;
+    EXPECT_TRUE(component["up"].boolean()) << component["detail"].string();
+    runs.push_back(component["lastRun"]);
+    EXPECT_TRUE(runs.back()["error"].isNull()) << server->logText();
   }
 
   // Each instance ran once at start; together they purged every old call exactly once.
   RetentionSettings settings;
   settings.days = 15;
-  const int64_t startedAtMs = parseIsoMs(runs[0]->getValue<std::string>("startedAt"));
+  const int64_t startedAtMs = parseIsoMs(runs[0]["startedAt"].string());
   const int64_t oldestKept = oldestKeptDay(settings, startedAtMs);
   int64_t expectedPurged = 0;
   for (const auto& [day, count] : perDay) {
     if (*parseDayName(day) < oldestKept) expectedPurged += count;
   }
   ASSERT_GT(expectedPurged, 0);
-  EXPECT_EQ(runs[0]->getValue<int64_t>("callsPurged") + runs[1]->getValue<int64_t>("callsPurged"),
-            expectedPurged);
+  EXPECT_EQ(runs[0]["callsPurged"].int64() + runs[1]["callsPurged"].int64(), expectedPurged);
 
   vo::testing::HttpClient admin(servers[0]->port());
   admin.setDefaultHeader("Authorization", std::string("Bearer ") + kAdminKey);
   const vo::testing::HttpResponse report =
       admin.get("/calls/report?from=" + perDay.begin()->first + "&to=" + perDay.rbegin()->first);
   ASSERT_EQ(report.status, 200) << report.body;
-  EXPECT_EQ(totalsText(report.json()->getObject("totals")), totalsText(before));
-  EXPECT_EQ(report.json()->getArray("rows")->size(), before.rows.size());
+  EXPECT_EQ(totalsText(report.json()["totals"]), totalsText(before));
+  EXPECT_EQ(report.json()["rows"].size(), before.rows.size());
 
   const vo::testing::HttpResponse older =
       admin.get("/calls?limit=1000&createdTo=" + isoOfDayStart(oldestKept));
   ASSERT_EQ(older.status, 200) << older.body;
-  EXPECT_EQ(older.json()->getArray("data")->size(), 0u);
+  EXPECT_EQ(older.json()["data"].size(), 0u);
 
   vo::testing::HttpClient scraper(servers[0]->port());
   const std::string metrics = scraper.get("/metrics").body;
   EXPECT_EQ(metricValue(metrics, "vo_retention_last_run_calls{action=\"purged\"}"),
-            runs[0]->getValue<int64_t>("callsPurged"))
+            runs[0]["callsPurged"].int64())
       << metrics;
   EXPECT_EQ(metricValue(metrics, "vo_retention_last_run_failed"), 0) << metrics;
   EXPECT_GT(metricValue(metrics, "vo_retention_last_run_finished_seconds"), 0) << metrics;

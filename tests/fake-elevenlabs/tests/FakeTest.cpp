@@ -1,11 +1,10 @@
 // The fake itself: it must refuse what the real API refuses, in the real shapes, because the
 // plugin's tests trust it to.
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
 #include "vo/fake_elevenlabs/FakeElevenLabs.h"
 #include "vo/testing/HttpClient.h"
+#include "vo/testing/Json.h"
 #include "vo/testing/Ports.h"
 #include "vo/testing/Wait.h"
 
@@ -24,13 +23,13 @@ class FakeTest : public ::testing::Test {
 TEST_F(FakeTest, MissingFieldsGet422InThePydanticShape) {
   const auto response = client.post(kPath, R"({"agent_id":"a"})", kKey);
   ASSERT_EQ(response.status, 422);
-  const auto detail = response.json()->getArray("detail");
-  ASSERT_EQ(detail->size(), 2u);
-  const auto first = detail->getObject(0);
-  EXPECT_EQ(first->getValue<std::string>("type"), "missing");
-  EXPECT_EQ(first->getValue<std::string>("msg"), "Field required");
-  EXPECT_EQ(first->getArray("loc")->getElement<std::string>(0), "body");
-  EXPECT_EQ(first->getArray("loc")->getElement<std::string>(1), "agent_phone_number_id");
+  const vo::testing::Json detail = response.json()["detail"];
+  ASSERT_EQ(detail.size(), 2u);
+  const vo::testing::Json first = detail.at(0);
+  EXPECT_EQ(first["type"].string(), "missing");
+  EXPECT_EQ(first["msg"].string(), "Field required");
+  EXPECT_EQ(first["loc"].at(0).string(), "body");
+  EXPECT_EQ(first["loc"].at(1).string(), "agent_phone_number_id");
   EXPECT_TRUE(fake.acceptedCalls().empty());
 }
 
@@ -51,11 +50,10 @@ TEST_F(FakeTest, MissingOrWrongKeyGets401) {
   const std::string body = R"({"agent_id":"a","agent_phone_number_id":"p","to_number":"t"})";
   const auto missing = client.post(kPath, body);
   EXPECT_EQ(missing.status, 401);
-  EXPECT_EQ(missing.json()->getObject("detail")->getValue<std::string>("status"),
-            "needs_authorization");
+  EXPECT_EQ(missing.json()["detail"]["status"].string(), "needs_authorization");
   const auto wrong = client.post(kPath, body, {{"xi-api-key", "nope"}});
   EXPECT_EQ(wrong.status, 401);
-  EXPECT_EQ(wrong.json()->getObject("detail")->getValue<std::string>("status"), "invalid_api_key");
+  EXPECT_EQ(wrong.json()["detail"]["status"].string(), "invalid_api_key");
 }
 
 TEST_F(FakeTest, AcceptedCallAnswersLikeTheRealApiAndCanBeLookedUp) {
@@ -63,12 +61,12 @@ TEST_F(FakeTest, AcceptedCallAnswersLikeTheRealApiAndCanBeLookedUp) {
       client.post(kPath, R"({"agent_id":"a","agent_phone_number_id":"p","to_number":"+1"})", kKey);
   ASSERT_EQ(response.status, 200);
   const auto answer = response.json();
-  EXPECT_TRUE(answer->getValue<bool>("success"));
-  const std::string id = answer->getValue<std::string>("conversation_id");
-  EXPECT_EQ(answer->getValue<std::string>("callSid").rfind("CA", 0), 0u);
+  EXPECT_TRUE(answer["success"].boolean());
+  const std::string id = answer["conversation_id"].string();
+  EXPECT_EQ(answer["callSid"].string().rfind("CA", 0), 0u);
   const auto conversation = client.get("/v1/convai/conversations/" + id, kKey);
   ASSERT_EQ(conversation.status, 200);
-  EXPECT_EQ(conversation.json()->getValue<std::string>("conversation_id"), id);
+  EXPECT_EQ(conversation.json()["conversation_id"].string(), id);
   EXPECT_EQ(client.get("/v1/convai/conversations/conv_none", kKey).status, 404);
 }
 
@@ -81,7 +79,7 @@ TEST_F(FakeTest, StatsRoutesTellAcceptedCallsWithTheirReceiveTimesAndAreNotRecor
 
   const auto stats = client.get("/fake/stats");
   ASSERT_EQ(stats.status, 200);
-  EXPECT_EQ(stats.json()->getValue<int64_t>("acceptedCalls"), 2);
+  EXPECT_EQ(stats.json()["acceptedCalls"].int64(), 2);
   const auto all = client.get("/fake/accepted");
   ASSERT_EQ(all.status, 200);
   EXPECT_EQ(all.body, "+15550001 " + std::to_string(accepted[0].receivedAtUs) + "\n+15550002 " +
@@ -117,9 +115,9 @@ TEST(FakeWebhookStatsTest, CountsRefusedWebhooksAndTheirAnswerTimes) {
   EXPECT_EQ(stats.answer.count, 5);
   EXPECT_GE(stats.answer.maxMs, stats.answer.p50Ms);
   EXPECT_EQ(stats.lag.count, 5);
-  const auto json = client.get("/fake/stats").json()->getObject("webhooks");
-  EXPECT_EQ(json->getValue<int64_t>("answeredOther"), 5);
-  EXPECT_EQ(json->getObject("answer")->getValue<int64_t>("count"), 5);
+  const auto json = client.get("/fake/stats").json()["webhooks"];
+  EXPECT_EQ(json["answeredOther"].int64(), 5);
+  EXPECT_EQ(json["answer"]["count"].int64(), 5);
 }
 
 TEST(FakeWebhookStatsTest, CountsEveryAttemptThatGotNoAnswer) {

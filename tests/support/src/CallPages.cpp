@@ -5,7 +5,7 @@
 namespace vo::testing {
 
 bool forEachCall(HttpClient& client, const std::string& query,
-                 const std::function<void(const Poco::JSON::Object::Ptr& call)>& visit) {
+                 const std::function<void(const Json& call)>& visit) {
   std::string cursor;
   do {
     const auto page =
@@ -14,12 +14,10 @@ bool forEachCall(HttpClient& client, const std::string& query,
       ADD_FAILURE() << "GET /calls?" << query << " answered " << page.status << ": " << page.body;
       return false;
     }
-    const auto json = page.json();
-    const auto data = json->getArray("data");
-    for (std::size_t i = 0; i < data->size(); ++i) {
-      visit(data->getObject(static_cast<unsigned>(i)));
-    }
-    cursor = json->isNull("nextCursor") ? "" : json->getValue<std::string>("nextCursor");
+    const Json json = page.json();
+    for (const Json& call : json["data"].elements()) visit(call);
+    const Json next = json["nextCursor"];
+    cursor = next.isNull() ? "" : next.string();
   } while (!cursor.empty());
   return true;
 }

@@ -1,7 +1,6 @@
 #include "vo/testing/HttpClient.h"
 
 #include <Poco/Exception.h>
-#include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
@@ -29,9 +28,8 @@ bool hasHeader(const HttpHeaders& headers, const std::string& name) {
 
 }  // namespace
 
-Poco::JSON::Object::Ptr HttpResponse::json() const {
-  Poco::JSON::Parser parser;
-  return parser.parse(body).extract<Poco::JSON::Object::Ptr>();
+Json HttpResponse::json() const {
+  return Json::parse(body);
 }
 
 std::string HttpResponse::header(const std::string& name) const {

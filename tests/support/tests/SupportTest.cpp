@@ -118,18 +118,18 @@ TEST(HttpClient, SendsMethodPathHeadersAndBodyAndReadsTheAnswer) {
   client.setDefaultHeader("Authorization", "Bearer default");
   auto posted = client.post("/calls/bulk?x=1", R"({"a":1})");
   ASSERT_EQ(posted.status, 202) << posted.body;
-  auto json = posted.json();
-  EXPECT_EQ(json->getValue<std::string>("method"), "POST");
-  EXPECT_EQ(json->getValue<std::string>("uri"), "/calls/bulk?x=1");
-  EXPECT_EQ(json->getObject("body")->getValue<int>("a"), 1);
-  EXPECT_EQ(json->getValue<std::string>("type"), "application/json");
+  const Json json = posted.json();
+  EXPECT_EQ(json["method"].string(), "POST");
+  EXPECT_EQ(json["uri"].string(), "/calls/bulk?x=1");
+  EXPECT_EQ(json["body"]["a"].int64(), 1);
+  EXPECT_EQ(json["type"].string(), "application/json");
   EXPECT_EQ(posted.header("x-echo-auth"), "Bearer default");
   EXPECT_EQ(posted.header("X-Echo-Auth"), "Bearer default");
 
   auto fetched = client.get("/health", {{"authorization", "Bearer mine"}});
   ASSERT_EQ(fetched.status, 202);
   EXPECT_EQ(fetched.header("x-echo-auth"), "Bearer mine");
-  EXPECT_EQ(fetched.json()->getValue<std::string>("method"), "GET");
+  EXPECT_EQ(fetched.json()["method"].string(), "GET");
   server.stop();
 }
 

@@ -1,11 +1,10 @@
 #pragma once
 
-#include <Poco/JSON/Object.h>
-
 #include <functional>
 #include <string>
 
 #include "vo/testing/HttpClient.h"
+#include "vo/testing/Json.h"
 
 namespace vo::testing {
 
@@ -13,6 +12,6 @@ namespace vo::testing {
 // to `visit`. Returns false, after reporting the answer as a test failure, when a page is not
 // 200.
 bool forEachCall(HttpClient& client, const std::string& query,
-                 const std::function<void(const Poco::JSON::Object::Ptr& call)>& visit);
+                 const std::function<void(const Json& call)>& visit);
 
 }  // namespace vo::testing

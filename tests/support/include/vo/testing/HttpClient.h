@@ -1,11 +1,11 @@
 #pragma once
 
-#include <Poco/JSON/Object.h>
-
 #include <chrono>
 #include <map>
 #include <memory>
 #include <string>
+
+#include "vo/testing/Json.h"
 
 namespace vo::testing {
 
@@ -14,8 +14,8 @@ struct HttpResponse {
   std::string body;
   std::map<std::string, std::string> headers;  // names in lowercase
 
-  // The body parsed as a JSON object; throws Poco::Exception when it is not one.
-  Poco::JSON::Object::Ptr json() const;
+  // The body parsed; throws std::runtime_error when it is not JSON.
+  Json json() const;
   // A header's value, "" when absent. `name` in any case.
   std::string header(const std::string& name) const;
 };
