@@ -1,12 +1,11 @@
 // bulk and dispatch: many calls through POST /calls/bulk, then how fast they reach the provider.
 #include <Poco/Exception.h>
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -15,6 +14,7 @@
 #include "Figures.h"
 #include "LoadClient.h"
 #include "Modes.h"
+#include "vo/testing/Json.h"
 
 namespace vo::bench {
 namespace {
@@ -25,27 +25,19 @@ double secondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-Poco::JSON::Object::Ptr parseObject(const std::string& body) {
-  Poco::JSON::Parser parser;
-  return parser.parse(body).extract<Poco::JSON::Object::Ptr>();
-}
-
 // Calls of the campaign that have left queued/dispatching (dialed, whatever the outcome).
 long dialedOf(LoadClient& client, const std::string& campaignId) {
   auto answer = client.send("GET", "/campaigns/" + campaignId);
   if (answer.status != 200) return -1;
-  auto object = parseObject(answer.body);
-  auto counts = object->getObject("byStatus");
-  if (!counts && object->has("progress"))
-    counts = object->getObject("progress")->getObject("byStatus");
+  const vo::testing::Json campaign = vo::testing::Json::parse(answer.body);
+  const vo::testing::Json counts =
+      campaign.has("byStatus") ? campaign["byStatus"] : campaign["progress"]["byStatus"];
   long waiting = 0;
   long sum = 0;
-  if (counts) {
-    for (const auto& [status, value] : *counts) {
-      const long n = value.convert<long>();
-      sum += n;
-      if (status == "queued" || status == "dispatching") waiting += n;
-    }
+  for (const auto& [status, value] : counts.members()) {
+    const auto n = static_cast<long>(value.int64());
+    sum += n;
+    if (status == "queued" || status == "dispatching") waiting += n;
   }
   return sum - waiting;
 }
@@ -129,10 +121,13 @@ int runBulk(const LoadOptions& options) {
             failed = true;
             return;
           }
-          accepted += parseObject(answer.body)->getValue<long>("accepted");
+          accepted += static_cast<long>(vo::testing::Json::parse(answer.body)["accepted"].int64());
         }
       } catch (const Poco::Exception& e) {
         std::fprintf(stderr, "bulk: %s\n", e.displayText().c_str());
+        failed = true;
+      } catch (const std::runtime_error& e) {  // an answer that is not the JSON expected
+        std::fprintf(stderr, "bulk: %s\n", e.what());
         failed = true;
       }
     });
@@ -174,10 +169,10 @@ int runDispatch(const LoadOptions& options) {
   }
   const double acceptS = secondsSince(sent);
   const DispatchTimes times =
-      fake ? timesFromFake(options, *fake, baseline, sentUs)
-           : timesFromCampaign(options, client,
-                               parseObject(accepted.body)->getValue<std::string>("campaignId"),
-                               sent);
+      fake
+          ? timesFromFake(options, *fake, baseline, sentUs)
+          : timesFromCampaign(options, client,
+                              vo::testing::Json::parse(accepted.body)["campaignId"].string(), sent);
   if (times.all < 0) return 1;
   const double steadyRate = times.t90 > times.t10
                                 ? static_cast<double>(options.calls * 9 / 10 - options.calls / 10) /

@@ -2,8 +2,6 @@
 // body while `--idle` kept-alive connections sit open and `--busy` ones each send a /health
 // every 100 ms (busy, not a CPU flood that would measure the cores instead of the server).
 #include <Poco/Exception.h>
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 #include <Poco/Net/StreamSocket.h>
 
 #include <algorithm>
@@ -18,6 +16,7 @@
 #include "Figures.h"
 #include "LoadClient.h"
 #include "Modes.h"
+#include "vo/testing/Json.h"
 
 namespace vo::bench {
 namespace {
@@ -91,10 +90,7 @@ int runConnections(const LoadOptions& options) {
     std::fprintf(stderr, "connections: bulk answered %d\n", bulk.status);
     return 1;
   }
-  Poco::JSON::Parser parser;
-  const std::string campaign =
-      parser.parse(bulk.body).extract<Poco::JSON::Object::Ptr>()->getValue<std::string>(
-          "campaignId");
+  const std::string campaign = vo::testing::Json::parse(bulk.body)["campaignId"].string();
 
   std::vector<std::unique_ptr<Poco::Net::StreamSocket>> idle;
   try {

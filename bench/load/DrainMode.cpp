@@ -1,8 +1,5 @@
 // drain: waits until every stored call is final (and, on the production stack, every webhook
 // was answered); fake-stats: how the server answered the fake's webhooks.
-#include <Poco/Exception.h>
-#include <Poco/JSON/Object.h>
-
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -13,6 +10,7 @@
 #include "Figures.h"
 #include "LoadClient.h"
 #include "Modes.h"
+#include "vo/testing/Json.h"
 
 namespace vo::bench {
 namespace {
@@ -46,43 +44,37 @@ CallCounts callCounts(LoadClient& client) {
   return counts;
 }
 
-double durationMs(const Poco::JSON::Object::Ptr& summary, const char* name) {
-  return summary->getValue<double>(name);
-}
-
 void reportWebhooks(FakeProbe& fake, Figures& figures) {
-  const auto hooks = fake.stats()->getObject("webhooks");
-  const auto answer = hooks->getObject("answer");
-  const auto lag = hooks->getObject("lag");
+  const vo::testing::Json hooks = fake.stats()["webhooks"];
+  const auto count = [&](const char* name) { return static_cast<long>(hooks[name].int64()); };
+  const vo::testing::Json answer = hooks["answer"];
+  const vo::testing::Json lag = hooks["lag"];
   std::printf(
       "webhooks: %ld delivered in %ld attempts: %ld answered 2xx, %ld other status, %ld no answer "
       "within 10 s, %ld connection failures, %ld pending; answer p50 %.2f ms, p99 %.2f ms, max "
       "%.2f ms; sent after the "
       "call ended: p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
-      hooks->getValue<long>("deliveries"), hooks->getValue<long>("attempts"),
-      hooks->getValue<long>("answered2xx"), hooks->getValue<long>("answeredOther"),
-      hooks->getValue<long>("noAnswer"), hooks->getValue<long>("connectionFailures"),
-      hooks->getValue<long>("pending"), durationMs(answer, "p50Ms"), durationMs(answer, "p99Ms"),
-      durationMs(answer, "maxMs"), durationMs(lag, "p50Ms"), durationMs(lag, "p99Ms"),
-      durationMs(lag, "maxMs"));
-  figures.add("webhook_deliveries", hooks->getValue<double>("deliveries"));
-  figures.add("webhook_attempts", hooks->getValue<double>("attempts"));
-  figures.add("webhook_2xx", hooks->getValue<double>("answered2xx"));
-  figures.add("webhook_other", hooks->getValue<double>("answeredOther"));
-  figures.add("webhook_no_answer", hooks->getValue<double>("noAnswer"));
-  figures.add("webhook_conn_failures", hooks->getValue<double>("connectionFailures"));
-  figures.add("webhook_pending", hooks->getValue<double>("pending"));
-  figures.add("webhook_answer",
-              Percentiles{0, durationMs(answer, "p50Ms"), durationMs(answer, "p99Ms"),
-                          durationMs(answer, "maxMs")});
-  figures.add("webhook_lag", Percentiles{0, durationMs(lag, "p50Ms"), durationMs(lag, "p99Ms"),
-                                         durationMs(lag, "maxMs")});
+      count("deliveries"), count("attempts"), count("answered2xx"), count("answeredOther"),
+      count("noAnswer"), count("connectionFailures"), count("pending"), answer["p50Ms"].number(),
+      answer["p99Ms"].number(), answer["maxMs"].number(), lag["p50Ms"].number(),
+      lag["p99Ms"].number(), lag["maxMs"].number());
+  figures.add("webhook_deliveries", hooks["deliveries"].number());
+  figures.add("webhook_attempts", hooks["attempts"].number());
+  figures.add("webhook_2xx", hooks["answered2xx"].number());
+  figures.add("webhook_other", hooks["answeredOther"].number());
+  figures.add("webhook_no_answer", hooks["noAnswer"].number());
+  figures.add("webhook_conn_failures", hooks["connectionFailures"].number());
+  figures.add("webhook_pending", hooks["pending"].number());
+  figures.add("webhook_answer", Percentiles{0, answer["p50Ms"].number(), answer["p99Ms"].number(),
+                                            answer["maxMs"].number()});
+  figures.add("webhook_lag",
+              Percentiles{0, lag["p50Ms"].number(), lag["p99Ms"].number(), lag["maxMs"].number()});
 }
 
 // True once the fake sent every webhook it owes (and at least `calls` of them).
 bool webhooksDone(FakeProbe& fake, long calls) {
-  const auto hooks = fake.stats()->getObject("webhooks");
-  return hooks->getValue<long>("pending") == 0 && hooks->getValue<long>("deliveries") >= calls;
+  const vo::testing::Json hooks = fake.stats()["webhooks"];
+  return hooks["pending"].int64() == 0 && hooks["deliveries"].int64() >= calls;
 }
 
 }  // namespace

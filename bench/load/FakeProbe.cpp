@@ -1,6 +1,5 @@
 #include "FakeProbe.h"
 
-#include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>
@@ -33,13 +32,12 @@ std::string FakeProbe::get(const std::string& path) {
   return body;
 }
 
-Poco::JSON::Object::Ptr FakeProbe::stats() {
-  Poco::JSON::Parser parser;
-  return parser.parse(get("/fake/stats")).extract<Poco::JSON::Object::Ptr>();
+vo::testing::Json FakeProbe::stats() {
+  return vo::testing::Json::parse(get("/fake/stats"));
 }
 
 long FakeProbe::acceptedCount() {
-  return stats()->getValue<long>("acceptedCalls");
+  return static_cast<long>(stats()["acceptedCalls"].int64());
 }
 
 std::vector<std::pair<std::string, int64_t>> FakeProbe::acceptedFrom(long first) {

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <Poco/JSON/Object.h>
 #include <Poco/Net/HTTPClientSession.h>
 
 #include <cstdint>
@@ -8,15 +7,18 @@
 #include <utility>
 #include <vector>
 
+#include "vo/testing/Json.h"
+
 namespace vo::bench {
 
 // The fake ElevenLabs seen from the load tool: its GET /fake/stats and /fake/accepted
-// (tests/fake-elevenlabs). Throws Poco::Exception when the fake does not answer.
+// (tests/fake-elevenlabs). Throws Poco::Exception when the fake does not answer, and
+// std::runtime_error when its stats are not the JSON expected.
 class FakeProbe {
  public:
   explicit FakeProbe(const std::string& baseUrl);
 
-  Poco::JSON::Object::Ptr stats();
+  vo::testing::Json stats();
   long acceptedCount();
   // (to number, received at, µs since the epoch) of the accepted calls from the `first`-th on.
   std::vector<std::pair<std::string, int64_t>> acceptedFrom(long first);
