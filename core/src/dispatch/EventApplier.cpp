@@ -1,12 +1,15 @@
 // Provider outcomes applied in batches as conditional transitions.
 #include "dispatch/EventApplier.h"
 
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 #include <spdlog/spdlog.h>
 
-#include <sstream>
+#include <map>
+#include <string_view>
 #include <unordered_map>
+#include <utility>
 
 namespace vo::core::dispatch {
 
@@ -18,25 +21,45 @@ bool isEmptyJson(const std::string& json) {
   return json.empty() || json == "{}";
 }
 
-// The call's provider data with the event's detail keys laid over it.
+// Adds the members of the JSON object in `json` to `byKey`, a repeated key keeping its last
+// value; false when `json` is not a JSON object.
+bool collectMembers(const std::string& json, rapidjson::Document& document,
+                    std::map<std::string_view, const rapidjson::Value*>& byKey) {
+  // Not kParseFullPrecisionFlag: RapidJSON 1.1 reads out of bounds converting some numbers with
+  // it, and a provider's extras are strings and flags, not numbers needing the last digit.
+  if (document.Parse<rapidjson::kParseValidateEncodingFlag>(json.data(), json.size())
+          .HasParseError() ||
+      !document.IsObject()) {
+    return false;
+  }
+  for (const auto& member : std::as_const(document).GetObject()) {
+    byKey[{member.name.GetString(), member.name.GetStringLength()}] = &member.value;
+  }
+  return true;
+}
+
+// The call's provider data with the event's detail keys laid over it, keys in name order.
+// nullopt when either is not a JSON object: a provider's malformed extras are not worth losing
+// the outcome.
 std::optional<std::string> mergedDetail(const std::string& providerDataJson,
                                         const std::string& detailJson) {
   if (isEmptyJson(detailJson)) return std::nullopt;
-  try {
-    Poco::JSON::Parser parser;
-    auto detail = parser.parse(detailJson).extract<Poco::JSON::Object::Ptr>();
-    Poco::JSON::Object::Ptr merged = new Poco::JSON::Object();
-    if (!isEmptyJson(providerDataJson)) {
-      Poco::JSON::Parser dataParser;
-      merged = dataParser.parse(providerDataJson).extract<Poco::JSON::Object::Ptr>();
-    }
-    for (const auto& [key, value] : *detail) merged->set(key, value);
-    std::ostringstream out;
-    merged->stringify(out);
-    return out.str();
-  } catch (const std::exception&) {
-    return std::nullopt;  // a provider's malformed extras are not worth losing the outcome
+  std::map<std::string_view, const rapidjson::Value*> byKey;
+  rapidjson::Document data;
+  rapidjson::Document detail;
+  if (!isEmptyJson(providerDataJson) && !collectMembers(providerDataJson, data, byKey)) {
+    return std::nullopt;
   }
+  if (!collectMembers(detailJson, detail, byKey)) return std::nullopt;
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  writer.StartObject();
+  for (const auto& [key, value] : byKey) {
+    writer.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+    value->Accept(writer);
+  }
+  writer.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
 }
 
 // The calls found for `ids`, in the order of `ids` (nullopt where none was found); `key` is the

@@ -2,13 +2,13 @@
 
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeParser.h>
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
+#include <Poco/String.h>
 
 #include <algorithm>
 #include <charconv>
-#include <sstream>
+
+#include "JsonFields.h"
+#include "JsonParse.h"
 
 namespace vo::elevenlabs {
 namespace {
@@ -18,16 +18,9 @@ using vo::api::DialResult;
 
 constexpr size_t kMaxMessageBytes = 500;
 
-Poco::JSON::Object::Ptr parseObject(const std::string& body) {
-  if (body.empty()) return nullptr;
-  try {
-    Poco::JSON::Parser parser;
-    return parser.parse(body).extract<Poco::JSON::Object::Ptr>();
-  } catch (const Poco::Exception&) {
-    return nullptr;
-  } catch (const std::exception&) {
-    return nullptr;  // Poco::BadCastException derives from Poco::Exception; Any may throw std
-  }
+// The body as a JSON object; false when it is not JSON (or empty) or not an object.
+bool parseObject(const std::string& body, rapidjson::Document& root) {
+  return parseJson(body, root) && root.IsObject();
 }
 
 std::string shorten(std::string text) {
@@ -36,38 +29,46 @@ std::string shorten(std::string text) {
 }
 
 // "body.to_number: Field required"
-std::string describeValidationError(const Poco::JSON::Object& item) {
+std::string describeValidationError(const rapidjson::Value& item) {
   std::string location;
-  if (Poco::JSON::Array::Ptr loc = item.getArray("loc")) {
-    for (size_t i = 0; i < loc->size(); ++i) {
+  if (const rapidjson::Value* loc = findMember(item, "loc"); loc && loc->IsArray()) {
+    for (const rapidjson::Value& part : loc->GetArray()) {
       if (!location.empty()) location += '.';
-      location += loc->get(i).toString();
+      location += textOf(part);
     }
   }
-  const std::string message = item.optValue<std::string>("msg", "invalid");
+  const std::string message = textMember(item, "msg", "invalid");
   return location.empty() ? message : location + ": " + message;
 }
 
-std::string describeDetail(const Poco::JSON::Object& root) {
-  const Poco::Dynamic::Var detail = root.get("detail");
-  if (detail.type() == typeid(Poco::JSON::Array::Ptr)) {
+std::string describeDetail(const rapidjson::Value& root) {
+  const rapidjson::Value* detail = findMember(root, "detail");
+  if (detail && detail->IsArray()) {
     std::string joined;
-    for (const auto& item : *detail.extract<Poco::JSON::Array::Ptr>()) {
-      if (item.type() != typeid(Poco::JSON::Object::Ptr)) continue;
+    for (const rapidjson::Value& item : detail->GetArray()) {
+      if (!item.IsObject()) continue;
       if (!joined.empty()) joined += "; ";
-      joined += describeValidationError(*item.extract<Poco::JSON::Object::Ptr>());
+      joined += describeValidationError(item);
     }
     return joined;
   }
-  if (detail.type() == typeid(Poco::JSON::Object::Ptr)) {
-    const auto object = detail.extract<Poco::JSON::Object::Ptr>();
-    const std::string status = object->optValue<std::string>("status", "");
-    const std::string message = object->optValue<std::string>("message", "");
+  if (detail && detail->IsObject()) {
+    const std::string status = textMember(*detail, "status");
+    const std::string message = textMember(*detail, "message");
     if (status.empty()) return message;
     return message.empty() ? status : status + ": " + message;
   }
-  if (detail.isString()) return detail.toString();
-  return root.optValue<std::string>("message", "");
+  if (detail && detail->IsString()) return textOf(*detail);
+  return textMember(root, "message");
+}
+
+// success:false, or a false the API might write as 0, "false" or "0"; null is not an answer.
+bool saysFalse(const rapidjson::Value& value) {
+  if (value.IsBool()) return !value.GetBool();
+  if (value.IsNumber()) return value.GetDouble() == 0;
+  if (!value.IsString()) return false;
+  const std::string text = textOf(value);
+  return text.empty() || text == "0" || Poco::icompare(text, "false") == 0;
 }
 
 DialResult answered(DialOutcome outcome, const Exchange& exchange) {
@@ -80,13 +81,14 @@ DialResult answered(DialOutcome outcome, const Exchange& exchange) {
 }
 
 DialResult accepted(const Exchange& exchange) {
-  Poco::JSON::Object::Ptr root = parseObject(exchange.body);
-  const std::string conversationId =
-      root ? root->optValue<std::string>("conversation_id", "") : std::string();
+  rapidjson::Document root;
+  const bool isObject = parseObject(exchange.body, root);
+  const std::string conversationId = isObject ? textMember(root, "conversation_id") : "";
   if (conversationId.empty()) {
     // success:false with no conversation means the API refused to start it; anything else
     // unreadable leaves doubt.
-    const bool refused = root && root->has("success") && !root->optValue<bool>("success", true);
+    const rapidjson::Value* success = isObject ? findMember(root, "success") : nullptr;
+    const bool refused = success && saysFalse(*success);
     DialResult result =
         answered(refused ? DialOutcome::kRejected : DialOutcome::kAmbiguous, exchange);
     if (!refused) result.message += " (no conversation_id in the answer)";
@@ -94,23 +96,22 @@ DialResult accepted(const Exchange& exchange) {
   }
   DialResult result = answered(DialOutcome::kAccepted, exchange);
   result.providerCallId = conversationId;
-  result.message = root->optValue<std::string>("message", "");
-  Poco::JSON::Object extras;
+  result.message = textMember(root, "message");
+  std::vector<std::pair<std::string, std::string>> extras;
   for (const char* key : {"callSid", "sip_call_id"}) {
-    if (root->has(key) && !root->isNull(key)) extras.set(key, root->get(key).toString());
+    const rapidjson::Value* value = findMember(root, key);
+    if (value && !value->IsNull()) extras.emplace_back(key, textOf(*value));
   }
-  std::ostringstream text;
-  extras.stringify(text);
-  result.providerDataJson = text.str();
+  result.providerDataJson = stringFieldsJson(extras);
   return result;
 }
 
 }  // namespace
 
 std::string providerMessage(const std::string& body) {
-  Poco::JSON::Object::Ptr root = parseObject(body);
-  if (!root) return shorten(body);
-  std::string words = describeDetail(*root);
+  rapidjson::Document root;
+  if (!parseObject(body, root)) return shorten(body);
+  std::string words = describeDetail(root);
   return shorten(words.empty() ? body : words);
 }
 

@@ -1,7 +1,7 @@
 #include "vo/elevenlabs/ElevenLabsProvider.h"
 
-#include <Poco/JSON/Parser.h>
 #include <Poco/URI.h>
+#include <rapidjson/document.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -11,6 +11,8 @@
 
 #include "ApiClient.h"
 #include "DialClassifier.h"
+#include "JsonFields.h"
+#include "JsonParse.h"
 #include "OutboundCallBody.h"
 #include "WebhookEvents.h"
 #include "WebhookSignature.h"
@@ -38,11 +40,7 @@ int64_t nowMillis() {
 }
 
 std::string errorBody(const std::string& message) {
-  Poco::JSON::Object body;
-  body.set("error", message);
-  std::ostringstream text;
-  body.stringify(text);
-  return text.str();
+  return stringFieldsJson({{"error", message}});
 }
 
 class ElevenLabsProvider final : public vo::api::VoiceProvider {
@@ -147,18 +145,13 @@ class ElevenLabsProvider final : public vo::api::VoiceProvider {
 
   LookupResult lookupFromBody(const std::string& body) {
     LookupResult result;
-    Poco::JSON::Object::Ptr conversation;
-    try {
-      conversation = Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
-    } catch (const std::exception&) {
-      conversation = nullptr;
-    }
-    if (!conversation) {
+    rapidjson::Document conversation;
+    if (!parseJson(body, conversation) || !conversation.IsObject()) {
       result.outcome = LookupOutcome::kUnavailable;
       result.message = "the conversation answer is not a JSON object";
       return result;
     }
-    auto state = conversationState(*conversation, "", "", nowMillis());
+    auto state = conversationState(conversation, "", "", nowMillis());
     if (!state.ok()) {
       result.outcome = LookupOutcome::kUnavailable;
       result.message = state.error().message;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include <Poco/JSON/Object.h>
+#include <rapidjson/fwd.h>
 
 #include <cstdint>
 #include <string>
@@ -22,7 +22,7 @@ struct ConversationState {
 // The event's callId comes from the dial's kCallIdVariable in conversation_initiation_client_data
 // when present. `fieldPrefix` names fields in errors ("data."); `missingStatus` stands in for no
 // status.
-vo::api::Result<ConversationState> conversationState(const Poco::JSON::Object& conversation,
+vo::api::Result<ConversationState> conversationState(const rapidjson::Value& conversation,
                                                      const std::string& fieldPrefix,
                                                      const std::string& missingStatus,
                                                      int64_t atMs);

@@ -1,10 +1,10 @@
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 #include <Poco/Net/ServerSocket.h>
 
 #include <set>
 #include <thread>
 
+#include "JsonFields.h"
+#include "JsonParse.h"
 #include "ProviderFixture.h"
 
 namespace vo::elevenlabs::testing {
@@ -14,8 +14,20 @@ using vo::api::DialOutcome;
 using vo::fake_elevenlabs::Fault;
 using vo::fake_elevenlabs::FaultKind;
 
-Poco::JSON::Object::Ptr parse(const std::string& text) {
-  return Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
+// The JSON object in `text`; an empty one (and a failure) when it is not one.
+rapidjson::Document parseObject(const std::string& text) {
+  rapidjson::Document document;
+  EXPECT_TRUE(parseJson(text, document) && document.IsObject()) << text;
+  if (!document.IsObject()) document.SetObject();
+  return document;
+}
+
+// conversation_initiation_client_data.dynamic_variables of an outbound-call body, as JSON text.
+std::string dynamicVariablesOf(const rapidjson::Value& body) {
+  const rapidjson::Value* clientData = objectMember(body, "conversation_initiation_client_data");
+  const rapidjson::Value* variables =
+      clientData ? objectMember(*clientData, "dynamic_variables") : nullptr;
+  return variables ? jsonText(*variables) : "";
 }
 
 // A port nothing listens on: bound by the kernel's choice, then released.
@@ -50,31 +62,33 @@ TEST_F(DialTest, AcceptedTwilioCallSendsTheRealRequestAndKeepsTheIds) {
   EXPECT_EQ(placed.agentId, "agent_abc");
   EXPECT_EQ(placed.agentPhoneNumberId, "phnum_123");
   EXPECT_EQ(placed.toNumber, "+34600111222");
-  const auto variables = parse(placed.dynamicVariablesJson);
-  EXPECT_EQ(variables->getValue<std::string>("customer_name"), "Ana");
-  EXPECT_EQ(variables->getValue<int>("order"), 42);
-  EXPECT_TRUE(variables->getValue<bool>("vip"));
-  EXPECT_EQ(variables->getValue<std::string>("vo_call_id"), call.call.id);
-  EXPECT_EQ(parse(result.providerDataJson)->getValue<std::string>("callSid"),
-            placed.telephonyCallId);
+  // The operator's values as given, typed, and our call id, by name.
+  EXPECT_EQ(
+      placed.dynamicVariablesJson,
+      R"({"customer_name":"Ana","order":42,"vip":true,"vo_call_id":")" + call.call.id + R"("})");
+  EXPECT_EQ(textMember(parseObject(result.providerDataJson), "callSid"), placed.telephonyCallId);
 
   const auto sent = fake().requests().front();
   EXPECT_EQ(sent.method, "POST");
   EXPECT_EQ(sent.headers.at("content-type"), "application/json");
   EXPECT_EQ(sent.headers.at("xi-api-key"), kGlobalKey);
-  const auto body = parse(sent.body);
-  EXPECT_EQ(body->size(), 4u);  // exactly the fields the API defines, nothing of ours
-  EXPECT_TRUE(body->getObject("conversation_initiation_client_data")->has("dynamic_variables"));
+  const auto body = parseObject(sent.body);
+  EXPECT_EQ(body.MemberCount(), 4u);  // exactly the fields the API defines, nothing of ours
+  EXPECT_EQ(dynamicVariablesOf(body), placed.dynamicVariablesJson);
+  // The fields in the order the body has always had them.
+  EXPECT_EQ(sent.body.rfind(R"({"agent_id":"agent_abc","agent_phone_number_id":"phnum_123",)"
+                            R"("to_number":"+34600111222","conversation_initiation_client_data":)"
+                            R"({"dynamic_variables":{"customer_name":)",
+                            0),
+            0u)
+      << sent.body;
 }
 
 TEST_F(DialTest, CallWithoutVariablesSendsOnlyItsIdAsADynamicVariable) {
   ASSERT_EQ(dial().outcome, DialOutcome::kAccepted);
-  const auto body = parse(fake().requests().front().body);
-  EXPECT_EQ(body->size(), 4u);
-  const auto variables =
-      body->getObject("conversation_initiation_client_data")->getObject("dynamic_variables");
-  EXPECT_EQ(variables->size(), 1u);
-  EXPECT_EQ(variables->getValue<std::string>("vo_call_id"), request().call.id);
+  const auto body = parseObject(fake().requests().front().body);
+  EXPECT_EQ(body.MemberCount(), 4u);
+  EXPECT_EQ(dynamicVariablesOf(body), R"({"vo_call_id":")" + request().call.id + R"("})");
 }
 
 TEST_F(DialTest, SipTrunkNumbersUseTheSipTrunkEndpoint) {
@@ -84,7 +98,7 @@ TEST_F(DialTest, SipTrunkNumbersUseTheSipTrunkEndpoint) {
   ASSERT_EQ(result.outcome, DialOutcome::kAccepted) << result.message;
   const auto placed = fake().acceptedCalls().front();
   EXPECT_EQ(placed.path, "/v1/convai/sip-trunk/outbound-call");
-  EXPECT_EQ(parse(result.providerDataJson)->getValue<std::string>("sip_call_id"),
+  EXPECT_EQ(textMember(parseObject(result.providerDataJson), "sip_call_id"),
             placed.telephonyCallId);
 }
 

@@ -156,6 +156,25 @@ TEST_F(WebhookTest, SignedButUnusableBodiesGet400NamingTheField) {
   EXPECT_TRUE(noId.events.empty());
 }
 
+// Found by fuzz_webhook on RapidJSON 1.1: a string cut inside a UTF-8 sequence at the very end
+// of the body, and a number below a double's range written with hundreds of zeros, were read
+// out of bounds; nesting is refused beyond 128 levels, before it can exhaust the stack.
+TEST_F(WebhookTest, BodiesThatCouldBreakTheParserGet400) {
+  const std::string transcription = R"({"type":"post_call_transcription","data":)";
+  for (const std::string& body :
+       {transcription + R"({"conversation_id":"c)" + "\xee",
+        transcription + R"({"conversation_id":"c","status":"done","x":0.)" + std::string(330, '0') +
+            "4674}}",
+        transcription + std::string(200, '[') + std::string(200, ']') + "}",
+        transcription + R"({"conversation_id":"c","status":"done"}})" + std::string(1, '\0') +
+            "x"}) {
+    const auto response = deliver(body);
+    EXPECT_EQ(response.httpStatus, 400) << body.size();
+    EXPECT_NE(response.body.find("body: not a JSON object"), std::string::npos) << response.body;
+    EXPECT_TRUE(response.events.empty());
+  }
+}
+
 // Found by fuzz_webhook: a timestamp whose milliseconds overflow 64 bits was undefined behaviour.
 TEST_F(WebhookTest, AnEventTimestampOutOfRangeIsRefusedNamingIt) {
   for (const char* timestamp : {"1764878268006547200", "-5", "9223372036854775807", "\"soon\""}) {

@@ -138,7 +138,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
       return answer(response, 404,
                     statusDetail("conversation_not_found", "Conversation not found."));
     }
-    answer(response, 200, toJson(*conversationObject(*found, options.reportedDurationSecs)));
+    answer(response, 200, conversationJson(*found, options.reportedDurationSecs));
   }
 
   void inflict(const Fault& fault, HTTPServerRequest& request, HTTPServerResponse& response) {

@@ -1,43 +1,57 @@
 #include "StatsRoutes.h"
 
-#include <Poco/JSON/Object.h>
 #include <Poco/URI.h>
 
 #include <cstdlib>
 #include <sstream>
 
-#include "WireShapes.h"
+#include "JsonText.h"
 
 namespace vo::fake_elevenlabs {
 namespace {
 
-Poco::JSON::Object::Ptr durationObject(const DurationSummary& summary) {
-  Poco::JSON::Object::Ptr object = new Poco::JSON::Object;
-  object->set("count", summary.count);
-  object->set("p50Ms", summary.p50Ms);
-  object->set("p99Ms", summary.p99Ms);
-  object->set("maxMs", summary.maxMs);
-  return object;
+// Every object's keys in name order, as /fake/stats has always listed them.
+void writeDuration(JsonWriter& writer, const char* name, const DurationSummary& summary) {
+  writer.Key(name);
+  writer.StartObject();
+  writer.Key("count");
+  writer.Int64(summary.count);
+  writer.Key("maxMs");
+  writer.Double(summary.maxMs);
+  writer.Key("p50Ms");
+  writer.Double(summary.p50Ms);
+  writer.Key("p99Ms");
+  writer.Double(summary.p99Ms);
+  writer.EndObject();
+}
+
+void writeCount(JsonWriter& writer, const char* name, int64_t count) {
+  writer.Key(name);
+  writer.Int64(count);
 }
 
 std::string statsJson(const FakeRegistry& registry, const ConversationClock& clock) {
   const WebhookStats webhooks = clock.webhookStats();
-  Poco::JSON::Object::Ptr hooks = new Poco::JSON::Object;
-  hooks->set("deliveries", webhooks.deliveries);
-  hooks->set("attempts", webhooks.attempts);
-  hooks->set("answered2xx", webhooks.answered2xx);
-  hooks->set("answeredOther", webhooks.answeredOther);
-  hooks->set("noAnswer", webhooks.noAnswer);
-  hooks->set("connectionFailures", webhooks.connectionFailures);
-  hooks->set("pending", webhooks.pending);
-  hooks->set("answer", durationObject(webhooks.answer));
-  hooks->set("lag", durationObject(webhooks.lag));
-  Poco::JSON::Object stats;
-  stats.set("acceptedCalls", static_cast<int64_t>(registry.acceptedCount()));
-  stats.set("activeCalls", registry.active());
-  stats.set("peakActiveCalls", registry.peak());
-  stats.set("webhooks", hooks);
-  return toJson(stats);
+  JsonText json;
+  JsonWriter& writer = json.writer();
+  writer.StartObject();
+  writeCount(writer, "acceptedCalls", static_cast<int64_t>(registry.acceptedCount()));
+  writeCount(writer, "activeCalls", registry.active());
+  writeCount(writer, "peakActiveCalls", registry.peak());
+  writer.Key("webhooks");
+  writer.StartObject();
+  writeDuration(writer, "answer", webhooks.answer);
+  writeCount(writer, "answered2xx", webhooks.answered2xx);
+  writeCount(writer, "answeredOther", webhooks.answeredOther);
+  writeCount(writer, "attempts", webhooks.attempts);
+  writeCount(writer, "connectionFailures", webhooks.connectionFailures);
+  writeCount(writer, "deliveries", webhooks.deliveries);
+  writeDuration(writer, "lag", webhooks.lag);
+  writeCount(writer, "noAnswer", webhooks.noAnswer);
+  writeCount(writer, "pending", webhooks.pending);
+  writer.EndObject();
+  writer.EndObject();
+  return json.str();
 }
 
 std::string acceptedLines(const FakeRegistry& registry, std::size_t from) {

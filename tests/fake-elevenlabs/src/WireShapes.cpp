@@ -1,126 +1,155 @@
 #include "WireShapes.h"
 
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Parser.h>
+#include <rapidjson/document.h>
 
-#include <sstream>
+#include <vector>
+
+#include "JsonText.h"
 
 namespace vo::fake_elevenlabs {
 namespace {
 
-using Poco::JSON::Array;
-using Poco::JSON::Object;
+// Strict, as the real API's JSON decoding: invalid UTF-8 is a decode error too. Full precision,
+// so the recorded variables keep the numbers the client sent.
+constexpr unsigned kParseFlags =
+    rapidjson::kParseValidateEncodingFlag | rapidjson::kParseFullPrecisionFlag;
 
-// One pydantic-style validation error: {"type","loc":["body",...],"msg","input"}.
-Object::Ptr validationError(const std::string& type, const std::vector<std::string>& location,
-                            const std::string& message, const Poco::Dynamic::Var& input) {
-  Object::Ptr error = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-  error->set("type", type);
-  Array::Ptr loc = new Array;
-  loc->add("body");
-  for (const std::string& part : location) loc->add(part);
-  error->set("loc", loc);
-  error->set("msg", message);
-  error->set("input", input);
-  return error;
+std::string toJson(const rapidjson::Value& value) {
+  JsonText json;
+  value.Accept(json.writer());
+  return json.str();
 }
 
-std::string detailList(const Array::Ptr& errors) {
-  Object root;
-  root.set("detail", errors);
-  return toJson(root);
+const rapidjson::Value* memberOf(const rapidjson::Value& object, const char* key) {
+  const auto member = object.FindMember(key);
+  return member == object.MemberEnd() ? nullptr : &member->value;
 }
 
-void requireString(const Object& body, const std::string& field, Array& errors) {
-  if (!body.has(field)) {
-    Object::Ptr copy = new Object(body);
-    errors.add(validationError("missing", {field}, "Field required", copy));
-  } else if (!body.get(field).isString()) {
-    errors.add(
-        validationError("string_type", {field}, "Input should be a valid string", body.get(field)));
+// Pydantic-style validation errors, {"detail":[{"type","loc":["body",...],"msg","input"}]},
+// each keeping a copy of the input it refuses.
+class ValidationErrors {
+ public:
+  void add(const char* type, const std::vector<std::string>& location, const char* message,
+           const rapidjson::Value& input) {
+    auto& allocator = list_.GetAllocator();
+    rapidjson::Value loc(rapidjson::kArrayType);
+    loc.PushBack("body", allocator);
+    for (const std::string& part : location) {
+      loc.PushBack(rapidjson::Value(part, allocator), allocator);
+    }
+    rapidjson::Value error(rapidjson::kObjectType);
+    error.AddMember("type", rapidjson::Value(type, allocator), allocator);
+    error.AddMember("loc", loc, allocator);
+    error.AddMember("msg", rapidjson::Value(message, allocator), allocator);
+    error.AddMember("input", rapidjson::Value(input, allocator), allocator);
+    list_.PushBack(error, allocator);
+  }
+
+  bool empty() const { return list_.Empty(); }
+
+  std::string body() const {
+    JsonText json;
+    json.writer().StartObject();
+    json.writer().Key("detail");
+    list_.Accept(json.writer());
+    json.writer().EndObject();
+    return json.str();
+  }
+
+ private:
+  rapidjson::Document list_{rapidjson::kArrayType};
+};
+
+void requireString(const rapidjson::Value& body, const char* field, ValidationErrors& errors) {
+  const rapidjson::Value* value = memberOf(body, field);
+  if (!value) {
+    errors.add("missing", {field}, "Field required", body);
+  } else if (!value->IsString()) {
+    errors.add("string_type", {field}, "Input should be a valid string", *value);
   }
 }
 
 // conversation_initiation_client_data.dynamic_variables: an object of strings, numbers, bools.
-void checkClientData(const Object& body, Array& errors, std::string& variablesJson) {
-  const std::string key = "conversation_initiation_client_data";
-  if (!body.has(key) || body.isNull(key)) return;
-  if (!body.isObject(key)) {
-    errors.add(
-        validationError("model_type", {key}, "Input should be a valid dictionary", body.get(key)));
+void checkClientData(const rapidjson::Value& body, ValidationErrors& errors,
+                     std::string& variablesJson) {
+  const char* key = "conversation_initiation_client_data";
+  const rapidjson::Value* clientData = memberOf(body, key);
+  if (!clientData || clientData->IsNull()) return;
+  if (!clientData->IsObject()) {
+    errors.add("model_type", {key}, "Input should be a valid dictionary", *clientData);
     return;
   }
-  Object::Ptr clientData = body.getObject(key);
-  if (!clientData->has("dynamic_variables") || clientData->isNull("dynamic_variables")) return;
-  if (!clientData->isObject("dynamic_variables")) {
-    errors.add(validationError("dict_type", {key, "dynamic_variables"},
-                               "Input should be a valid dictionary",
-                               clientData->get("dynamic_variables")));
+  const rapidjson::Value* variables = memberOf(*clientData, "dynamic_variables");
+  if (!variables || variables->IsNull()) return;
+  if (!variables->IsObject()) {
+    errors.add("dict_type", {key, "dynamic_variables"}, "Input should be a valid dictionary",
+               *variables);
     return;
   }
-  Object::Ptr variables = clientData->getObject("dynamic_variables");
-  for (const auto& [name, value] : *variables) {
-    if (value.isString() || value.isNumeric() || value.isBoolean()) continue;
-    errors.add(validationError("string_type", {key, "dynamic_variables", name},
-                               "Input should be a valid string", value));
+  for (const auto& variable : variables->GetObject()) {
+    const rapidjson::Value& value = variable.value;
+    if (value.IsString() || value.IsNumber() || value.IsBool()) continue;
+    const std::string name(variable.name.GetString(), variable.name.GetStringLength());
+    errors.add("string_type", {key, "dynamic_variables", name}, "Input should be a valid string",
+               value);
   }
   variablesJson = toJson(*variables);
 }
 
-}  // namespace
-
-std::string toJson(const Poco::JSON::Object& object) {
-  std::ostringstream text;
-  object.stringify(text);
-  return text.str();
+// A field requireString has passed.
+std::string stringOf(const rapidjson::Value& body, const char* field) {
+  const rapidjson::Value& value = *memberOf(body, field);
+  return {value.GetString(), value.GetStringLength()};
 }
+
+}  // namespace
 
 OutboundCallInput validateOutboundCall(const std::string& contentType, const std::string& body) {
   OutboundCallInput input;
-  Array::Ptr errors = new Array;
-  Object::Ptr root;
-  if (contentType.rfind("application/json", 0) == 0) {
-    try {
-      Poco::JSON::Parser parser;
-      Poco::Dynamic::Var parsed = parser.parse(body);
-      if (parsed.type() == typeid(Object::Ptr)) root = parsed.extract<Object::Ptr>();
-    } catch (const std::exception&) {
-      errors->add(validationError("json_invalid", {"0"}, "JSON decode error", Object()));
-      input.errorBody = detailList(errors);
-      return input;
-    }
+  ValidationErrors errors;
+  rapidjson::Document root;
+  if (contentType.rfind("application/json", 0) == 0 &&
+      root.Parse<kParseFlags>(body.data(), body.size()).HasParseError()) {
+    errors.add("json_invalid", {"0"}, "JSON decode error",
+               rapidjson::Value(rapidjson::kObjectType));
+    input.errorBody = errors.body();
+    return input;
   }
-  if (!root) {
-    Object::Ptr error = validationError("model_attributes_type", {},
-                                        "Input should be a valid dictionary or object to extract "
-                                        "fields from",
-                                        body);
-    errors->add(error);
-    input.errorBody = detailList(errors);
+  if (!root.IsObject()) {
+    errors.add("model_attributes_type", {},
+               "Input should be a valid dictionary or object to extract fields from",
+               rapidjson::Value(rapidjson::StringRef(body.data(), body.size())));
+    input.errorBody = errors.body();
     return input;
   }
   for (const char* field : {"agent_id", "agent_phone_number_id", "to_number"}) {
-    requireString(*root, field, *errors);
+    requireString(root, field, errors);
   }
-  checkClientData(*root, *errors, input.dynamicVariablesJson);
-  if (errors->size() > 0) {
-    input.errorBody = detailList(errors);
+  checkClientData(root, errors, input.dynamicVariablesJson);
+  if (!errors.empty()) {
+    input.errorBody = errors.body();
     return input;
   }
   input.valid = true;
-  input.agentId = root->getValue<std::string>("agent_id");
-  input.agentPhoneNumberId = root->getValue<std::string>("agent_phone_number_id");
-  input.toNumber = root->getValue<std::string>("to_number");
+  input.agentId = stringOf(root, "agent_id");
+  input.agentPhoneNumberId = stringOf(root, "agent_phone_number_id");
+  input.toNumber = stringOf(root, "to_number");
   return input;
 }
 
 std::string statusDetail(const std::string& status, const std::string& message) {
-  Object::Ptr detail = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-  detail->set("status", status);
-  detail->set("message", message);
-  Object root;
-  root.set("detail", detail);
-  return toJson(root);
+  JsonText json;
+  JsonWriter& writer = json.writer();
+  writer.StartObject();
+  writer.Key("detail");
+  writer.StartObject();
+  writer.Key("status");
+  writer.String(status);
+  writer.Key("message");
+  writer.String(message);
+  writer.EndObject();
+  writer.EndObject();
+  return json.str();
 }
 
 std::string defaultBodyFor(int status) {
@@ -144,70 +173,129 @@ std::string defaultBodyFor(int status) {
 }
 
 std::string outboundCallAnswer(const Conversation& conversation) {
-  Object root(Poco::JSON_PRESERVE_KEY_ORDER);
-  root.set("success", true);
-  root.set("message", "Success");
-  root.set("conversation_id", conversation.call.conversationId);
-  root.set(conversation.telephony == "sip_trunk" ? "sip_call_id" : "callSid",
-           conversation.call.telephonyCallId);
-  return toJson(root);
+  JsonText json;
+  JsonWriter& writer = json.writer();
+  writer.StartObject();
+  writer.Key("success");
+  writer.Bool(true);
+  writer.Key("message");
+  writer.String("Success");
+  writer.Key("conversation_id");
+  writer.String(conversation.call.conversationId);
+  writer.Key(conversation.telephony == "sip_trunk" ? "sip_call_id" : "callSid");
+  writer.String(conversation.call.telephonyCallId);
+  writer.EndObject();
+  return json.str();
 }
 
-Poco::JSON::Object::Ptr conversationObject(const Conversation& conversation,
-                                           int64_t reportedDurationSecs) {
+namespace {
+
+void writeConversation(JsonWriter& writer, const Conversation& conversation,
+                       int64_t reportedDurationSecs) {
   const bool failed = conversation.outcome != CallOutcome::kCompleted &&
                       conversation.outcome != CallOutcome::kSilent;
   const bool talked = conversation.outcome == CallOutcome::kCompleted ||
                       conversation.outcome == CallOutcome::kSilent ||
                       conversation.outcome == CallOutcome::kConversationFailed;
-  Object::Ptr root = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-  root->set("agent_id", conversation.call.agentId);
-  root->set("conversation_id", conversation.call.conversationId);
-  root->set("status", !conversation.ended ? "in-progress" : failed ? "failed" : "done");
-  Array::Ptr transcript = new Array;
+  writer.StartObject();
+  writer.Key("agent_id");
+  writer.String(conversation.call.agentId);
+  writer.Key("conversation_id");
+  writer.String(conversation.call.conversationId);
+  writer.Key("status");
+  writer.String(!conversation.ended ? "in-progress" : failed ? "failed" : "done");
+  writer.Key("transcript");
+  writer.StartArray();
   if (conversation.ended && talked) {
-    Object::Ptr turn = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    turn->set("role", "agent");
-    turn->set("message", "Hello, this is a test call.");
-    turn->set("time_in_call_secs", 0);
-    transcript->add(turn);
+    writer.StartObject();
+    writer.Key("role");
+    writer.String("agent");
+    writer.Key("message");
+    writer.String("Hello, this is a test call.");
+    writer.Key("time_in_call_secs");
+    writer.Int(0);
+    writer.EndObject();
   }
-  root->set("transcript", transcript);
-  Object::Ptr phoneCall = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-  phoneCall->set("direction", "outbound");
-  phoneCall->set("phone_number_id", conversation.call.agentPhoneNumberId);
-  phoneCall->set("external_number", conversation.call.toNumber);
-  phoneCall->set("type", conversation.telephony == "sip_trunk" ? "sip_trunking" : "twilio");
-  Object::Ptr metadata = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-  metadata->set("start_time_unix_secs", conversation.startedAtSecs);
-  metadata->set("call_duration_secs", conversation.ended && talked ? reportedDurationSecs : 0);
+  writer.EndArray();
+  writer.Key("metadata");
+  writer.StartObject();
+  writer.Key("start_time_unix_secs");
+  writer.Int64(conversation.startedAtSecs);
+  writer.Key("call_duration_secs");
+  writer.Int64(conversation.ended && talked ? reportedDurationSecs : 0);
   if (conversation.ended) {
-    metadata->set("termination_reason",
-                  talked ? "Call ended by remote party" : "Call could not be connected");
+    writer.Key("termination_reason");
+    writer.String(talked ? "Call ended by remote party" : "Call could not be connected");
   }
-  metadata->set("phone_call", phoneCall);
-  root->set("metadata", metadata);
+  writer.Key("phone_call");
+  writer.StartObject();
+  writer.Key("direction");
+  writer.String("outbound");
+  writer.Key("phone_number_id");
+  writer.String(conversation.call.agentPhoneNumberId);
+  writer.Key("external_number");
+  writer.String(conversation.call.toNumber);
+  writer.Key("type");
+  writer.String(conversation.telephony == "sip_trunk" ? "sip_trunking" : "twilio");
+  writer.EndObject();
+  writer.EndObject();
+  writer.Key("analysis");
   if (conversation.ended) {
-    Object::Ptr analysis = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    analysis->set("call_successful", failed ? "failure" : "success");
-    analysis->set("transcript_summary", talked ? "The agent greeted the callee." : "");
-    root->set("analysis", analysis);
+    writer.StartObject();
+    writer.Key("call_successful");
+    writer.String(failed ? "failure" : "success");
+    writer.Key("transcript_summary");
+    writer.String(talked ? "The agent greeted the callee." : "");
+    writer.EndObject();
   } else {
-    root->set("analysis", Poco::Dynamic::Var());
+    writer.Null();
   }
-  Object::Ptr clientData = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-  Poco::JSON::Parser parser;
-  clientData->set("dynamic_variables", parser.parse(conversation.call.dynamicVariablesJson));
-  root->set("conversation_initiation_client_data", clientData);
-  root->set("has_audio", conversation.ended && talked);
-  root->set("has_user_audio", conversation.ended && talked);
-  root->set("has_response_audio", conversation.ended && talked);
-  return root;
+  writer.Key("conversation_initiation_client_data");
+  writer.StartObject();
+  writer.Key("dynamic_variables");
+  // Validated when the call was placed; a broken copy still answers as no variables.
+  rapidjson::Document variables;
+  if (variables.Parse(conversation.call.dynamicVariablesJson.c_str()).HasParseError()) {
+    variables.SetObject();
+  }
+  variables.Accept(writer);
+  writer.EndObject();
+  const bool hasAudio = conversation.ended && talked;
+  writer.Key("has_audio");
+  writer.Bool(hasAudio);
+  writer.Key("has_user_audio");
+  writer.Bool(hasAudio);
+  writer.Key("has_response_audio");
+  writer.Bool(hasAudio);
+  writer.EndObject();
+}
+
+// The webhook's envelope: {"type","event_timestamp","data"}, the data written by `writeData`.
+template <typename WriteData>
+std::string webhookEnvelope(const std::string& eventType, int64_t nowSecs, WriteData writeData) {
+  JsonText json;
+  JsonWriter& writer = json.writer();
+  writer.StartObject();
+  writer.Key("type");
+  writer.String(eventType);
+  writer.Key("event_timestamp");
+  writer.Int64(nowSecs);
+  writer.Key("data");
+  writeData(writer);
+  writer.EndObject();
+  return json.str();
+}
+
+}  // namespace
+
+std::string conversationJson(const Conversation& conversation, int64_t reportedDurationSecs) {
+  JsonText json;
+  writeConversation(json.writer(), conversation, reportedDurationSecs);
+  return json.str();
 }
 
 std::string webhookBody(const Conversation& conversation, int64_t reportedDurationSecs,
                         int64_t nowSecs, std::string& eventType) {
-  Object root(Poco::JSON_PRESERVE_KEY_ORDER);
   switch (conversation.outcome) {
     case CallOutcome::kSilent:
       eventType.clear();
@@ -215,10 +303,9 @@ std::string webhookBody(const Conversation& conversation, int64_t reportedDurati
     case CallOutcome::kCompleted:
     case CallOutcome::kConversationFailed:
       eventType = "post_call_transcription";
-      root.set("type", eventType);
-      root.set("event_timestamp", nowSecs);
-      root.set("data", conversationObject(conversation, reportedDurationSecs));
-      return toJson(root);
+      return webhookEnvelope(eventType, nowSecs, [&](JsonWriter& writer) {
+        writeConversation(writer, conversation, reportedDurationSecs);
+      });
     default:
       break;
   }
@@ -226,22 +313,30 @@ std::string webhookBody(const Conversation& conversation, int64_t reportedDurati
   const char* reason = conversation.outcome == CallOutcome::kBusy       ? "busy"
                        : conversation.outcome == CallOutcome::kNoAnswer ? "no-answer"
                                                                         : "unknown";
-  Object::Ptr telephonyBody = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-  telephonyBody->set("CallSid", conversation.call.telephonyCallId);
-  telephonyBody->set("CallStatus", reason);
-  telephonyBody->set("To", conversation.call.toNumber);
-  Object::Ptr metadata = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-  metadata->set("type", conversation.telephony == "sip_trunk" ? "sip" : "twilio");
-  metadata->set("body", telephonyBody);
-  Object::Ptr data = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-  data->set("agent_id", conversation.call.agentId);
-  data->set("conversation_id", conversation.call.conversationId);
-  data->set("failure_reason", reason);
-  data->set("metadata", metadata);
-  root.set("type", eventType);
-  root.set("event_timestamp", nowSecs);
-  root.set("data", data);
-  return toJson(root);
+  return webhookEnvelope(eventType, nowSecs, [&](JsonWriter& writer) {
+    writer.StartObject();
+    writer.Key("agent_id");
+    writer.String(conversation.call.agentId);
+    writer.Key("conversation_id");
+    writer.String(conversation.call.conversationId);
+    writer.Key("failure_reason");
+    writer.String(reason);
+    writer.Key("metadata");
+    writer.StartObject();
+    writer.Key("type");
+    writer.String(conversation.telephony == "sip_trunk" ? "sip" : "twilio");
+    writer.Key("body");
+    writer.StartObject();
+    writer.Key("CallSid");
+    writer.String(conversation.call.telephonyCallId);
+    writer.Key("CallStatus");
+    writer.String(reason);
+    writer.Key("To");
+    writer.String(conversation.call.toNumber);
+    writer.EndObject();
+    writer.EndObject();
+    writer.EndObject();
+  });
 }
 
 }  // namespace vo::fake_elevenlabs

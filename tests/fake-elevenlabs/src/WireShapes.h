@@ -1,7 +1,5 @@
 #pragma once
 
-#include <Poco/JSON/Object.h>
-
 #include <cstdint>
 #include <string>
 
@@ -30,12 +28,9 @@ std::string defaultBodyFor(int status);
 std::string outboundCallAnswer(const Conversation& conversation);
 // A conversation as GET /v1/convai/conversations/{id} answers it (also a transcription
 // webhook's data).
-Poco::JSON::Object::Ptr conversationObject(const Conversation& conversation,
-                                           int64_t reportedDurationSecs);
+std::string conversationJson(const Conversation& conversation, int64_t reportedDurationSecs);
 // The post-call webhook body for an ended conversation; empty for kSilent.
 std::string webhookBody(const Conversation& conversation, int64_t reportedDurationSecs,
                         int64_t nowSecs, std::string& eventType);
-
-std::string toJson(const Poco::JSON::Object& object);
 
 }  // namespace vo::fake_elevenlabs
