@@ -17,6 +17,8 @@ targets=("$@")
 [[ ${#targets[@]} -gt 0 ]] || targets=(request_body bulk_request http_request webhook)
 
 export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=true
+# The sanitizer ignorelist is read by the compiler but not named in ccache's hash: add it.
+export CCACHE_EXTRAFILES="$root/tests/fuzz/ubsan-ignorelist.txt"
 CXX=clang++ cmake -S "$root/tests/fuzz" -B "$build_dir" -DCMAKE_BUILD_TYPE=None \
   -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >/dev/null
 cmake --build "$build_dir" -j"${VO_JOBS:-$(nproc)}"

@@ -23,8 +23,15 @@ constexpr unsigned kParseFlags = rapidjson::kParseValidateEncodingFlag |
 // An object with this many keys gets a hash set for its duplicate check; smaller ones a scan.
 constexpr std::size_t kKeySetFrom = 16;
 
-// RapidJSON decodes an escaped lone surrogate (\udc00) to its three-byte form, ED A0..BF xx,
-// which is not UTF-8; no valid string holds that pair of bytes.
+// Whether a decoded string may hold what the reader lets through from \u escapes: NUL, or a
+// lone surrogate (RapidJSON writes \udc00 as its three-byte form, ED B0 80, which is not UTF-8).
+// One branch-free pass: most strings hold neither byte and need no closer look.
+bool mayHoldNulOrSurrogate(std::string_view text) {
+  bool suspicious = false;
+  for (const char c : text) suspicious |= (c == '\0') | (c == '\xED');
+  return suspicious;
+}
+
 bool holdsEncodedSurrogate(std::string_view text) {
   for (std::size_t at = text.find('\xED'); at != std::string_view::npos;
        at = text.find('\xED', at + 1)) {
@@ -51,7 +58,9 @@ class ValueBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Valu
     JsonValue value;
     value.type = JsonValue::Type::kNumber;
     value.text.assign(text, length);
-    if (!std::isfinite(std::strtod(value.text.c_str(), nullptr))) {
+    // Only an exponent takes a literal this short beyond a double's range.
+    const bool exponent = value.text.find_first_of("eE") != std::string::npos;
+    if (exponent && !std::isfinite(std::strtod(value.text.c_str(), nullptr))) {
       return fail("number out of range");
     }
     return scalar(std::move(value));
@@ -85,6 +94,7 @@ class ValueBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Valu
     return false;
   }
   bool checkString(std::string_view text) {
+    if (!mayHoldNulOrSurrogate(text)) return true;
     if (std::memchr(text.data(), '\0', text.size()) != nullptr) {
       return fail("NUL character in string");
     }

@@ -1,5 +1,6 @@
 #include "http/JsonWriter.h"
 
+#include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include <cmath>
@@ -18,6 +19,37 @@ struct StringOutput {
 
 rapidjson::SizeType sizeOf(std::string_view text) {
   return static_cast<rapidjson::SizeType>(text.size());
+}
+
+template <typename Writer>
+void writeValue(Writer& writer, const JsonValue& value) {
+  switch (value.type) {
+    case JsonValue::Type::kNull:
+      writer.Null();
+      return;
+    case JsonValue::Type::kBool:
+      writer.Bool(value.boolean);
+      return;
+    case JsonValue::Type::kNumber:  // the literal as the client wrote it
+      writer.RawValue(value.text.data(), value.text.size(), rapidjson::kNumberType);
+      return;
+    case JsonValue::Type::kString:
+      writer.String(value.text.data(), sizeOf(value.text));
+      return;
+    case JsonValue::Type::kObject:
+      writer.StartObject();
+      for (const auto& member : value.members) {
+        writer.Key(member.key.data(), sizeOf(member.key));
+        writeValue(writer, member.value);
+      }
+      writer.EndObject();
+      return;
+    case JsonValue::Type::kArray:
+      writer.StartArray();
+      for (const auto& item : value.items) writeValue(writer, item);
+      writer.EndArray();
+      return;
+  }
 }
 
 }  // namespace
@@ -93,31 +125,17 @@ JsonWriter& JsonWriter::raw(std::string_view json) {
 }
 
 JsonWriter& JsonWriter::value(const JsonValue& value) {
-  switch (value.type) {
-    case JsonValue::Type::kNull:
-      return null();
-    case JsonValue::Type::kBool:
-      return boolean(value.boolean);
-    case JsonValue::Type::kNumber:
-      return raw(value.text);  // the literal as the client wrote it
-    case JsonValue::Type::kString:
-      return string(value.text);
-    case JsonValue::Type::kObject:
-      beginObject();
-      for (const auto& member : value.members) key(member.key).value(member.value);
-      return endObject();
-    case JsonValue::Type::kArray:
-      beginArray();
-      for (const auto& item : value.items) this->value(item);
-      return endArray();
-  }
-  return null();
+  writeValue(impl_->writer, value);
+  return *this;
 }
 
 std::string toJson(const JsonValue& value) {
-  std::string out;
-  JsonWriter(out).value(value);
-  return out;
+  // Into RapidJSON's own buffer (which reserves the worst case of each string once, not in the
+  // result), then one exact copy.
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  writeValue(writer, value);
+  return std::string(buffer.GetString(), buffer.GetSize());
 }
 
 }  // namespace vo::core::http
