@@ -74,15 +74,7 @@ ApiResponse ApiKeyRoutes::create(const RouteContext& route) {
     return errorResponse(dependencyError(stored.error(), "api key"));
   }
   auto answer = [&](std::string_view shownKey) {
-    return writeResponse(201, [&](JsonWriter& writer) {
-      writer.beginObject().key("id").string(record.id);
-      writer.key("workspaceId").string(record.workspaceId).key("key").stringOrNull(shownKey);
-      writer.key("prefix").string(record.prefix);
-      writer.key("createdAt").string(formatIsoMs(record.createdAtMs));
-      writer.key("expiresAt")
-          .stringOrNull(record.expiresAtMs > 0 ? formatIsoMs(record.expiresAtMs) : "");
-      writer.endObject();
-    });
+    return writeResponse(201, [&](JsonWriter& writer) { writeApiKey(writer, record, shownKey); });
   };
   // The key is shown once: an idempotent replay answers the same record with "key": null.
   ApiResponse response = answer(key);
@@ -95,7 +87,9 @@ ApiResponse ApiKeyRoutes::list(const RouteContext& route) {
   if (auto error = checkWorkspaceRoute(context_, route, false)) return errorResponse(*error);
   auto keys = context_.services.store.listApiKeys(route.params[0]);
   if (!keys) return errorResponse(dependencyError(keys.error(), "api keys"));
-  return listAnswer(keys.value(), writeApiKey);
+  return listAnswer(keys.value(), [](JsonWriter& writer, const api::ApiKeyRecord& key) {
+    writeApiKey(writer, key);
+  });
 }
 
 ApiResponse ApiKeyRoutes::revoke(const RouteContext& route) {

@@ -122,10 +122,12 @@ void writePhoneNumber(JsonWriter& writer, const api::PhoneNumber& phoneNumber) {
   writer.endObject();
 }
 
-void writeApiKey(JsonWriter& writer, const api::ApiKeyRecord& key) {
+void writeApiKey(JsonWriter& writer, const api::ApiKeyRecord& key,
+                 std::optional<std::string_view> shownKey) {
   const auto timeOrNull = [](int64_t ms) { return ms > 0 ? formatIsoMs(ms) : std::string(); };
-  writer.beginObject().key("id").string(key.id);
-  writer.key("workspaceId").string(key.workspaceId).key("prefix").stringOrNull(key.prefix);
+  writer.beginObject().key("id").string(key.id).key("workspaceId").string(key.workspaceId);
+  if (shownKey) writer.key("key").stringOrNull(*shownKey);
+  writer.key("prefix").stringOrNull(key.prefix);
   writer.key("createdAt").string(formatIsoMs(key.createdAtMs));
   writer.key("expiresAt").stringOrNull(timeOrNull(key.expiresAtMs));
   writer.key("revokedAt").stringOrNull(timeOrNull(key.revokedAtMs)).endObject();

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "http/JsonWriter.h"
@@ -22,7 +24,9 @@ void writeWorkspace(JsonWriter& writer, const api::Workspace& workspace);
 void writeAgent(JsonWriter& writer, const api::Agent& agent);
 void writePhoneNumber(JsonWriter& writer, const api::PhoneNumber& phoneNumber);
 // A key's record, never the key: id, workspaceId, prefix, createdAt, expiresAt, revokedAt.
-void writeApiKey(JsonWriter& writer, const api::ApiKeyRecord& key);
+// With `shownKey`, the answer to its creation: the key itself once ("" writes null, for replays).
+void writeApiKey(JsonWriter& writer, const api::ApiKeyRecord& key,
+                 std::optional<std::string_view> shownKey = std::nullopt);
 void writeReport(JsonWriter& writer, const api::Report& report);
 
 std::string callJson(const api::Call& call);

@@ -190,6 +190,15 @@ std::string outboundCallAnswer(const Conversation& conversation) {
 
 namespace {
 
+// Opens the object every conversation shape starts with: whose agent, which conversation.
+void beginConversationObject(JsonWriter& writer, const Conversation& conversation) {
+  writer.StartObject();
+  writer.Key("agent_id");
+  writer.String(conversation.call.agentId);
+  writer.Key("conversation_id");
+  writer.String(conversation.call.conversationId);
+}
+
 void writeConversation(JsonWriter& writer, const Conversation& conversation,
                        int64_t reportedDurationSecs) {
   const bool failed = conversation.outcome != CallOutcome::kCompleted &&
@@ -197,11 +206,7 @@ void writeConversation(JsonWriter& writer, const Conversation& conversation,
   const bool talked = conversation.outcome == CallOutcome::kCompleted ||
                       conversation.outcome == CallOutcome::kSilent ||
                       conversation.outcome == CallOutcome::kConversationFailed;
-  writer.StartObject();
-  writer.Key("agent_id");
-  writer.String(conversation.call.agentId);
-  writer.Key("conversation_id");
-  writer.String(conversation.call.conversationId);
+  beginConversationObject(writer, conversation);
   writer.Key("status");
   writer.String(!conversation.ended ? "in-progress" : failed ? "failed" : "done");
   writer.Key("transcript");
@@ -314,11 +319,7 @@ std::string webhookBody(const Conversation& conversation, int64_t reportedDurati
                        : conversation.outcome == CallOutcome::kNoAnswer ? "no-answer"
                                                                         : "unknown";
   return webhookEnvelope(eventType, nowSecs, [&](JsonWriter& writer) {
-    writer.StartObject();
-    writer.Key("agent_id");
-    writer.String(conversation.call.agentId);
-    writer.Key("conversation_id");
-    writer.String(conversation.call.conversationId);
+    beginConversationObject(writer, conversation);
     writer.Key("failure_reason");
     writer.String(reason);
     writer.Key("metadata");
