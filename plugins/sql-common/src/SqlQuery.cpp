@@ -2,8 +2,8 @@
 
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Statement.h>
-
-#include <cstdio>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 namespace vo::sql {
 
@@ -28,26 +28,14 @@ SqlValue textOrNull(const std::string& text) {
 }
 
 std::string jsonArrayOf(std::span<const std::string> texts) {
-  std::string json = "[";
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  writer.StartArray();
   for (const std::string& text : texts) {
-    if (json.size() > 1) json += ',';
-    json += '"';
-    for (const char c : text) {
-      if (c == '"' || c == '\\') {
-        json += '\\';
-        json += c;
-      } else if (static_cast<unsigned char>(c) < 0x20) {
-        char escaped[8];
-        std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(c));
-        json += escaped;
-      } else {
-        json += c;
-      }
-    }
-    json += '"';
+    writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
   }
-  json += ']';
-  return json;
+  writer.EndArray();
+  return std::string(buffer.GetString(), buffer.GetSize());
 }
 
 namespace {
