@@ -328,12 +328,8 @@ void HttpFront::checkHeaders(Connection& connection, Clock::time_point now) {
         try {
           if (std::optional<ApiResponse> refusal = handler_.checkHeaders(request)) {
             handler_.countAnswer(refusal->status);
-            connection.output.appendResponse(std::move(*refusal), /*close=*/true,
-                                             /*headOnly=*/false);
-            connection.closeAfterWrite = true;
+            writeFromWorker(connection, std::move(*refusal), /*close=*/true, /*headOnly=*/false);
             connection.refused = true;  // the body comes unread: drain before closing
-            connection.broken =
-                connection.output.flushTo(connection.fd) == OutputBuffer::Flush::Failed;
           } else {
             connection.headersAccepted = true;
           }
@@ -349,15 +345,20 @@ void HttpFront::checkHeaders(Connection& connection, Clock::time_point now) {
 // On a worker thread, which owns the connection until it hands it back.
 void HttpFront::answer(Connection& connection, ApiRequest request, bool keepAlive, bool headOnly) {
   try {
-    connection.output.appendResponse(handler_.handle(std::move(request)), !keepAlive, headOnly);
-    connection.closeAfterWrite = !keepAlive;
-    // Most answers fit the socket buffer: sent here, the loop only picks up the rest.
-    connection.broken = connection.output.flushTo(connection.fd) == OutputBuffer::Flush::Failed;
+    writeFromWorker(connection, handler_.handle(std::move(request)), !keepAlive, headOnly);
   } catch (const std::exception& error) {  // out of memory building the answer
     logger_.error("HTTP front: cannot answer a request: {}", error.what());
     connection.broken = true;
   }
   handBack(connection);
+}
+
+// Most answers fit the socket buffer: sent here, on the worker; the loop only picks up the rest.
+void HttpFront::writeFromWorker(Connection& connection, ApiResponse response, bool close,
+                                bool headOnly) {
+  connection.output.appendResponse(std::move(response), close, headOnly);
+  connection.closeAfterWrite = close;
+  connection.broken = connection.output.flushTo(connection.fd) == OutputBuffer::Flush::Failed;
 }
 
 void HttpFront::handBack(Connection& connection) {

@@ -64,6 +64,7 @@ class HttpFront {
   void dispatch(Connection& connection);
   void checkHeaders(Connection& connection, Clock::time_point now);
   void answer(Connection& connection, ApiRequest request, bool keepAlive, bool headOnly);
+  void writeFromWorker(Connection& connection, ApiResponse response, bool close, bool headOnly);
   void handBack(Connection& connection);
   void takeHandedBack(Clock::time_point now);
   void afterAnswer(Connection& connection, Clock::time_point now);
