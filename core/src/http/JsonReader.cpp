@@ -102,6 +102,10 @@ class ValueBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Valu
     return true;
   }
   bool insideStreamedArray() const { return streamedFrame_ != kNone; }
+  // The streamed array is the innermost open container: a value placed now is one element.
+  bool atStreamedArray() const {
+    return insideStreamedArray() && stack_.size() == streamedFrame_ + 1;
+  }
   bool spend();
   bool scalar(JsonValue&& value);
   bool open(JsonValue::Type type);
@@ -126,7 +130,7 @@ class ValueBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Valu
 
 bool ValueBuilder::spend() {
   // A streamed array's element starts a budget of its own.
-  if (insideStreamedArray() && stack_.size() == streamedFrame_ + 1) {
+  if (atStreamedArray()) {
     elementValuesLeft_ = limits_.maxValues;
   }
   std::size_t& left = insideStreamedArray() ? elementValuesLeft_ : rootValuesLeft_;
@@ -140,7 +144,7 @@ bool ValueBuilder::spend() {
 bool ValueBuilder::scalar(JsonValue&& value) {
   if (!spend()) return false;
   place(std::move(value));
-  if (insideStreamedArray() && stack_.size() == streamedFrame_ + 1) return deliverElement();
+  if (atStreamedArray()) return deliverElement();
   return true;
 }
 
@@ -163,13 +167,13 @@ bool ValueBuilder::open(JsonValue::Type type) {
 }
 
 bool ValueBuilder::close() {
-  const bool wasStreamed = stack_.size() - 1 == streamedFrame_;
+  const bool wasStreamed = atStreamedArray();  // the array itself closes
   stack_.pop_back();
   if (wasStreamed) {
     streamedFrame_ = kNone;
     return true;
   }
-  if (insideStreamedArray() && stack_.size() == streamedFrame_ + 1) return deliverElement();
+  if (atStreamedArray()) return deliverElement();
   return true;
 }
 
@@ -178,7 +182,7 @@ JsonValue* ValueBuilder::place(JsonValue&& value) {
     root_ = std::move(value);
     return &root_;
   }
-  if (stack_.size() - 1 == streamedFrame_) {
+  if (atStreamedArray()) {
     element_ = std::move(value);
     return &element_;
   }

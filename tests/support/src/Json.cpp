@@ -91,19 +91,22 @@ bool Json::isBoolean() const {
   return value_->IsBool();
 }
 
-bool Json::has(std::string_view key) const {
+const rapidjson::Value* Json::member(std::string_view key) const {
   expectObject();
   // A StringRef with its length: `key` need not end in a NUL.
   const rapidjson::Value name(rapidjson::StringRef(key.data(), key.size()));
-  return value_->FindMember(name) != value_->MemberEnd();
+  const auto found = value_->FindMember(name);
+  return found == value_->MemberEnd() ? nullptr : &found->value;
+}
+
+bool Json::has(std::string_view key) const {
+  return member(key) != nullptr;
 }
 
 Json Json::operator[](std::string_view key) const {
-  expectObject();
-  const rapidjson::Value name(rapidjson::StringRef(key.data(), key.size()));
-  const auto member = value_->FindMember(name);
-  if (member == value_->MemberEnd()) fail("no member \"" + std::string(key) + "\"");
-  return Json(document_, &member->value, path_ + "." + std::string(key));
+  const rapidjson::Value* value = member(key);
+  if (value == nullptr) fail("no member \"" + std::string(key) + "\"");
+  return Json(document_, value, path_ + "." + std::string(key));
 }
 
 Json Json::at(std::size_t index) const {

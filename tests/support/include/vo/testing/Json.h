@@ -60,6 +60,7 @@ class Json {
   [[noreturn]] void fail(const std::string& problem) const;
   void expectObject() const;
   void expectArray() const;
+  const rapidjson::Value* member(std::string_view key) const;  // nullptr when absent
 
   std::shared_ptr<const rapidjson::Document> document_;  // keeps value_ alive
   const rapidjson::Value* value_;
