@@ -14,6 +14,11 @@ namespace {
 
 constexpr int kPageSize = 500;
 constexpr int kSweepPagesPerPass = 20;
+// The regular sweep's share of a backlog per pass: each page is re-offered to the queue, which
+// has nearly all of them, so a large backlog swept 20 pages every 5 s cost the queue 2,000
+// needless enqueues a second. A whole backlog is still covered, page by page, and a call the
+// queue lost waits in line anyway until the calls before it are dialed.
+constexpr int kRegularSweepPages = 2;
 constexpr int kRecoverBatch = 1000;
 // A dial whose lease ran out may still be on its way to the provider (a slow worker, another
 // instance): "never placed" is trusted only this many leases after the attempt's last write.
@@ -272,7 +277,7 @@ void Recovery::sweep(int64_t now, bool fullPass) {
   scan.limit = kPageSize;
   std::string fullCursor;
   std::string& cursor = fullPass ? fullCursor : sweepCursor_;
-  const int pages = fullPass ? std::numeric_limits<int>::max() : kSweepPagesPerPass;
+  const int pages = fullPass ? std::numeric_limits<int>::max() : kRegularSweepPages;
   scanPages(context_.store, scan, cursor, pages, context_.logger,
             [&](const std::vector<api::Call>& calls) {
               auto added = context_.enqueueCalls(calls, now);

@@ -142,19 +142,20 @@ Result<std::vector<bool>> SqlCallStore::transitionMany(std::span<const CallTrans
 Result<std::vector<Call>> SqlCallStore::beginDispatch(std::span<const std::string> callIds,
                                                       int64_t atMs) {
   if (callIds.empty()) return std::vector<Call>();
-  // The inner SELECT picks (and, on PostgreSQL, locks in id order) the listed calls; the
-  // outer WHERE keeps those still queued, re-checked after a lock wait, so a concurrent claim
-  // of the same calls waits for the first, then finds them moved. The inner SELECT filters on
-  // id alone: with a status filter too, PostgreSQL without fresh statistics (a table just
-  // filled by a bulk) walked every queued entry of calls_status_due per claim (perf: B-tree
-  // compares were the database's top symbols during a drain).
+  // `locked` reads (and, on PostgreSQL, locks in id order) the listed calls; a concurrent claim
+  // of the same calls waits for the first, then reads them moved. The UPDATE's only condition is
+  // on id, from that list: with a status condition too, PostgreSQL with statistics of a table
+  // still filling (a bulk just accepted: "queued is rare") ran a bitmap scan of every queued
+  // entry of calls_status_due per claim, 15-80 ms each (auto_explain, bench/RESULTS.md).
   const std::string sql =
-      "UPDATE calls SET status = ?, attempts = attempts + 1, updated_at_ms = ? WHERE status = ? "
-      "AND id IN (SELECT id FROM calls WHERE " +
-      backend_->inJsonTextArray("id") + " ORDER BY id" + backend_->lockRowsRead() + ") RETURNING " +
+      "WITH locked AS MATERIALIZED (SELECT id, status FROM calls WHERE " +
+      backend_->inJsonTextArray("id") + " ORDER BY id" + backend_->lockRowsRead() +
+      ") UPDATE calls SET status = ?, attempts = attempts + 1, updated_at_ms = ? WHERE " +
+      backend_->inSubquery("id", "SELECT id FROM locked WHERE status = ?") + " RETURNING " +
       std::string(kCallColumns);
-  const SqlParams params{std::string(toString(vo::api::CallStatus::kDispatching)), atMs,
-                         std::string(toString(vo::api::CallStatus::kQueued)), jsonArrayOf(callIds)};
+  const SqlParams params{jsonArrayOf(callIds),
+                         std::string(toString(vo::api::CallStatus::kDispatching)), atMs,
+                         std::string(toString(vo::api::CallStatus::kQueued))};
   return writeOne<std::vector<Call>>([&](SqlRunner& runner) -> Result<std::vector<Call>> {
     return rowsToCalls(runner.prepared().query(sql, params));
   });

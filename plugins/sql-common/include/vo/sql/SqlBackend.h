@@ -52,6 +52,9 @@ class SqlBackend {
   // list of ids as ONE parameter, so the statement has one shape whatever its length. Each
   // database gets the form its planner turns into index lookups (PostgreSQL: = ANY(array)).
   virtual std::string inJsonTextArray(std::string_view column) const = 0;
+  // The condition "`column` is one of the values `subquery` selects", in the form each planner
+  // runs as the subquery once, then index lookups by `column` (PostgreSQL: = ANY(ARRAY(...))).
+  virtual std::string inSubquery(std::string_view column, std::string_view subquery) const = 0;
   // Appended to a SELECT inside a write: locks the rows it reads, in its ORDER BY, so writers
   // of overlapping rows queue instead of deadlocking (" FOR UPDATE"; "" where the database
   // has one writer at a time).

@@ -29,7 +29,10 @@ class PostgresBackend final : public vo::sql::SqlBackend {
   // An array built once (an InitPlan), so each element is an index lookup; an IN (SELECT ...)
   // was planned as a merge join walking the whole index.
   std::string inJsonTextArray(std::string_view column) const override {
-    return std::string(column) + " = ANY(ARRAY(SELECT json_array_elements_text(CAST(? AS json))))";
+    return inSubquery(column, "SELECT json_array_elements_text(CAST(? AS json))");
+  }
+  std::string inSubquery(std::string_view column, std::string_view subquery) const override {
+    return std::string(column) + " = ANY(ARRAY(" + std::string(subquery) + "))";
   }
   std::string lockRowsRead() const override { return " FOR UPDATE"; }
   bool batchesInOneRoundTrip() const override { return true; }

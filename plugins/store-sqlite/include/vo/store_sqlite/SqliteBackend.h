@@ -34,7 +34,10 @@ class SqliteBackend final : public vo::sql::SqlBackend {
   std::unique_ptr<vo::sql::PreparedStatements> prepareStatements(
       Poco::Data::Session& session) override;
   std::string inJsonTextArray(std::string_view column) const override {
-    return std::string(column) + " IN (SELECT value FROM json_each(?))";
+    return inSubquery(column, "SELECT value FROM json_each(?)");
+  }
+  std::string inSubquery(std::string_view column, std::string_view subquery) const override {
+    return std::string(column) + " IN (" + std::string(subquery) + ")";
   }
   std::string lockRowsRead() const override { return ""; }
   bool batchesInOneRoundTrip() const override { return false; }
