@@ -28,7 +28,11 @@ struct ElevenLabsSettings {
   int64_t webhookToleranceSecs = 1800;
   int64_t connectTimeoutMs = 5000;
   int64_t readTimeoutMs = 15000;
-  int maxConnections = 128;  // pooled kept-alive connections to the API host
+  // Pooled kept-alive connections to the API host, opened on demand. A dial waits for one when
+  // all are in use, so this caps the dials in flight: 128 held concurrency 1,000 to ~2,400
+  // dials/s at 50 ms (bench/RESULTS.md). At least the dispatcher's concurrency plus the
+  // priority lane's requests.
+  int maxConnections = 1024;
   bool verifyCertificates = true;
   std::string caFile;  // extra CA bundle; empty: the system's
 };
