@@ -13,9 +13,10 @@ namespace vo::core::dispatch {
 namespace {
 
 constexpr int kPageSize = 500;
-constexpr int kSweepPagesPerPass = 20;
+// Pages of stale dispatching calls expired per lease check.
+constexpr int kStaleDispatchingPages = 20;
 // The regular sweep's share of a backlog per pass: each page is re-offered to the queue, which
-// has nearly all of them, so a large backlog swept 20 pages every 5 s cost the queue 2,000
+// has nearly all of them, so a large backlog swept 20 pages a pass every 5 s cost the queue 2,000
 // needless enqueues a second. A whole backlog is still covered, page by page, and a call the
 // queue lost waits in line anyway until the calls before it are dialed.
 constexpr int kRegularSweepPages = 2;
@@ -132,7 +133,7 @@ void Recovery::expireStaleDispatching(int64_t now) {
   scan.statuses = {api::CallStatus::kDispatching};
   scan.updatedBeforeMs = now - context_.config.leaseMs;
   scan.limit = kPageSize;
-  for (int page = 0; page < kSweepPagesPerPass; ++page) {
+  for (int page = 0; page < kStaleDispatchingPages; ++page) {
     auto calls = context_.store.scanCalls(scan);
     if (!calls) {
       context_.logger.warn("scan of dispatching calls failed: {}", calls.error().message);
