@@ -12,7 +12,8 @@ TEST_F(DispatcherTest, FinalEventIsAppliedOnceAndReleasesSlots) {
   submit({makeCall("e1")});
   dispatcher().start();
   ASSERT_TRUE(waitForStatus("e1", CallStatus::kInitiated));
-  dispatcher().eventSink().publish(finalEvent("prov_e1", CallStatus::kCompleted));
+  const api::CallEvent event = finalEvent("prov_e1", CallStatus::kCompleted);
+  dispatcher().eventSink().publish(std::span(&event, 1));
   api::Call call = stored("e1");
   EXPECT_EQ(call.status, CallStatus::kCompleted);
   EXPECT_EQ(call.durationSecs, 42);

@@ -17,8 +17,8 @@ namespace {
 class LateSink : public api::CallEventSink {
  public:
   explicit LateSink(std::unique_ptr<Dispatcher>& dispatcher) : dispatcher_(dispatcher) {}
-  void publish(const api::CallEvent& event) override {
-    if (dispatcher_) dispatcher_->eventSink().publish(event);
+  void publish(std::span<const api::CallEvent> events) override {
+    if (dispatcher_) dispatcher_->eventSink().publish(events);
   }
 
  private:

@@ -12,29 +12,32 @@ namespace {
 
 class RecordingSink final : public api::CallEventSink {
  public:
-  void publish(const api::CallEvent& event) override {
+  void publish(std::span<const api::CallEvent> events) override {
     std::lock_guard lock(mutex);
-    ids.push_back(event.providerCallId);
+    for (const api::CallEvent& event : events) ids.push_back(event.providerCallId);
+    ++batches;
   }
   std::mutex mutex;
+  int batches = 0;
   std::vector<std::string> ids;
 };
 
-api::CallEvent eventFor(const std::string& id) {
-  api::CallEvent event;
-  event.providerCallId = id;
-  return event;
+// One event per id, published together.
+std::vector<api::CallEvent> eventsFor(std::initializer_list<std::string> ids) {
+  std::vector<api::CallEvent> events;
+  for (const std::string& id : ids) events.emplace_back().providerCallId = id;
+  return events;
 }
 
 TEST(ForwardingEventSink, KeepsEventsUntilAttachedThenForwardsThemInOrder) {
   ForwardingEventSink sink;
-  sink.publish(eventFor("a"));
-  sink.publish(eventFor("b"));
+  sink.publish(eventsFor({"a"}));
+  sink.publish(eventsFor({"b"}));
   EXPECT_EQ(sink.pendingCount(), 2u);
   RecordingSink target;
   sink.attach(target);
   EXPECT_EQ(sink.pendingCount(), 0u);
-  sink.publish(eventFor("c"));
+  sink.publish(eventsFor({"c"}));
   EXPECT_EQ(target.ids, (std::vector<std::string>{"a", "b", "c"}));
 }
 
@@ -42,11 +45,21 @@ TEST(ForwardingEventSink, KeepsEventsAgainAfterDetach) {
   ForwardingEventSink sink;
   RecordingSink target;
   sink.attach(target);
-  sink.publish(eventFor("a"));
+  sink.publish(eventsFor({"a"}));
   sink.detach();
-  sink.publish(eventFor("b"));
+  sink.publish(eventsFor({"b"}));
   EXPECT_EQ(target.ids, std::vector<std::string>{"a"});
   EXPECT_EQ(sink.pendingCount(), 1u);
+}
+
+TEST(ForwardingEventSink, ForwardsABatchWhole) {
+  ForwardingEventSink sink;
+  sink.publish(eventsFor({"a", "b"}));
+  RecordingSink target;
+  sink.attach(target);
+  sink.publish(eventsFor({"c", "d", "e"}));
+  EXPECT_EQ(target.ids, (std::vector<std::string>{"a", "b", "c", "d", "e"}));
+  EXPECT_EQ(target.batches, 2);  // the kept ones in one, then the new batch
 }
 
 TEST(ForwardingEventSink, LosesNothingWhenAttachRacesPublishers) {
@@ -60,7 +73,7 @@ TEST(ForwardingEventSink, LosesNothingWhenAttachRacesPublishers) {
     publishers.emplace_back([&, t] {
       while (!go.load()) std::this_thread::yield();
       for (int i = 0; i < kPerThread; ++i) {
-        sink.publish(eventFor(std::to_string(t) + ":" + std::to_string(i)));
+        sink.publish(eventsFor({std::to_string(t) + ":" + std::to_string(i)}));
       }
     });
   }

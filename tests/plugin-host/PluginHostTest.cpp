@@ -19,7 +19,9 @@ const std::string kFixtures = VO_FIXTURE_PLUGIN_DIR;
 
 class RecordingSink final : public api::CallEventSink {
  public:
-  void publish(const api::CallEvent& event) override { ids.push_back(event.providerCallId); }
+  void publish(std::span<const api::CallEvent> events) override {
+    for (const api::CallEvent& event : events) ids.push_back(event.providerCallId);
+  }
   std::vector<std::string> ids;
 };
 

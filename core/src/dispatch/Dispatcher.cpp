@@ -88,11 +88,13 @@ class Dispatcher::Impl : public api::CallEventSink {
     context.logger.info("dispatcher stopped");
   }
 
-  void publish(const api::CallEvent& event) override {
+  void publish(std::span<const api::CallEvent> pushed) override {
+    if (pushed.empty()) return;
     // A pushed event has nobody to retry it: the reconciler asks the provider later.
-    if (auto applied = events.apply(std::span(&event, 1)); !applied) {
-      context.logger.warn("pushed outcome for call '{}{}' not recorded: {}", event.callId,
-                          event.providerCallId, applied.error().message);
+    if (auto applied = events.apply(pushed); !applied) {
+      context.logger.warn("{} pushed outcomes (the first for call '{}{}') not recorded: {}",
+                          pushed.size(), pushed.front().callId, pushed.front().providerCallId,
+                          applied.error().message);
     }
   }
 

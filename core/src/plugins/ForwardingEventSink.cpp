@@ -4,14 +4,14 @@ namespace vo::core {
 
 ForwardingEventSink::~ForwardingEventSink() = default;
 
-void ForwardingEventSink::publish(const api::CallEvent& event) {
+void ForwardingEventSink::publish(std::span<const api::CallEvent> events) {
   std::shared_lock forwarding(targetMutex_);
   if (target_ != nullptr) {
-    target_->publish(event);
+    target_->publish(events);
     return;
   }
   std::lock_guard buffering(pendingMutex_);
-  pending_.push_back(event);
+  pending_.insert(pending_.end(), events.begin(), events.end());
 }
 
 void ForwardingEventSink::attach(api::CallEventSink& target) {
@@ -22,7 +22,7 @@ void ForwardingEventSink::attach(api::CallEventSink& target) {
     kept.swap(pending_);
   }
   // Kept events go first: no publisher runs until the target is set.
-  for (const auto& event : kept) target.publish(event);
+  if (!kept.empty()) target.publish(kept);
   target_ = &target;
 }
 

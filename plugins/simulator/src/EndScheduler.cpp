@@ -46,10 +46,14 @@ void EndScheduler::run() {
       changed_.wait_for(lock, std::chrono::milliseconds(pending_.top().atMs - now));
       continue;
     }
-    api::CallEvent event = pending_.top().event;
-    pending_.pop();
+    std::vector<api::CallEvent> due;
+    while (!pending_.empty() && pending_.top().atMs <= now && due.size() < kMaxBatch) {
+      // top() is const: the event is copied out (its strings are short).
+      due.push_back(pending_.top().event);
+      pending_.pop();
+    }
     lock.unlock();
-    deliver_(event);
+    deliver_(due);
     lock.lock();
   }
 }

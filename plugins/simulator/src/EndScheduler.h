@@ -5,6 +5,7 @@
 #include <functional>
 #include <mutex>
 #include <queue>
+#include <span>
 #include <thread>
 #include <vector>
 
@@ -12,10 +13,13 @@
 
 namespace vo::simulator {
 
-// Delivers each placed call's final event at its time, from one thread for all calls.
+// Delivers each placed call's final event at its time, from one thread for all calls. Events due
+// together are delivered together (up to kMaxBatch), as the core records a batch in one
+// transaction: one at a time, a backlog of ended calls would grow faster than it is recorded.
 class EndScheduler {
  public:
-  using Deliver = std::function<void(const api::CallEvent&)>;
+  static constexpr std::size_t kMaxBatch = 500;
+  using Deliver = std::function<void(std::span<const api::CallEvent>)>;
   explicit EndScheduler(Deliver deliver);
   // Stops the thread; events not yet due are dropped (a lookup still tells how they end).
   ~EndScheduler();

@@ -16,9 +16,13 @@ class SimulatorProvider final : public api::VoiceProvider {
       : config_(config),
         record_(config.recordFile.empty() ? nullptr
                                           : std::make_unique<CallRecord>(config.recordFile)),
-        ends_([this, &events](const api::CallEvent& event) {
-          if (record_) record_->recordEnd(event.atMs, event.providerCallId, event.status);
-          events.publish(event);
+        ends_([this, &events](std::span<const api::CallEvent> ended) {
+          if (record_) {
+            for (const api::CallEvent& event : ended) {
+              record_->recordEnd(event.atMs, event.providerCallId, event.status);
+            }
+          }
+          events.publish(ended);
         }) {}
 
   api::DialResult dial(const api::DialRequest& request) override {

@@ -21,10 +21,27 @@ namespace {
 
 class CollectingSink : public api::CallEventSink {
  public:
-  void publish(const api::CallEvent& event) override {
-    std::lock_guard lock(mutex_);
-    events_.push_back(event);
+  void publish(std::span<const api::CallEvent> events) override {
+    std::unique_lock lock(mutex_);
+    events_.insert(events_.end(), events.begin(), events.end());
+    batchSizes_.push_back(events.size());
     arrived_.notify_all();
+    // As the core does while it records a batch: the simulator's timer waits meanwhile.
+    arrived_.wait_for(lock, std::chrono::seconds(30), [&] { return !holding_; });
+  }
+  // Until release(), a publish returns only once released.
+  void hold() {
+    std::lock_guard lock(mutex_);
+    holding_ = true;
+  }
+  void release() {
+    std::lock_guard lock(mutex_);
+    holding_ = false;
+    arrived_.notify_all();
+  }
+  std::vector<std::size_t> batchSizes() {
+    std::lock_guard lock(mutex_);
+    return batchSizes_;
   }
   // Waits (bounded, not timed) until `count` events arrived.
   std::vector<api::CallEvent> waitFor(std::size_t count) {
@@ -37,6 +54,8 @@ class CollectingSink : public api::CallEventSink {
   std::mutex mutex_;
   std::condition_variable arrived_;
   std::vector<api::CallEvent> events_;
+  std::vector<std::size_t> batchSizes_;
+  bool holding_ = false;
 };
 
 class TempFile {
@@ -180,6 +199,23 @@ TEST(Simulator, RecordsPlacedDialsAndEndsButNotRefusals) {
   }
   EXPECT_EQ(dials, placed);
   EXPECT_EQ(ends, placed);
+}
+
+// Ends that come due while the core is recording earlier ones go to it in one batch, not one by
+// one behind each other.
+TEST(Simulator, DeliversEndsDueTogetherInOneBatch) {
+  CollectingSink sink;
+  sink.hold();
+  auto provider = makeSimulator(quick(), sink);
+  ASSERT_EQ(provider->dial(requestFor("call_first")).outcome, api::DialOutcome::kAccepted);
+  ASSERT_EQ(sink.waitFor(1).size(), 1u);  // its publish is held: every later end waits
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_EQ(provider->dial(requestFor("call_" + std::to_string(i))).outcome,
+              api::DialOutcome::kAccepted);
+  }
+  sink.release();
+  EXPECT_EQ(sink.waitFor(21).size(), 21u);
+  EXPECT_EQ(sink.batchSizes(), (std::vector<std::size_t>{1, 20}));
 }
 
 TEST(Simulator, ALaterInstanceKnowsWhatTheRecordSaysWasPlaced) {

@@ -47,9 +47,9 @@ class SimulatorScenario : public ProviderScenario, public api::CallEventSink {
     return events_;
   }
 
-  void publish(const api::CallEvent& event) override {
+  void publish(std::span<const api::CallEvent> events) override {
     std::lock_guard lock(mutex_);
-    events_.push_back(event);
+    events_.insert(events_.end(), events.begin(), events.end());
     arrived_.notify_all();
   }
 

@@ -17,7 +17,7 @@ class ForwardingEventSink final : public api::CallEventSink {
   ForwardingEventSink() = default;
   ~ForwardingEventSink() override;
 
-  void publish(const api::CallEvent& event) override;
+  void publish(std::span<const api::CallEvent> events) override;
   // Forwards the events kept so far to `target`, then every later one.
   void attach(api::CallEventSink& target);
   // Returns once no publish() is using the target any more, so it may be destroyed.
