@@ -63,26 +63,18 @@ class MemoryQueue final : public api::CallQueue {
     const api::QueueJob* previous = nullptr;
     Stream* stream = nullptr;
     for (const api::QueueJob& job : jobs) {
-      auto [slot, added] = entries_.try_emplace(job.callId);
-      if (!added) {
+      if (entries_.contains(job.callId)) {
         ++outcome.alreadyQueued;
         continue;
       }
       // A bulk's jobs mostly share their stream: look it up only when it changes.
       if (previous == nullptr || !sameStream(*previous, job)) stream = &streamFor(job);
       previous = &job;
-      slot->second = std::make_shared<Entry>();
-      Entry& entry = *slot->second;
-      entry.job.callId = job.callId;
-      entry.job.workspaceId = job.workspaceId;
-      entry.job.campaignId = job.campaignId;
-      entry.job.lane = job.lane;
-      entry.job.dueAtMs = job.dueAtMs;
-      entry.stream = stream;  // the stream holds the pacing keys
+      const EntryPtr& entry = addEntry(job, *stream);
       if (job.dueAtMs > latestNowMs_) {
-        placeDelayed(slot->second);
+        placeDelayed(entry);
       } else {
-        placeWaiting(slot->second);
+        placeWaiting(entry);
       }
       ++outcome.added;
     }
@@ -112,7 +104,7 @@ class MemoryQueue final : public api::CallQueue {
                                               int64_t leaseMs) override {
     if (leaseMs <= 0) return makeError(ErrorCode::kInvalid, "leaseMs: must be positive");
     std::lock_guard lock(mutex_);
-    auto found = entries_.find(std::string(callId));
+    auto found = entries_.find(callId);
     if (found == entries_.end()) {
       return makeError(ErrorCode::kNotFound, "call " + std::string(callId) + " is not queued");
     }
@@ -120,7 +112,7 @@ class MemoryQueue final : public api::CallQueue {
     if (entry->state == EntryState::kActive) {
       return makeError(ErrorCode::kConflict, "call " + std::string(callId) + " is leased");
     }
-    const bool due = entry->job.dueAtMs <= nowMs;
+    const bool due = entry->dueAtMs <= nowMs;
     if (!due || entry->stream->campaign->paused ||
         pacing_.blockingKey(entry->stream->keys, nowMs)) {
       return std::optional<api::Lease>();
@@ -142,12 +134,7 @@ class MemoryQueue final : public api::CallQueue {
     if (job.dueAtMs > nowMs || paused || pacing_.blockingKey(stream.keys, nowMs)) {
       return std::optional<api::Lease>();
     }
-    auto entry = std::make_shared<Entry>();
-    entry->job = job;
-    entry->job.pacingKeys.clear();  // the stream holds them
-    entry->stream = &stream;
-    entries_.emplace(job.callId, entry);
-    return std::optional<api::Lease>(lease(entry, nowMs, leaseMs));
+    return std::optional<api::Lease>(lease(addEntry(job, stream), nowMs, leaseMs));
   }
 
   Result<bool> extendLease(std::string_view callId, std::string_view token, int64_t nowMs,
@@ -156,9 +143,9 @@ class MemoryQueue final : public api::CallQueue {
     std::lock_guard lock(mutex_);
     Entry* entry = leased(callId, token);
     if (entry == nullptr) return false;
-    expiries_.erase({entry->expiresAtMs, entry->job.callId});
+    expiries_.erase({entry->expiresAtMs, entry->callId});
     entry->expiresAtMs = nowMs + leaseMs;
-    expiries_.emplace(entry->expiresAtMs, entry->job.callId);
+    expiries_.emplace(entry->expiresAtMs, entry->callId);
     return true;
   }
 
@@ -166,7 +153,7 @@ class MemoryQueue final : public api::CallQueue {
     std::lock_guard lock(mutex_);
     Entry* entry = leased(callId, token);
     if (entry == nullptr) return false;
-    std::string id = entry->job.callId;
+    std::string id = entry->callId;
     expiries_.erase({entry->expiresAtMs, id});
     entry->state = EntryState::kRemoved;
     ++entry->epoch;
@@ -179,11 +166,11 @@ class MemoryQueue final : public api::CallQueue {
     std::lock_guard lock(mutex_);
     Entry* entry = leased(callId, token);
     if (entry == nullptr) return false;
-    expiries_.erase({entry->expiresAtMs, entry->job.callId});
-    releaseSlotsLocked(entry->job.callId);
-    entry->job.dueAtMs = dueAtMs;
+    expiries_.erase({entry->expiresAtMs, entry->callId});
+    releaseSlotsLocked(entry->callId);
+    entry->dueAtMs = dueAtMs;
     entry->token.clear();
-    const EntryPtr& owner = entries_.at(entry->job.callId);
+    const EntryPtr& owner = entries_.at(std::string_view(entry->callId));
     if (dueAtMs > latestNowMs_) {
       placeDelayed(owner);
     } else {
@@ -254,7 +241,7 @@ class MemoryQueue final : public api::CallQueue {
     auto nodes = campaignNodes_.find(std::string(campaignId));
     if (nodes == campaignNodes_.end()) return removed;
     auto remove = [&](Entry& entry) {
-      std::string callId = entry.job.callId;
+      std::string callId = entry.callId;
       unplace(entry);
       entry.state = EntryState::kRemoved;
       entries_.erase(callId);
@@ -297,6 +284,17 @@ class MemoryQueue final : public api::CallQueue {
  private:
   LaneRotation& rotation(api::Lane lane) { return lanes_[lane == api::Lane::kPriority ? 0 : 1]; }
 
+  // A new entry for `job`, indexed by its call id (the key views the entry's own copy).
+  const EntryPtr& addEntry(const api::QueueJob& job, Stream& stream) {
+    auto entry = std::make_shared<Entry>();
+    entry->callId = job.callId;
+    entry->lane = job.lane;
+    entry->dueAtMs = job.dueAtMs;
+    entry->stream = &stream;  // the stream holds the workspace, campaign and pacing keys
+    const std::string_view key = entry->callId;
+    return entries_.emplace(key, std::move(entry)).first->second;
+  }
+
   Stream& streamFor(const api::QueueJob& job) {
     bool paused = !job.campaignId.empty() && pausedCampaigns_.contains(job.campaignId);
     CampaignNode& campaign = rotation(job.lane).campaign(job.workspaceId, job.campaignId, paused);
@@ -326,12 +324,12 @@ class MemoryQueue final : public api::CallQueue {
     stream.jobs.push_back({entry, ++entry->epoch});
     ++stream.live;
     ++stream.campaign->waiting;
-    if (stream.place == Stream::Place::kIdle) rotation(entry->job.lane).activate(stream);
+    if (stream.place == Stream::Place::kIdle) rotation(entry->lane).activate(stream);
   }
 
   void placeDelayed(const EntryPtr& entry) {
     entry->state = EntryState::kDelayed;
-    delayed_.push({entry->job.dueAtMs, {entry, ++entry->epoch}});
+    delayed_.push({entry->dueAtMs, {entry, ++entry->epoch}});
     ++entry->stream->campaign->delayed;
     entry->stream->campaign->delayedMembers.insert(entry.get());
   }
@@ -349,8 +347,8 @@ class MemoryQueue final : public api::CallQueue {
     --campaign.waiting;
     if (--stream.live > 0) return;
     stream.jobs.clear();
-    if (stream.place == Stream::Place::kRing) rotation(entry.job.lane).detach(stream);
-    if (stream.place == Stream::Place::kParked) pacing_.unpark(stream, entry.job.lane);
+    if (stream.place == Stream::Place::kRing) rotation(entry.lane).detach(stream);
+    if (stream.place == Stream::Place::kParked) pacing_.unpark(stream, entry.lane);
     pacing_.settleCredit(stream);
   }
 
@@ -394,18 +392,17 @@ class MemoryQueue final : public api::CallQueue {
     ++entry->epoch;
     entry->token = newToken();
     entry->expiresAtMs = nowMs + leaseMs;
-    expiries_.emplace(entry->expiresAtMs, entry->job.callId);
+    expiries_.emplace(entry->expiresAtMs, entry->callId);
     // A call never holds two sets of slots: a stale holding is given back first.
-    releaseSlotsLocked(entry->job.callId);
+    releaseSlotsLocked(entry->callId);
     pacing_.take(entry->stream->keys, nowMs);
-    slotHolders_[entry->job.callId] = &entry->stream->keys;
-    const api::QueueJob& job = entry->job;
-    return {job.callId,     entry->token, job.workspaceId,
-            job.campaignId, job.lane,     entry->expiresAtMs};
+    slotHolders_[entry->callId] = &entry->stream->keys;
+    return {entry->callId,       entry->token, entry->workspaceId(),
+            entry->campaignId(), entry->lane,  entry->expiresAtMs};
   }
 
   Entry* leased(std::string_view callId, std::string_view token) {
-    auto found = entries_.find(std::string(callId));
+    auto found = entries_.find(callId);
     if (found == entries_.end()) return nullptr;
     Entry* entry = found->second.get();
     if (entry->state != EntryState::kActive || entry->token != token) return nullptr;
@@ -453,8 +450,8 @@ class MemoryQueue final : public api::CallQueue {
   }
 
   std::mutex mutex_;
-  std::unordered_map<std::string, EntryPtr> entries_;
-  LaneRotation lanes_[2];  // priority, bulk
+  std::unordered_map<std::string_view, EntryPtr> entries_;  // keys view Entry::callId
+  LaneRotation lanes_[2];                                   // priority, bulk
   PacingBook pacing_;
   std::priority_queue<DelayedRef, std::vector<DelayedRef>, std::greater<>> delayed_;
   std::set<std::pair<int64_t, std::string>> expiries_;

@@ -19,14 +19,20 @@ struct Stream;
 
 // One call in the queue. Indexes (stream deques, the delayed heap) hold references stamped with
 // the entry's epoch; every move bumps it, so a stale reference is recognised and skipped instead
-// of being searched for and erased.
+// of being searched for and erased. Kept small, as a backlog holds one per queued call: the
+// workspace, campaign and pacing keys are its stream's (see workspaceId(), campaignId()).
 struct Entry {
-  api::QueueJob job;
+  std::string callId;
+  api::Lane lane = api::Lane::kBulk;
+  int64_t dueAtMs = 0;
   EntryState state = EntryState::kRemoved;
   uint64_t epoch = 0;
   Stream* stream = nullptr;
   std::string token;
   int64_t expiresAtMs = 0;
+
+  const std::string& workspaceId() const;
+  const std::string& campaignId() const;
 };
 using EntryPtr = std::shared_ptr<Entry>;
 
@@ -74,5 +80,16 @@ struct WorkspaceNode {
   std::list<WorkspaceNode*>::iterator slot;
   std::map<std::string, std::unique_ptr<CampaignNode>> campaigns;
 };
+
+}  // namespace vo::queue_memory
+
+namespace vo::queue_memory {
+
+inline const std::string& Entry::workspaceId() const {
+  return stream->campaign->workspace->id;
+}
+inline const std::string& Entry::campaignId() const {
+  return stream->campaign->id;
+}
 
 }  // namespace vo::queue_memory
