@@ -6,6 +6,7 @@
 #include <csignal>
 #include <ostream>
 
+#include "app/MallocArenas.h"
 #include "app/RetentionTimer.h"
 #include "app/Startup.h"
 #include "vo/core/ApiServer.h"
@@ -76,6 +77,9 @@ struct Application::State {
 
   void start() {
     logger->info("voice-orchestrator {} starting with config {}", kVersion, config.sourceFile);
+    if (const int arenas = limitMallocArenas(); arenas > 0) {
+      logger->debug("malloc: at most {} arenas (MALLOC_ARENA_MAX overrides)", arenas);
+    }
     warnAboutDevelopmentKey();
     plugins = createPlugins(*host, config, events, Migration::kRun, *logger);
     seedTenants(*plugins.store, config.tenants, *logger, clock.nowMs());
