@@ -49,6 +49,19 @@ int64_t nowMs() {
 // Every instance may run this at start: the backend's migration lock makes the others wait,
 // then find the versions applied and do nothing.
 Result<void> SqlCallStore::migrate() {
+  auto migrated = applyMigrations();
+  if (!migrated) return migrated;
+  // The server migrates at start: the pool's sessions are opened now rather than by the first
+  // burst of requests. A session that cannot be opened now is opened on demand instead, and
+  // its error reported to the request that needs it, so a failure here is not one.
+  try {
+    pool_.openAll();
+  } catch (const std::exception&) {
+  }
+  return migrated;
+}
+
+Result<void> SqlCallStore::applyMigrations() {
   return write<void>([&](SqlRunner& sql) -> Result<void> {
     backend_->lockForMigration(sql.session());
     const std::string textType = backend_->textType();

@@ -49,6 +49,24 @@ SqlSessionPool::Lease SqlSessionPool::acquire() {
   return Lease(*this, std::move(connection));
 }
 
+void SqlSessionPool::openAll() {
+  for (int opened = 0; opened < size_; ++opened) {  // bounded: a session may not be kept
+    {
+      std::lock_guard lock(mutex_);
+      if (leased_ + static_cast<int>(idle_.size()) >= size_) return;
+      ++leased_;  // the slot is taken while its session opens outside the lock
+    }
+    std::unique_ptr<Connection> connection;
+    try {
+      connection = std::make_unique<Connection>(backend_.openSession());
+    } catch (...) {
+      release(nullptr);
+      throw;
+    }
+    release(std::move(connection));
+  }
+}
+
 void SqlSessionPool::release(std::unique_ptr<Connection> connection) {
   bool keep = false;
   if (connection) {
@@ -60,7 +78,13 @@ void SqlSessionPool::release(std::unique_ptr<Connection> connection) {
   }
   std::lock_guard lock(mutex_);
   --leased_;
-  if (keep) idle_.push_back(std::move(connection));
+  if (keep) {
+    idle_.push_back(std::move(connection));
+  } else if (connection) {
+    // A broken session most often means the server restarted or failed over, which ended the
+    // idle ones too: they are dropped now rather than each failing a caller first.
+    idle_.clear();
+  }
   available_.notify_one();
 }
 

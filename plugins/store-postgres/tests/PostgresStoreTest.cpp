@@ -126,6 +126,20 @@ TEST_F(PostgresStore, AnUnreachableServerIsUnavailableNotAHang) {
             vo::api::ErrorCode::kUnavailable);
 }
 
+// The server migrates at start; the pool's sessions are opened then, not by the first burst of
+// requests (each would wait for PostgreSQL to fork a backend).
+TEST_F(PostgresStore, MigrateOpensEveryPooledSession) {
+  const std::string schema = pg::uniqueSchema("warm");
+  YAML::Node config = pg::configFor(schema);
+  config["url"] = "postgresql:///?application_name=" + schema;
+  config["poolSize"] = 3;
+  auto store = vo::store_postgres::createPostgresStore(config, "plugins.store.config");
+  ASSERT_TRUE(store->migrate().ok());
+  EXPECT_EQ(pg::adminQuery("SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = '" +
+                           schema + "'"),
+            "3");
+}
+
 TEST_F(PostgresStore, DroppedConnectionsAreUnavailableThenReplaced) {
   const std::string schema = pg::uniqueSchema("dropped");
   // Named connections, so the server ends only this store's: tests run in parallel.

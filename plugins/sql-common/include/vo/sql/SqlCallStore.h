@@ -90,6 +90,7 @@ class SqlCallStore final : public vo::api::CallStore {
   vo::api::Result<void> releaseLease(std::string_view name, std::string_view holder) override;
 
  private:
+  vo::api::Result<void> applyMigrations();
   // Runs `body(SqlRunner&)` -> Result<T> on a pooled session, turning exceptions into errors.
   template <typename T, typename Body>
   vo::api::Result<T> read(Body&& body);

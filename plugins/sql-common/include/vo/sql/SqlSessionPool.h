@@ -14,7 +14,8 @@
 namespace vo::sql {
 
 // A fixed-size pool of sessions opened on demand, one per concurrent caller (Poco sessions are
-// not thread-safe). Broken sessions are dropped and reopened by the next caller. Each session
+// not thread-safe). A broken session is dropped with the idle ones (a restart ends them all) and
+// reopened by the next caller. Each session
 // keeps its prepared statements (see PreparedStatements) for as long as it lives.
 class SqlSessionPool {
  public:
@@ -47,6 +48,9 @@ class SqlSessionPool {
 
   // Waits for a free slot, then reuses an idle session or opens one (which may throw).
   Lease acquire();
+  // Opens sessions until every slot has one, so a burst of callers does not wait for the server
+  // to start a backend each (PostgreSQL forks one per session). Throws what opening throws.
+  void openAll();
 
  private:
   void release(std::unique_ptr<Connection> connection);
