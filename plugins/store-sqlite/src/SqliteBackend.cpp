@@ -8,6 +8,7 @@
 #include <chrono>
 #include <thread>
 
+#include "WalCheckpointer.h"
 #include "vo/sql/CallColumns.h"
 #include "vo/sql/SqlQuery.h"
 #include "vo/store_sqlite/SqlitePreparedStatements.h"
@@ -56,6 +57,13 @@ SqliteBackend::SqliteBackend(SqliteSettings settings) : settings_(std::move(sett
 SqliteBackend::~SqliteBackend() = default;
 
 Poco::Data::Session SqliteBackend::openSession() {
+  Poco::Data::Session session = openConnection();
+  std::call_once(checkpointerStarted_,
+                 [this] { checkpointer_ = std::make_unique<WalCheckpointer>(openConnection()); });
+  return session;
+}
+
+Poco::Data::Session SqliteBackend::openConnection() {
   // Poco retries a failed open until the login timeout (60 s by default): one second is plenty
   // for a local file, and a missing folder or a bad path is reported at once.
   Poco::Data::Session session(Poco::Data::SQLite::Connector::KEY, settings_.path, 1);
@@ -66,6 +74,7 @@ Poco::Data::Session SqliteBackend::openSession() {
   run(db, "PRAGMA journal_mode = WAL", settings_.busyTimeoutMs);
   run(db, "PRAGMA synchronous = " + settings_.synchronous);
   run(db, "PRAGMA foreign_keys = ON");
+  run(db, "PRAGMA wal_autocheckpoint = " + std::to_string(WalCheckpointer::kSafetyNetPages));
   return session;
 }
 

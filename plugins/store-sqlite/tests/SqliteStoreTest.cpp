@@ -83,6 +83,31 @@ TEST(SqliteStoreConfig, RejectsUnknownKeysAndBadValuesNamingTheKey) {
                vo::api::ConfigError);
 }
 
+// Commits write to the log only; the log reaches the database file through the store's own
+// checkpointing thread, not through the commit that crosses SQLite's threshold (which held the
+// one writer 5-20 ms). The calls written here stay far below that threshold, so only the thread
+// can have copied them.
+TEST(SqliteStoreFile, TheLogIsCopiedIntoTheFileByAThreadNotByCommits) {
+  const fs::path path = scratch() / "checkpointed.db";
+  auto store = openStore(path);
+  ASSERT_TRUE(store->migrate().ok());
+  ASSERT_TRUE(store->createWorkspace({"ws1", "W", "", {}, 1}).ok());
+  ASSERT_TRUE(store->createAgent({"ag1", "ws1", "A", {}, 2, true}).ok());
+  ASSERT_TRUE(store->createPhoneNumber({"ph1", "ws1", "+34601893170", "twilio", {}, 3, true}).ok());
+  const auto before = fs::file_size(path);
+  std::vector<vo::api::Call> calls;
+  for (int i = 0; i < 2000; ++i) {
+    calls.push_back(makeCall("call_" + std::to_string(i), i));
+    calls.back().campaignId.clear();
+  }
+  const auto inserted = store->insertCalls(calls);
+  ASSERT_TRUE(inserted.ok()) << inserted.error().message;
+  for (int waited = 0; waited < 100 && fs::file_size(path) < before + 500'000; ++waited) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_GE(fs::file_size(path), before + 500'000) << "the log was not checkpointed in 10 s";
+}
+
 TEST(SqliteStoreFile, CreatesItsFolderAndKeepsDataAcrossReopening) {
   const fs::path path = scratch() / "nested" / "deeper" / "vo.db";
   {

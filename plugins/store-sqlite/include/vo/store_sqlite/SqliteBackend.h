@@ -1,11 +1,14 @@
 #pragma once
 
+#include <memory>
 #include <mutex>
 #include <string>
 
 #include "vo/sql/SqlBackend.h"
 
 namespace vo::store_sqlite {
+
+class WalCheckpointer;
 
 struct SqliteSettings {
   std::string path = "./data/voice-orchestrator.db";
@@ -16,7 +19,8 @@ struct SqliteSettings {
 // SQLite behind SqlCallStore: WAL so readers never block the writer, one writer at a time in
 // this process (a mutex) and across processes (BEGIN IMMEDIATE plus the busy timeout), and the
 // hot statements (the bulk INSERT among them) prepared once per connection with sqlite3's own
-// API (SqlitePreparedStatements).
+// API (SqlitePreparedStatements). The log is checkpointed by a thread of its own
+// (WalCheckpointer), started with the first session, not by commits.
 class SqliteBackend final : public vo::sql::SqlBackend {
  public:
   explicit SqliteBackend(SqliteSettings settings);
@@ -45,8 +49,12 @@ class SqliteBackend final : public vo::sql::SqlBackend {
   std::string describe() const override { return "sqlite " + settings_.path; }
 
  private:
+  Poco::Data::Session openConnection();
+
   const SqliteSettings settings_;
   std::mutex writer_;
+  std::once_flag checkpointerStarted_;
+  std::unique_ptr<WalCheckpointer> checkpointer_;
 };
 
 }  // namespace vo::store_sqlite
