@@ -51,7 +51,7 @@ class RedisE2e : public ::testing::Test {
   // starting at `firstNumber`; returns the campaign ids.
   std::vector<std::string> bulk(const std::string& workspace, const std::string& agent,
                                 const std::string& phone, int count, int firstNumber);
-  // Waits until every call of the campaigns is final.
+  // Waits until every call of the campaigns is final, and none is `unknown` (still reconciled).
   bool allFinished(const std::vector<std::string>& campaigns, int total);
   // to -> status of every call of the campaigns.
   std::map<std::string, std::string> statuses(const std::vector<std::string>& campaigns);
