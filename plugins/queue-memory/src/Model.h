@@ -81,10 +81,6 @@ struct WorkspaceNode {
   std::map<std::string, std::unique_ptr<CampaignNode>> campaigns;
 };
 
-}  // namespace vo::queue_memory
-
-namespace vo::queue_memory {
-
 inline const std::string& Entry::workspaceId() const {
   return stream->campaign->workspace->id;
 }

@@ -40,12 +40,7 @@ SqlSessionPool::Lease SqlSessionPool::acquire() {
     }
   }
   // Opening happens outside the lock so a slow connect does not block other callers.
-  try {
-    if (!connection) connection = std::make_unique<Connection>(backend_.openSession());
-  } catch (...) {
-    release(nullptr);
-    throw;
-  }
+  if (!connection) connection = openInTakenSlot();
   return Lease(*this, std::move(connection));
 }
 
@@ -56,14 +51,16 @@ void SqlSessionPool::openAll() {
       if (leased_ + static_cast<int>(idle_.size()) >= size_) return;
       ++leased_;  // the slot is taken while its session opens outside the lock
     }
-    std::unique_ptr<Connection> connection;
-    try {
-      connection = std::make_unique<Connection>(backend_.openSession());
-    } catch (...) {
-      release(nullptr);
-      throw;
-    }
-    release(std::move(connection));
+    release(openInTakenSlot());
+  }
+}
+
+std::unique_ptr<SqlSessionPool::Connection> SqlSessionPool::openInTakenSlot() {
+  try {
+    return std::make_unique<Connection>(backend_.openSession());
+  } catch (...) {
+    release(nullptr);  // the slot is free again
+    throw;
   }
 }
 

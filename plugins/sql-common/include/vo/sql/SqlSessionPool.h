@@ -13,10 +13,10 @@
 
 namespace vo::sql {
 
-// A fixed-size pool of sessions opened on demand, one per concurrent caller (Poco sessions are
-// not thread-safe). A broken session is dropped with the idle ones (a restart ends them all) and
-// reopened by the next caller. Each session
-// keeps its prepared statements (see PreparedStatements) for as long as it lives.
+// A fixed-size pool of sessions, one per concurrent caller (Poco sessions are not thread-safe),
+// opened on demand or all at once (openAll). A broken session is dropped with the idle ones (a
+// restart ends them all) and reopened by the next caller. Each session keeps its prepared
+// statements (see PreparedStatements) for as long as it lives.
 class SqlSessionPool {
  public:
   // A session and the statements prepared on it. The statements are declared last so they are
@@ -53,6 +53,8 @@ class SqlSessionPool {
   void openAll();
 
  private:
+  // Opens a session for a slot the caller counted in leased_; frees the slot if opening throws.
+  std::unique_ptr<Connection> openInTakenSlot();
   void release(std::unique_ptr<Connection> connection);
 
   SqlBackend& backend_;
