@@ -90,16 +90,8 @@ api::Result<std::vector<std::optional<api::Call>>> inOrderOf(
 
 EventApplier::EventApplier(DispatchContext& context)
     : context_(context),
-      byId_(
-          [&store = context.store](std::span<const std::string> ids) {
-            return inOrderOf(store.getCalls(ids), ids, &api::Call::id);
-          },
-          kLookupBatch),
-      byProviderId_(
-          [&store = context.store](std::span<const std::string> ids) {
-            return inOrderOf(store.findByProviderCallIds(ids), ids, &api::Call::providerCallId);
-          },
-          kLookupBatch) {}
+      batches_([this](std::span<const api::CallEvent> events) { return applyBatch(events); },
+               kLookupBatch) {}
 
 EventApplier::~EventApplier() = default;
 
@@ -120,68 +112,110 @@ api::Result<std::vector<std::optional<api::Call>>> EventApplier::callsOf(
       byProviderId.push_back(i);
     }
   }
-  auto named = byId_.submit(std::move(callIds));
-  if (!named) return named.error();
-  for (std::size_t k = 0; k < byCallId.size(); ++k)
-    calls[byCallId[k]] = std::move(named.value()[k]);
-  auto found = byProviderId_.submit(std::move(providerIds));
-  if (!found) return found.error();
-  for (std::size_t k = 0; k < byProviderId.size(); ++k) {
-    const std::size_t i = byProviderId[k];
-    calls[i] = std::move(found.value()[k]);
-    if (calls[i]) continue;
-    // Not stored under this id yet: if the dial that got it is being recorded here, wait for
-    // that record and read the call by its own id. Otherwise look once more: the record may
-    // have landed since the batch lookup.
-    api::Result<api::Call> call = api::makeError(api::ErrorCode::kNotFound, "");
-    if (auto inFlight = context_.inFlight.callOfProviderId(events[i].providerCallId)) {
-      context_.inFlight.waitUntilDone(*inFlight,
-                                      std::chrono::milliseconds(context_.config.leaseMs));
-      call = context_.store.getCall(*inFlight);
-    } else {
-      call = context_.store.findByProviderCallId(events[i].providerCallId);
-    }
-    if (call) {
-      calls[i] = std::move(call.value());
-    } else if (call.error().code != api::ErrorCode::kNotFound) {
-      return call.error();
-    }
+  if (!callIds.empty()) {
+    auto named = inOrderOf(context_.store.getCalls(callIds), callIds, &api::Call::id);
+    if (!named) return named.error();
+    for (std::size_t k = 0; k < byCallId.size(); ++k)
+      calls[byCallId[k]] = std::move(named.value()[k]);
+  }
+  if (!providerIds.empty()) {
+    auto found = inOrderOf(context_.store.findByProviderCallIds(providerIds), providerIds,
+                           &api::Call::providerCallId);
+    if (!found) return found.error();
+    for (std::size_t k = 0; k < byProviderId.size(); ++k)
+      calls[byProviderId[k]] = std::move(found.value()[k]);
   }
   return calls;
 }
 
-api::Result<void> EventApplier::apply(std::span<const api::CallEvent> events) {
+api::Result<std::vector<EventApplier::Fate>> EventApplier::applyBatch(
+    std::span<const api::CallEvent> events) {
   auto calls = callsOf(events);
   if (!calls) {
     context_.logger.warn("{} outcomes not applied: {}", events.size(), calls.error().message);
     return calls.error();
   }
+  std::vector<Fate> fates(events.size(), Fate::kSettled);
   std::vector<api::CallTransition> changes;
   changes.reserve(events.size());
-  std::size_t notYetKnown = 0;
   const int64_t now = context_.clock.nowMs();
   for (std::size_t i = 0; i < events.size(); ++i) {
     const api::CallEvent& event = events[i];
-    if (!calls.value()[i]) {
-      context_.metrics.eventsForUnknownCalls.increment();
-      // A recent outcome may belong to a dial another process has not recorded yet (a record
-      // lands within a lease, or recovery settles the call with the provider): it should come
-      // again. An old one, or one without a time, is not ours: acknowledged and ignored.
-      const bool mayBeRecordedSoon = event.atMs > 0 && now - event.atMs < context_.config.leaseMs;
-      if (mayBeRecordedSoon) ++notYetKnown;
-      context_.logger.info("outcome for a call not known{} (call id '{}', provider id '{}')",
-                           mayBeRecordedSoon ? " yet" : ": ignored", event.callId,
-                           event.providerCallId);
-      continue;
+    if (calls.value()[i]) {
+      if (auto change = changeFor(*calls.value()[i], event)) changes.push_back(std::move(*change));
+    } else if (event.callId.empty() && !event.providerCallId.empty()) {
+      fates[i] = Fate::kLookAgain;
+    } else {
+      fates[i] = unknownCall(event, now);
     }
-    if (auto change = changeFor(*calls.value()[i], event)) changes.push_back(std::move(*change));
   }
-  auto moved = context_.writer.applyAll(changes);
+  if (changes.empty()) return fates;
+  auto moved = context_.store.transitionMany(changes);
   if (!moved) {
     context_.logger.warn("{} outcomes not applied: {}", changes.size(), moved.error().message);
     return moved.error();
   }
-  settle(changes, moved.value());
+  const std::vector<std::string> finals = settle(changes, moved.value());
+  // Released here, by the batch's own thread: a webhook is answered once its call's slots are
+  // free, without a hand-off to the release batch.
+  if (!finals.empty()) {
+    if (auto released = context_.queue.releaseSlotsMany(finals); !released) {
+      context_.logger.warn("{} calls: pacing slots not released: {}", finals.size(),
+                           released.error().message);
+    }
+    context_.wakeWorkers();
+  }
+  return fates;
+}
+
+api::Result<EventApplier::Fate> EventApplier::applyLate(const api::CallEvent& event) {
+  // Not stored under this id yet: if the dial that got it is being recorded here, wait for that
+  // record and read the call by its own id. Otherwise look once more: the record may have
+  // landed since the batch's lookup.
+  api::Result<api::Call> call = api::makeError(api::ErrorCode::kNotFound, "");
+  if (auto inFlight = context_.inFlight.callOfProviderId(event.providerCallId)) {
+    context_.inFlight.waitUntilDone(*inFlight, std::chrono::milliseconds(context_.config.leaseMs));
+    call = context_.store.getCall(*inFlight);
+  } else {
+    call = context_.store.findByProviderCallId(event.providerCallId);
+  }
+  if (call) {
+    applyTo(call.value(), event);
+    return Fate::kSettled;
+  }
+  if (call.error().code != api::ErrorCode::kNotFound) return call.error();
+  return unknownCall(event, context_.clock.nowMs());
+}
+
+EventApplier::Fate EventApplier::unknownCall(const api::CallEvent& event, int64_t now) {
+  context_.metrics.eventsForUnknownCalls.increment();
+  // A recent outcome may belong to a dial another process has not recorded yet (a record lands
+  // within a lease, or recovery settles the call with the provider): it should come again. An
+  // old one, or one without a time, is not ours: acknowledged and ignored.
+  const bool mayBeRecordedSoon = event.atMs > 0 && now - event.atMs < context_.config.leaseMs;
+  context_.logger.info("outcome for a call not known{} (call id '{}', provider id '{}')",
+                       mayBeRecordedSoon ? " yet" : ": ignored", event.callId,
+                       event.providerCallId);
+  return mayBeRecordedSoon ? Fate::kNotKnownYet : Fate::kSettled;
+}
+
+api::Result<void> EventApplier::apply(std::span<const api::CallEvent> events) {
+  auto fates = batches_.submit({events.begin(), events.end()});
+  if (!fates) return fates.error();
+  std::size_t notYetKnown = 0;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    Fate fate = fates.value()[i];
+    if (fate == Fate::kLookAgain) {
+      auto late = applyLate(events[i]);
+      if (!late) {
+        context_.logger.warn("outcome for provider id '{}' not applied: {}",
+                             events[i].providerCallId, late.error().message);
+        return late.error();
+      }
+      fate = late.value();
+    }
+    if (fate == Fate::kNotKnownYet) ++notYetKnown;
+  }
   if (notYetKnown > 0) {
     return api::makeError(api::ErrorCode::kNotFound,
                           std::to_string(notYetKnown) + " outcomes for calls not known yet");
@@ -198,7 +232,7 @@ bool EventApplier::applyTo(const api::Call& call, const api::CallEvent& event) {
                          call.id, moved.error().message);
     return false;
   }
-  settle(std::span(&*change, 1), {moved.value()});
+  context_.releaseAfterFinal(settle(std::span(&*change, 1), {moved.value()}));
   return moved.value();
 }
 
@@ -226,8 +260,8 @@ std::optional<api::CallTransition> EventApplier::changeFor(const api::Call& call
   return change;
 }
 
-void EventApplier::settle(std::span<const api::CallTransition> changes,
-                          const std::vector<bool>& moved) {
+std::vector<std::string> EventApplier::settle(std::span<const api::CallTransition> changes,
+                                              const std::vector<bool>& moved) {
   std::vector<std::string> finals;
   for (std::size_t i = 0; i < changes.size(); ++i) {
     if (!moved[i]) {
@@ -240,7 +274,7 @@ void EventApplier::settle(std::span<const api::CallTransition> changes,
       finals.push_back(changes[i].callId);
     }
   }
-  context_.releaseAfterFinal(finals);
+  return finals;
 }
 
 }  // namespace vo::core::dispatch

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -29,17 +30,31 @@ class EventApplier {
   bool applyTo(const api::Call& call, const api::CallEvent& event);
 
  private:
+  // What became of one event in a batch.
+  enum class Fate : uint8_t {
+    kSettled,      // applied, moot, or acknowledged and ignored
+    kNotKnownYet,  // no such call yet: the provider should send it again
+    kLookAgain,    // no call under its provider id: its dial may still be being recorded
+  };
+
+  // One batch of many callers' events: read, transitioned and settled in one pass, so a webhook
+  // waits for one batch instead of a lookup's, a write's and a slot release's in turn.
+  api::Result<std::vector<Fate>> applyBatch(std::span<const api::CallEvent> events);
   // The events' calls, nullopt where not (yet) known; error when the store failed.
   api::Result<std::vector<std::optional<api::Call>>> callsOf(
       std::span<const api::CallEvent> events);
+  // An event whose call was not found, after the batch: waits for a dial being recorded or
+  // looks once more; applies it when found.
+  api::Result<Fate> applyLate(const api::CallEvent& event);
+  // Counts and logs an event for a call nobody knows; its fate by its age.
+  Fate unknownCall(const api::CallEvent& event, int64_t now);
   std::optional<api::CallTransition> changeFor(const api::Call& call, const api::CallEvent& event);
-  // Counts which changes applied (and which were moot) and releases the ended calls' slots.
-  void settle(std::span<const api::CallTransition> changes, const std::vector<bool>& moved);
+  // Counts which changes applied (and which were moot); the calls that reached a final status.
+  std::vector<std::string> settle(std::span<const api::CallTransition> changes,
+                                  const std::vector<bool>& moved);
 
   DispatchContext& context_;
-  // Call id, or provider call id -> its call, for many webhooks at once.
-  GroupCommit<std::string, std::optional<api::Call>> byId_;
-  GroupCommit<std::string, std::optional<api::Call>> byProviderId_;
+  GroupCommit<api::CallEvent, Fate> batches_;
 };
 
 }  // namespace vo::core::dispatch
