@@ -1,4 +1,5 @@
 // Calls: bulk insert, lookups, keyset listing, campaign-wide transitions and scans.
+#include <array>
 #include <set>
 
 #include "vo/sql/CallColumns.h"
@@ -25,40 +26,32 @@ Result<Call> singleCall(const std::vector<SqlRow>& rows, const std::string& what
 // Checks once per distinct parent, inside the insert's transaction, what per-row foreign keys
 // would check per call: every workspace, agent, phone number and campaign named exists.
 Result<void> checkParents(SqlRunner& sql, std::span<const Call> calls) {
-  std::set<std::vector<std::string>> checked;
-  const auto exists = [&](const char* what, const std::string& query,
-                          std::vector<std::string> key) -> Result<void> {
-    key.insert(key.begin(), what);
-    if (!checked.insert(key).second) return Result<void>::success();
-    SqlParams params(key.begin() + 1, key.end());
-    if (!sql.prepared().query(query, params).empty()) return Result<void>::success();
-    return makeError(ErrorCode::kInvalid, std::string("unknown ") + what + " " + key.back());
-  };
-  const Call* previous = nullptr;
+  // One round trip per distinct set of parents (a priority call has one): each count is 0 or 1.
+  static const std::string kParents =
+      "SELECT (SELECT COUNT(*) FROM workspaces WHERE id = ?), "
+      "(SELECT COUNT(*) FROM agents WHERE workspace_id = ? AND id = ?), "
+      "(SELECT COUNT(*) FROM phone_numbers WHERE workspace_id = ? AND id = ?), "
+      "(SELECT COUNT(*) FROM campaigns WHERE id = ?)";
+  std::set<std::array<std::string_view, 4>> checked;
   for (const Call& call : calls) {
-    // A campaign's calls share their parents: compare with the previous call before any lookup.
-    if (previous != nullptr && previous->workspaceId == call.workspaceId &&
-        previous->agentId == call.agentId &&
-        previous->agentPhoneNumberId == call.agentPhoneNumberId &&
-        previous->campaignId == call.campaignId) {
+    if (!checked.insert({call.workspaceId, call.agentId, call.agentPhoneNumberId, call.campaignId})
+             .second) {
       continue;
     }
-    previous = &call;
-    Result<void> found =
-        exists("workspace", "SELECT 1 FROM workspaces WHERE id = ?", {call.workspaceId});
-    if (found.ok()) {
-      found = exists("agent", "SELECT 1 FROM agents WHERE workspace_id = ? AND id = ?",
-                     {call.workspaceId, call.agentId});
+    const std::vector<SqlRow> rows = sql.prepared().query(
+        kParents, {call.workspaceId, call.workspaceId, call.agentId, call.workspaceId,
+                   call.agentPhoneNumberId, call.campaignId});
+    const auto found = [&](std::size_t column) {
+      return !rows.empty() && intOf(rows.front()[column]) > 0;
+    };
+    if (!found(0)) return makeError(ErrorCode::kInvalid, "unknown workspace " + call.workspaceId);
+    if (!found(1)) return makeError(ErrorCode::kInvalid, "unknown agent " + call.agentId);
+    if (!found(2)) {
+      return makeError(ErrorCode::kInvalid, "unknown phone number " + call.agentPhoneNumberId);
     }
-    if (found.ok()) {
-      found =
-          exists("phone number", "SELECT 1 FROM phone_numbers WHERE workspace_id = ? AND id = ?",
-                 {call.workspaceId, call.agentPhoneNumberId});
+    if (!call.campaignId.empty() && !found(3)) {
+      return makeError(ErrorCode::kInvalid, "unknown campaign " + call.campaignId);
     }
-    if (found.ok() && !call.campaignId.empty()) {
-      found = exists("campaign", "SELECT 1 FROM campaigns WHERE id = ?", {call.campaignId});
-    }
-    if (!found.ok()) return found;
   }
   return Result<void>::success();
 }

@@ -110,8 +110,8 @@ Result<void> SqlCallStore::createWorkspace(const vo::api::Workspace& workspace) 
 Result<vo::api::Workspace> SqlCallStore::getWorkspace(std::string_view id) {
   return read<vo::api::Workspace>([&](SqlRunner& sql) {
     return single<vo::api::Workspace>(
-        sql.query("SELECT id, name, provider_api_key, max_concurrent_calls, calls_per_second, "
-                  "created_at_ms FROM workspaces WHERE id = ?",
+        sql.prepared().query("SELECT id, name, provider_api_key, max_concurrent_calls, "
+                             "calls_per_second, created_at_ms FROM workspaces WHERE id = ?",
                   {str(id)}),
         rowToWorkspace, "workspace " + str(id));
   });
@@ -142,7 +142,8 @@ Result<vo::api::Agent> SqlCallStore::getAgent(std::string_view workspaceId,
                                               std::string_view agentId) {
   return read<vo::api::Agent>([&](SqlRunner& sql) {
     return single<vo::api::Agent>(
-        sql.query("SELECT " + str(kAgentColumns) + " FROM agents WHERE workspace_id = ? AND id = ?",
+        sql.prepared().query(
+            "SELECT " + str(kAgentColumns) + " FROM agents WHERE workspace_id = ? AND id = ?",
                   {str(workspaceId), str(agentId)}),
         rowToAgent, "agent " + str(agentId) + " of workspace " + str(workspaceId));
   });
@@ -172,8 +173,8 @@ Result<vo::api::PhoneNumber> SqlCallStore::getPhoneNumber(std::string_view works
                                                           std::string_view phoneNumberId) {
   return read<vo::api::PhoneNumber>([&](SqlRunner& sql) {
     return single<vo::api::PhoneNumber>(
-        sql.query("SELECT " + str(kPhoneColumns) +
-                      " FROM phone_numbers WHERE workspace_id = ? AND id = ?",
+        sql.prepared().query("SELECT " + str(kPhoneColumns) +
+                                 " FROM phone_numbers WHERE workspace_id = ? AND id = ?",
                   {str(workspaceId), str(phoneNumberId)}),
         rowToPhoneNumber,
         "phone number " + str(phoneNumberId) + " of workspace " + str(workspaceId));
@@ -200,7 +201,7 @@ Result<void> SqlCallStore::createApiKey(const vo::api::ApiKeyRecord& key) {
 Result<vo::api::ApiKeyRecord> SqlCallStore::findApiKeyByHash(std::string_view keyHash) {
   return read<vo::api::ApiKeyRecord>([&](SqlRunner& sql) {
     return single<vo::api::ApiKeyRecord>(
-        sql.query("SELECT " + str(kApiKeyColumns) + " FROM api_keys WHERE key_hash = ?",
+        sql.prepared().query("SELECT " + str(kApiKeyColumns) + " FROM api_keys WHERE key_hash = ?",
                   {str(keyHash)}),
         rowToApiKey, "api key");
   });
