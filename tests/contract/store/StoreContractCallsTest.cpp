@@ -88,6 +88,10 @@ TEST_P(StoreContract, InsertCallsWritesAllOrNothing) {
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, ErrorCode::kConflict);
   EXPECT_EQ(store_->getCall(idOf(2)).error().code, ErrorCode::kNotFound);
+  // One call alone (a priority call's insert, one round trip on PostgreSQL) is refused alike.
+  const auto refusedAlone = store_->insertCalls(std::vector<Call>{makeCall(idOf(1), msOfDay(1))});
+  ASSERT_FALSE(refusedAlone.ok());
+  EXPECT_EQ(refusedAlone.error().code, ErrorCode::kConflict);
   EXPECT_EQ(store_->getCall(idOf(50)).error().code, ErrorCode::kNotFound);
 
   // A duplicate inside the batch itself, too.
@@ -105,6 +109,12 @@ TEST_P(StoreContract, InsertCallsWritesAllOrNothing) {
     EXPECT_EQ(refused.error().code, ErrorCode::kInvalid) << named;
     EXPECT_NE(refused.error().message.find(named), std::string::npos) << refused.error().message;
     EXPECT_EQ(store_->getCall(idOf(70)).error().code, ErrorCode::kNotFound);
+    const auto refusedAlone = store_->insertCalls(std::vector<Call>{mixed[1]});
+    ASSERT_FALSE(refusedAlone.ok()) << named;
+    EXPECT_EQ(refusedAlone.error().code, ErrorCode::kInvalid) << named;
+    EXPECT_NE(refusedAlone.error().message.find(named), std::string::npos)
+        << refusedAlone.error().message;
+    EXPECT_EQ(store_->getCall(idOf(71)).error().code, ErrorCode::kNotFound);
   };
   unknownParent([](Call& call) { call.workspaceId = "ws-x"; }, "ws-x");
   unknownParent([](Call& call) { call.agentId = "ag-x"; }, "ag-x");
