@@ -112,7 +112,7 @@ Result<vo::api::Workspace> SqlCallStore::getWorkspace(std::string_view id) {
     return single<vo::api::Workspace>(
         sql.prepared().query("SELECT id, name, provider_api_key, max_concurrent_calls, "
                              "calls_per_second, created_at_ms FROM workspaces WHERE id = ?",
-                  {str(id)}),
+                             {str(id)}),
         rowToWorkspace, "workspace " + str(id));
   });
 }
@@ -144,7 +144,7 @@ Result<vo::api::Agent> SqlCallStore::getAgent(std::string_view workspaceId,
     return single<vo::api::Agent>(
         sql.prepared().query(
             "SELECT " + str(kAgentColumns) + " FROM agents WHERE workspace_id = ? AND id = ?",
-                  {str(workspaceId), str(agentId)}),
+            {str(workspaceId), str(agentId)}),
         rowToAgent, "agent " + str(agentId) + " of workspace " + str(workspaceId));
   });
 }
@@ -175,7 +175,7 @@ Result<vo::api::PhoneNumber> SqlCallStore::getPhoneNumber(std::string_view works
     return single<vo::api::PhoneNumber>(
         sql.prepared().query("SELECT " + str(kPhoneColumns) +
                                  " FROM phone_numbers WHERE workspace_id = ? AND id = ?",
-                  {str(workspaceId), str(phoneNumberId)}),
+                             {str(workspaceId), str(phoneNumberId)}),
         rowToPhoneNumber,
         "phone number " + str(phoneNumberId) + " of workspace " + str(workspaceId));
   });
@@ -202,7 +202,7 @@ Result<vo::api::ApiKeyRecord> SqlCallStore::findApiKeyByHash(std::string_view ke
   return read<vo::api::ApiKeyRecord>([&](SqlRunner& sql) {
     return single<vo::api::ApiKeyRecord>(
         sql.prepared().query("SELECT " + str(kApiKeyColumns) + " FROM api_keys WHERE key_hash = ?",
-                  {str(keyHash)}),
+                             {str(keyHash)}),
         rowToApiKey, "api key");
   });
 }
