@@ -61,7 +61,6 @@ void dispatchRate(const Options& options, spdlog::logger& logger) {
   vo::fake_elevenlabs::FakeOptions fakeOptions;
   fakeOptions.latencyMs = options.latencyMs;
   fakeOptions.callDurationMs = 10;
-  fakeOptions.serverThreads = options.concurrency + 16;
   vo::fake_elevenlabs::FakeElevenLabs fake(fakeOptions);
   auto provider = providerFor(fake, options.concurrency, logger);
 

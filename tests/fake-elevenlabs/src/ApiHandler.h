@@ -1,28 +1,28 @@
 #pragma once
 
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-
-#include <atomic>
-
 #include "ConversationClock.h"
+#include "EventLoopServer.h"
 #include "FakeRegistry.h"
 
 namespace vo::fake_elevenlabs {
 
-// Creates the handler of every request: POST outbound-call (twilio, sip-trunk) and
-// GET conversation, with the faults the test injected.
-class ApiHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
+// Answers every request: POST outbound-call (twilio, sip-trunk) and GET conversation, with the
+// faults the test injected, after the configured latency; and the fake's own stats routes at
+// once. Runs on the server's one thread: it never blocks, a delay is a Reply::later.
+class ApiHandler {
  public:
-  ApiHandlerFactory(FakeRegistry& registry, ConversationClock& clock,
-                    const std::atomic<bool>& stopping);
-  Poco::Net::HTTPRequestHandler* createRequestHandler(
-      const Poco::Net::HTTPServerRequest& request) override;
+  ApiHandler(FakeRegistry& registry, ConversationClock& clock);
+
+  Reply handle(Request&& request);
 
  private:
+  Reply route(const Request& request, const std::string& path, const FakeOptions& options);
+  Reply outboundCall(const Request& request, const std::string& path, const FakeOptions& options);
+  Reply conversation(const Request& request, const std::string& conversationId,
+                     const FakeOptions& options);
+
   FakeRegistry& registry_;
   ConversationClock& clock_;
-  const std::atomic<bool>& stopping_;
 };
 
 }  // namespace vo::fake_elevenlabs

@@ -1,16 +1,11 @@
 #include "vo/fake_elevenlabs/FakeElevenLabs.h"
 
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/ServerSocket.h>
-#include <Poco/ThreadPool.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include <atomic>
-
 #include "ApiHandler.h"
 #include "ConversationClock.h"
+#include "EventLoopServer.h"
 #include "FakeRegistry.h"
 
 namespace vo::fake_elevenlabs {
@@ -19,46 +14,29 @@ struct FakeElevenLabs::State {
   explicit State(FakeOptions options)
       : registry(std::move(options)),
         clock(registry, registry.options().webhookSenders),
-        pool(2, std::max(2, registry.options().serverThreads), 60) {}
+        handler(registry, clock),
+        server([this](Request&& request) { return handler.handle(std::move(request)); }) {}
 
   FakeRegistry registry;
-  std::atomic<bool> stopping{false};
   ConversationClock clock;
-  Poco::ThreadPool pool;
-  std::unique_ptr<Poco::Net::HTTPServer> server;
-  int port = 0;
+  ApiHandler handler;
+  EventLoopServer server;
 };
 
 FakeElevenLabs::FakeElevenLabs(FakeOptions options)
-    : state_(std::make_unique<State>(std::move(options))) {
-  const int threads = state_->registry.options().serverThreads;
-  Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0), 1024);
-  state_->port = socket.address().port();
-  Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
-  params->setMaxThreads(threads);
-  params->setMaxQueued(4096);
-  params->setKeepAlive(true);
-  params->setKeepAliveTimeout(Poco::Timespan(60, 0));
-  params->setMaxKeepAliveRequests(0);
-  state_->server = std::make_unique<Poco::Net::HTTPServer>(
-      new ApiHandlerFactory(state_->registry, state_->clock, state_->stopping), state_->pool,
-      socket, params);
-  state_->server->start();
-}
+    : state_(std::make_unique<State>(std::move(options))) {}
 
 FakeElevenLabs::~FakeElevenLabs() {
-  state_->stopping.store(true);
-  state_->server->stopAll(true);
+  state_->server.stop();
   state_->clock.stop();
-  state_->pool.joinAll();
 }
 
 int FakeElevenLabs::port() const {
-  return state_->port;
+  return state_->server.port();
 }
 
 std::string FakeElevenLabs::baseUrl() const {
-  return "http://127.0.0.1:" + std::to_string(state_->port);
+  return "http://127.0.0.1:" + std::to_string(state_->server.port());
 }
 
 void FakeElevenLabs::setWebhookUrl(const std::string& url) {

@@ -1,7 +1,5 @@
 #include "StatsRoutes.h"
 
-#include <Poco/URI.h>
-
 #include <cstdlib>
 #include <sstream>
 
@@ -62,33 +60,26 @@ std::string acceptedLines(const FakeRegistry& registry, std::size_t from) {
   return lines.str();
 }
 
-void send(Poco::Net::HTTPServerResponse& response, const std::string& contentType,
-          const std::string& body) {
-  response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_OK);
-  response.setContentType(contentType);
-  response.setContentLength64(static_cast<Poco::Int64>(body.size()));
-  response.send() << body;
+// N of "from=N" in the target's query; 0 without one.
+std::size_t fromParameter(const std::string& target) {
+  const auto query = target.find('?');
+  if (query == std::string::npos) return 0;
+  const auto from = target.find("from=", query);
+  if (from == std::string::npos) return 0;
+  return std::strtoul(target.c_str() + from + 5, nullptr, 10);
 }
 
 }  // namespace
 
-bool answerStatsRoute(const std::string& path, Poco::Net::HTTPServerRequest& request,
-                      Poco::Net::HTTPServerResponse& response, const FakeRegistry& registry,
-                      const ConversationClock& clock) {
-  if (request.getMethod() != "GET") return false;
-  if (path == "/fake/stats") {
-    send(response, "application/json", statsJson(registry, clock));
-    return true;
-  }
+std::optional<Reply> answerStatsRoute(const Request& request, const std::string& path,
+                                      const FakeRegistry& registry,
+                                      const ConversationClock& clock) {
+  if (request.method != "GET") return std::nullopt;
+  if (path == "/fake/stats") return Reply::answer(200, statsJson(registry, clock));
   if (path == "/fake/accepted") {
-    std::size_t from = 0;
-    for (const auto& [name, value] : Poco::URI(request.getURI()).getQueryParameters()) {
-      if (name == "from") from = std::strtoul(value.c_str(), nullptr, 10);
-    }
-    send(response, "text/plain", acceptedLines(registry, from));
-    return true;
+    return Reply::answer(200, acceptedLines(registry, fromParameter(request.target)), "text/plain");
   }
-  return false;
+  return std::nullopt;
 }
 
 }  // namespace vo::fake_elevenlabs

@@ -1,11 +1,10 @@
 #pragma once
 
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerResponse.h>
-
+#include <optional>
 #include <string>
 
 #include "ConversationClock.h"
+#include "EventLoopServer.h"
 #include "FakeRegistry.h"
 
 namespace vo::fake_elevenlabs {
@@ -14,9 +13,8 @@ namespace vo::fake_elevenlabs {
 // requests, never delayed by latencyMs):
 //   GET /fake/stats            {"acceptedCalls","activeCalls","peakActiveCalls","webhooks":{..}}
 //   GET /fake/accepted?from=N  "<to_number> <received_at_us>\n" per accepted call from the N-th
-// Returns false when `path` is not one of them.
-bool answerStatsRoute(const std::string& path, Poco::Net::HTTPServerRequest& request,
-                      Poco::Net::HTTPServerResponse& response, const FakeRegistry& registry,
-                      const ConversationClock& clock);
+// nullopt when `path` is not one of them.
+std::optional<Reply> answerStatsRoute(const Request& request, const std::string& path,
+                                      const FakeRegistry& registry, const ConversationClock& clock);
 
 }  // namespace vo::fake_elevenlabs

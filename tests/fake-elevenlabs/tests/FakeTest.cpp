@@ -1,6 +1,11 @@
 // The fake itself: it must refuse what the real API refuses, in the real shapes, because the
 // plugin's tests trust it to.
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
 #include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
 
 #include "vo/fake_elevenlabs/FakeElevenLabs.h"
 #include "vo/testing/HttpClient.h"
@@ -138,6 +143,67 @@ TEST(FakeWebhookStatsTest, CountsEveryAttemptThatGotNoAnswer) {
   EXPECT_EQ(stats.answer.count, 0);
   ASSERT_EQ(fake.webhookDeliveries().size(), 1u);
   EXPECT_EQ(fake.webhookDeliveries()[0].httpStatus, 0);
+}
+
+// Reads from the socket until `count` answers with their bodies have arrived; their status lines.
+std::vector<std::string> readAnswers(Poco::Net::StreamSocket& socket, std::size_t count) {
+  std::string received;
+  std::vector<std::string> statusLines;
+  char buffer[4096];
+  while (statusLines.size() < count) {
+    const int got = socket.receiveBytes(buffer, sizeof buffer);
+    if (got <= 0) break;
+    received.append(buffer, static_cast<std::size_t>(got));
+    for (;;) {
+      const auto headersEnd = received.find("\r\n\r\n");
+      if (headersEnd == std::string::npos) break;
+      const auto lengthAt = received.find("Content-Length: ");
+      const std::size_t length = std::stoul(received.substr(lengthAt + 16));
+      if (received.size() < headersEnd + 4 + length) break;
+      statusLines.push_back(received.substr(0, received.find("\r\n")));
+      received.erase(0, headersEnd + 4 + length);
+    }
+  }
+  return statusLines;
+}
+
+TEST(FakeServerTest, PipelinedRequestsSplitAcrossWritesAreAnsweredInOrder) {
+  FakeOptions options;
+  options.latencyMs = 20;  // the first answer waits on a timer while the second request arrives
+  FakeElevenLabs fake(options);
+  Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", fake.port()));
+  socket.setReceiveTimeout(Poco::Timespan(10, 0));
+  const std::string requests =
+      "GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n"
+      "POST /v1/convai/twilio/outbound-call HTTP/1.1\r\nHost: x\r\nxi-api-key: nope\r\n"
+      "Content-Length: 2\r\n\r\n{}";
+  for (std::size_t at = 0; at < requests.size(); at += 7) {
+    const std::string piece = requests.substr(at, 7);
+    socket.sendBytes(piece.data(), static_cast<int>(piece.size()));
+  }
+  const auto answers = readAnswers(socket, 2);
+  ASSERT_EQ(answers.size(), 2u);
+  EXPECT_EQ(answers[0], "HTTP/1.1 404 Not Found");
+  EXPECT_EQ(answers[1], "HTTP/1.1 401 Unauthorized");
+  EXPECT_EQ(fake.requests().size(), 2u);
+}
+
+TEST(FakeServerTest, ManyConnectionsWaitingOnTheLatencyAreAllAnswered) {
+  FakeOptions options;
+  options.latencyMs = 50;
+  FakeElevenLabs fake(options);
+  std::vector<Poco::Net::StreamSocket> sockets;
+  const std::string request = "GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n";
+  for (int i = 0; i < 300; ++i) {
+    sockets.emplace_back(Poco::Net::SocketAddress("127.0.0.1", fake.port()));
+    sockets.back().setReceiveTimeout(Poco::Timespan(10, 0));
+    sockets.back().sendBytes(request.data(), static_cast<int>(request.size()));
+  }
+  for (auto& socket : sockets) {
+    const auto answers = readAnswers(socket, 1);
+    ASSERT_EQ(answers.size(), 1u);
+    EXPECT_EQ(answers[0], "HTTP/1.1 404 Not Found");
+  }
 }
 
 TEST(FakeSignatureTest, SignatureIsHmacSha256OfTimestampDotBody) {

@@ -37,9 +37,6 @@ struct FakeOptions {
   std::string outboundCallsPath = "/v1/convai/twilio/outbound-call";
   std::string sipTrunkOutboundCallsPath = "/v1/convai/sip-trunk/outbound-call";
   std::string conversationPath = "/v1/convai/conversations";
-  // Each kept-alive client connection holds one (Poco's HTTPServer), and a connection beyond
-  // them waits for a free thread: enough for the provider's whole pool (1,024) and more.
-  int serverThreads = 1200;
 };
 
 enum class FaultKind {
