@@ -73,6 +73,7 @@ void CallWriteRoutes::addTo(Router& router) {
 std::optional<ApiError> CallWriteRoutes::checkReferences(const std::string& workspaceId,
                                                          const std::string& agentId,
                                                          const std::string& phoneNumberId) {
+  if (knownReferences_.contains(workspaceId, agentId, phoneNumberId)) return std::nullopt;
   api::CallStore& store = context_.services.store;
   auto workspace = store.getWorkspace(workspaceId);
   if (!workspace) {
@@ -97,6 +98,7 @@ std::optional<ApiError> CallWriteRoutes::checkReferences(const std::string& work
     return unknownReference("agentPhoneNumberId", "no phone number '" + phoneNumberId +
                                                       "' in workspace '" + workspaceId + "'");
   }
+  knownReferences_.add(workspaceId, agentId, phoneNumberId);
   return std::nullopt;
 }
 

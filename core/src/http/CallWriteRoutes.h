@@ -1,6 +1,7 @@
 #pragma once
 
 #include "http/ApiContext.h"
+#include "http/KnownReferences.h"
 #include "http/Router.h"
 
 namespace vo::core::http {
@@ -21,6 +22,7 @@ class CallWriteRoutes {
                                           const std::string& agentId,
                                           const std::string& phoneNumberId);
   ApiContext& context_;
+  KnownReferences knownReferences_;
 };
 
 }  // namespace vo::core::http
