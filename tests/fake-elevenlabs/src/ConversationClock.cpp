@@ -1,20 +1,11 @@
 #include "ConversationClock.h"
 
-#include <Poco/Exception.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/StreamCopier.h>
-#include <Poco/URI.h>
-
-#include <algorithm>
 #include <chrono>
 
 #include "WireShapes.h"
 
 namespace vo::fake_elevenlabs {
 namespace {
-
-constexpr int kDeliveryAttempts = 5;
 
 int64_t steadyMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
@@ -35,11 +26,13 @@ int64_t unixSeconds() {
 }
 
 ConversationClock::ConversationClock(FakeRegistry& registry, int webhookSenders)
-    : registry_(registry), thread_([this] { run(); }) {
-  for (int i = 0; i < std::max(1, webhookSenders); ++i) {
-    senders_.emplace_back([this] { sendLoop(); });
-  }
-}
+    : registry_(registry),
+      sender_(webhookSenders, registry, recorder_,
+              [this] {
+                std::lock_guard lock(mutex_);
+                ++finished_;
+              }),
+      thread_([this] { run(); }) {}
 
 ConversationClock::~ConversationClock() {
   stop();
@@ -51,11 +44,8 @@ void ConversationClock::stop() {
     stopping_ = true;
   }
   wake_.notify_all();
-  sendersWake_.notify_all();
   if (thread_.joinable()) thread_.join();
-  for (auto& sender : senders_) {
-    if (sender.joinable()) sender.join();
-  }
+  sender_.stop();
 }
 
 void ConversationClock::schedule(const std::string& conversationId, int64_t endAtSteadyMs) {
@@ -93,98 +83,29 @@ void ConversationClock::run() {
     due_.erase(due_.begin());
     lock.unlock();
     std::optional<Conversation> ended = registry_.end(conversationId);
+    if (ended) deliver(*ended, next * 1000);
     lock.lock();
-    if (!ended) {
-      ++finished_;  // already over: its webhook went (or was never due)
-      continue;
-    }
-    ended_.push_back(Ended{std::move(*ended), next * 1000});
-    sendersWake_.notify_one();
+    if (!ended) ++finished_;  // already over: its webhook went (or was never due)
   }
 }
 
-void ConversationClock::sendLoop() {
-  Connection connection;
-  std::unique_lock lock(mutex_);
-  while (!stopping_) {
-    if (ended_.empty()) {
-      sendersWake_.wait(lock);
-      continue;
-    }
-    const Ended ended = std::move(ended_.front());
-    ended_.pop_front();
-    lock.unlock();
-    deliver(ended, connection);
-    lock.lock();
-    ++finished_;
-  }
-}
-
-void ConversationClock::deliver(const Ended& ended, Connection& connection) {
+void ConversationClock::deliver(const Conversation& conversation, int64_t endedAtSteadyUs) {
   const FakeOptions options = registry_.options();
-  if (options.webhookUrl.empty()) return;
-  const Conversation& conversation = ended.conversation;
-  WebhookDelivery delivery;
-  delivery.conversationId = conversation.call.conversationId;
+  OutgoingWebhook webhook;
+  webhook.delivery.conversationId = conversation.call.conversationId;
   const int64_t now = unixSeconds();
-  const std::string body =
-      webhookBody(conversation, options.reportedDurationSecs, now, delivery.eventType);
-  if (body.empty()) return;  // kSilent: only a lookup will tell
-  const std::string signature = FakeElevenLabs::signatureHeader(options.webhookSecret, body, now);
-  recorder_.recordFirstSend(steadyMicros() - ended.endedAtSteadyUs);
-  for (int attempt = 1; attempt <= kDeliveryAttempts; ++attempt) {
-    delivery.attempts = attempt;
-    const int64_t sentAt = steadyMicros();
-    bool timedOut = false;
-    delivery.httpStatus = post(connection, options.webhookUrl, body, signature, timedOut);
-    recorder_.recordAttempt(delivery.httpStatus, timedOut, steadyMicros() - sentAt);
-    registry_.countWebhookAnswer(delivery.httpStatus);
-    const bool retryable = delivery.httpStatus == 0 || delivery.httpStatus >= 500;
-    if (!retryable) break;
-    std::unique_lock lock(mutex_);
-    if (wake_.wait_for(lock, std::chrono::milliseconds(100 * attempt),
-                       [this] { return stopping_; })) {
-      break;
-    }
+  webhook.body =
+      webhookBody(conversation, options.reportedDurationSecs, now, webhook.delivery.eventType);
+  // No URL, or kSilent (only a lookup will tell): nothing to send.
+  if (options.webhookUrl.empty() || webhook.body.empty()) {
+    std::lock_guard lock(mutex_);
+    ++finished_;
+    return;
   }
-  recorder_.recordDeliveryOver();
-  registry_.recordDelivery(std::move(delivery));
-}
-
-int ConversationClock::post(Connection& connection, const std::string& url, const std::string& body,
-                            const std::string& signature, bool& timedOut) {
-  timedOut = false;
-  try {
-    const Poco::URI uri(url);
-    const std::string authority = uri.getHost() + ":" + std::to_string(uri.getPort());
-    if (!connection.session || authority != connection.authority) {
-      connection.session =
-          std::make_unique<Poco::Net::HTTPClientSession>(uri.getHost(), uri.getPort());
-      connection.session->setTimeout(Poco::Timespan(10, 0));
-      connection.session->setKeepAlive(true);
-      connection.authority = authority;
-    }
-    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, uri.getPathAndQuery(),
-                                   Poco::Net::HTTPMessage::HTTP_1_1);
-    request.setKeepAlive(true);
-    request.setContentType("application/json");
-    request.setContentLength64(static_cast<Poco::Int64>(body.size()));
-    request.set("ElevenLabs-Signature", signature);
-    request.set("User-Agent", "ElevenLabs/1.0 (fake)");
-    connection.session->sendRequest(request) << body;
-    Poco::Net::HTTPResponse response;
-    std::istream& in = connection.session->receiveResponse(response);
-    std::string ignored;
-    Poco::StreamCopier::copyToString(in, ignored);
-    return static_cast<int>(response.getStatus());
-  } catch (const Poco::TimeoutException&) {
-    timedOut = true;
-    connection.session.reset();
-    return 0;
-  } catch (const Poco::Exception&) {
-    connection.session.reset();
-    return 0;
-  }
+  webhook.url = options.webhookUrl;
+  webhook.signature = FakeElevenLabs::signatureHeader(options.webhookSecret, webhook.body, now);
+  webhook.endedAtSteadyUs = endedAtSteadyUs;
+  sender_.send(std::move(webhook));
 }
 
 }  // namespace vo::fake_elevenlabs

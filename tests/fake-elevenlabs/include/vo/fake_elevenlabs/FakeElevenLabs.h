@@ -30,7 +30,7 @@ struct FakeOptions {
   int64_t answerDelayMs = 0;
   int64_t reportedDurationSecs = 42;  // metadata.call_duration_secs of finished calls
   std::string webhookUrl;             // empty: no webhooks are sent
-  // Threads sending webhooks, each on its own kept-alive connection. 1: one at a time, in the
+  // Webhooks in flight at once, each on its own kept-alive connection. 1: one at a time, in the
   // order the conversations end; a benchmark sets more, as the real sender runs many at once.
   int webhookSenders = 1;
   std::string webhookSecret = "wsec_test_secret";
