@@ -1,11 +1,17 @@
 #include "ConversationClock.h"
 
 #include <chrono>
+#include <optional>
+#include <utility>
+#include <vector>
 
 #include "WireShapes.h"
 
 namespace vo::fake_elevenlabs {
 namespace {
+
+// How long the timer rests after sending what was due (webhooks go out at most this late).
+constexpr auto kBatchPause = std::chrono::milliseconds(5);
 
 int64_t steadyMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
@@ -49,12 +55,15 @@ void ConversationClock::stop() {
 }
 
 void ConversationClock::schedule(const std::string& conversationId, int64_t endAtSteadyMs) {
+  bool earliest = false;
   {
     std::lock_guard lock(mutex_);
+    earliest = due_.empty() || endAtSteadyMs < due_.begin()->first;
     due_.emplace(endAtSteadyMs, conversationId);
     ++scheduled_;
   }
-  wake_.notify_all();
+  // The timer sleeps until the earliest end: only a new earliest one needs to wake it.
+  if (earliest) wake_.notify_all();
 }
 
 WebhookStats ConversationClock::webhookStats() const {
@@ -79,17 +88,35 @@ void ConversationClock::run() {
       wake_.wait_for(lock, std::chrono::milliseconds(next - now));
       continue;
     }
-    const std::string conversationId = due_.begin()->second;
-    due_.erase(due_.begin());
+    // Everything due goes together, then the timer rests a moment: ends a few milliseconds
+    // apart are sent in one hand-off instead of a wake-up each.
+    std::vector<std::pair<int64_t, std::string>> ended;
+    while (!due_.empty() && due_.begin()->first <= now) {
+      ended.emplace_back(due_.begin()->first, std::move(due_.begin()->second));
+      due_.erase(due_.begin());
+    }
     lock.unlock();
-    std::optional<Conversation> ended = registry_.end(conversationId);
-    if (ended) deliver(*ended, next * 1000);
+    std::vector<OutgoingWebhook> webhooks;
+    int64_t notDue = 0;
+    for (const auto& [endAtMs, conversationId] : ended) {
+      std::optional<Conversation> conversation = registry_.end(conversationId);
+      // Already over (its webhook went, or was never due), or no webhook to send.
+      auto webhook = conversation ? webhookOf(*conversation, endAtMs * 1000) : std::nullopt;
+      if (webhook) {
+        webhooks.push_back(std::move(*webhook));
+      } else {
+        ++notDue;
+      }
+    }
+    sender_.sendAll(std::move(webhooks));
     lock.lock();
-    if (!ended) ++finished_;  // already over: its webhook went (or was never due)
+    finished_ += notDue;
+    wake_.wait_for(lock, kBatchPause, [this] { return stopping_; });
   }
 }
 
-void ConversationClock::deliver(const Conversation& conversation, int64_t endedAtSteadyUs) {
+std::optional<OutgoingWebhook> ConversationClock::webhookOf(const Conversation& conversation,
+                                                            int64_t endedAtSteadyUs) {
   const FakeOptions options = registry_.options();
   OutgoingWebhook webhook;
   webhook.delivery.conversationId = conversation.call.conversationId;
@@ -97,15 +124,11 @@ void ConversationClock::deliver(const Conversation& conversation, int64_t endedA
   webhook.body =
       webhookBody(conversation, options.reportedDurationSecs, now, webhook.delivery.eventType);
   // No URL, or kSilent (only a lookup will tell): nothing to send.
-  if (options.webhookUrl.empty() || webhook.body.empty()) {
-    std::lock_guard lock(mutex_);
-    ++finished_;
-    return;
-  }
+  if (options.webhookUrl.empty() || webhook.body.empty()) return std::nullopt;
   webhook.url = options.webhookUrl;
   webhook.signature = FakeElevenLabs::signatureHeader(options.webhookSecret, webhook.body, now);
   webhook.endedAtSteadyUs = endedAtSteadyUs;
-  sender_.send(std::move(webhook));
+  return webhook;
 }
 
 }  // namespace vo::fake_elevenlabs

@@ -3,6 +3,7 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -28,9 +29,9 @@ class ConversationClock {
 
  private:
   void run();
-  // Signs the ended conversation's webhook and hands it to the sender (or counts it finished
-  // when none is due).
-  void deliver(const Conversation& conversation, int64_t endedAtSteadyUs);
+  // The ended conversation's signed webhook; nullopt when none is due (no URL, kSilent).
+  std::optional<OutgoingWebhook> webhookOf(const Conversation& conversation,
+                                           int64_t endedAtSteadyUs);
 
   FakeRegistry& registry_;
   WebhookRecorder recorder_;

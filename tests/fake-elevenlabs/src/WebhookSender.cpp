@@ -136,10 +136,11 @@ struct WebhookSender::Loop {
     ::close(epoll);
   }
 
-  void send(OutgoingWebhook webhook) {
+  void sendAll(std::vector<OutgoingWebhook> webhooks) {
+    if (webhooks.empty()) return;
     {
       std::lock_guard lock(mutex);
-      incoming.push_back(Job{std::move(webhook), 0});
+      for (auto& webhook : webhooks) incoming.push_back(Job{std::move(webhook), 0});
     }
     const uint64_t one = 1;
     if (::write(wake, &one, sizeof one) < 0) {
@@ -155,7 +156,7 @@ struct WebhookSender::Loop {
     }
     const uint64_t one = 1;
     if (::write(wake, &one, sizeof one) < 0) {
-      // As in send().
+      // As in sendAll().
     }
     if (thread.joinable()) thread.join();
     for (auto& connection : connections) closeConnection(connection);
@@ -401,8 +402,8 @@ WebhookSender::WebhookSender(int connections, FakeRegistry& registry, WebhookRec
 
 WebhookSender::~WebhookSender() = default;
 
-void WebhookSender::send(OutgoingWebhook webhook) {
-  loop_->send(std::move(webhook));
+void WebhookSender::sendAll(std::vector<OutgoingWebhook> webhooks) {
+  loop_->sendAll(std::move(webhooks));
 }
 
 void WebhookSender::stop() {

@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "FakeRegistry.h"
 #include "WebhookRecorder.h"
@@ -33,8 +34,8 @@ class WebhookSender {
   WebhookSender(const WebhookSender&) = delete;
   WebhookSender& operator=(const WebhookSender&) = delete;
 
-  // Thread-safe.
-  void send(OutgoingWebhook webhook);
+  // Thread-safe; the webhooks go together, with one wake-up of the sender.
+  void sendAll(std::vector<OutgoingWebhook> webhooks);
   // Ends the thread; webhooks not delivered yet are dropped. Idempotent.
   void stop();
 
