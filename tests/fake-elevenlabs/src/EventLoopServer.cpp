@@ -22,6 +22,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "SocketIo.h"
+
 namespace vo::fake_elevenlabs {
 namespace {
 
@@ -366,15 +368,7 @@ struct EventLoopServer::Loop {
 
   // Sends what the socket takes; false when the connection is gone.
   bool flush(Connection& connection) {
-    while (!connection.out.empty()) {
-      const ssize_t sent =
-          ::send(connection.fd, connection.out.data(), connection.out.size(), MSG_NOSIGNAL);
-      if (sent > 0) {
-        connection.out.erase(0, static_cast<std::size_t>(sent));
-        continue;
-      }
-      if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
-      if (sent < 0 && errno == EINTR) continue;
+    if (!sendPending(connection.fd, connection.out)) {
       close(connection);
       return false;
     }

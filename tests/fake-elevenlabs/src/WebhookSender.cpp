@@ -23,6 +23,8 @@
 #include <thread>
 #include <vector>
 
+#include "SocketIo.h"
+
 namespace vo::fake_elevenlabs {
 namespace {
 
@@ -307,15 +309,7 @@ struct WebhookSender::Loop {
   }
 
   void flush(Connection& connection) {
-    while (!connection.out.empty()) {
-      const ssize_t sent =
-          ::send(connection.fd, connection.out.data(), connection.out.size(), MSG_NOSIGNAL);
-      if (sent > 0) {
-        connection.out.erase(0, static_cast<std::size_t>(sent));
-        continue;
-      }
-      if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
-      if (sent < 0 && errno == EINTR) continue;
+    if (!sendPending(connection.fd, connection.out)) {
       closeConnection(connection);
       if (connection.job) attemptOver(connection, 0, false);
       return;
