@@ -55,6 +55,29 @@ TEST(GroupCommit, CallersWaitingDuringAFlushGoTogetherInTheNextAndGetTheirOwnAns
   EXPECT_EQ(batchSizes[1], 30u);
 }
 
+TEST(GroupCommit, WithTwoFlushersACallerArrivingMidFlushDoesNotWaitForIt) {
+  std::atomic<int> inFlight = 0;
+  std::promise<void> releaseFlushes;
+  std::shared_future<void> release = releaseFlushes.get_future().share();
+  GroupCommit<int, int> commit(
+      [&](std::span<const int> items) -> api::Result<std::vector<int>> {
+        ++inFlight;
+        release.wait();
+        return std::vector<int>(items.begin(), items.end());
+      },
+      100, 2);
+  std::thread first([&] { EXPECT_EQ(commit.submit({1}).value(), std::vector<int>{1}); });
+  const bool firstStarted = waitUntil([&] { return inFlight == 1; });
+  std::thread second([&] { EXPECT_EQ(commit.submit({2}).value(), std::vector<int>{2}); });
+  const bool bothAtOnce = waitUntil([&] { return inFlight == 2; });
+  releaseFlushes.set_value();
+  first.join();
+  second.join();
+  EXPECT_TRUE(firstStarted);
+  EXPECT_TRUE(bothAtOnce);  // one flusher would have held the second until the first was done
+  EXPECT_EQ(commit.flushes(), 2u);
+}
+
 TEST(GroupCommit, ABatchIsCappedButACallersItemsStayTogether) {
   std::vector<std::size_t> batchSizes;
   std::mutex sizesMutex;

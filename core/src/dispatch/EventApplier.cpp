@@ -16,6 +16,9 @@ namespace vo::core::dispatch {
 namespace {
 
 constexpr std::size_t kLookupBatch = 500;
+// Two batches at once: a webhook arriving while one is in the database starts on the other
+// instead of waiting for it (transitions lock their calls in id order, so two never deadlock).
+constexpr int kBatchFlushers = 2;
 
 bool isEmptyJson(const std::string& json) {
   return json.empty() || json == "{}";
@@ -91,7 +94,7 @@ api::Result<std::vector<std::optional<api::Call>>> inOrderOf(
 EventApplier::EventApplier(DispatchContext& context)
     : context_(context),
       batches_([this](std::span<const api::CallEvent> events) { return applyBatch(events); },
-               kLookupBatch) {}
+               kLookupBatch, kBatchFlushers) {}
 
 EventApplier::~EventApplier() = default;
 

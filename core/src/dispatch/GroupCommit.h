@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -15,27 +16,31 @@
 
 namespace vo::core::dispatch {
 
-// Group commit: many threads hand in items and each waits for its own answers, while one flusher
+// Group commit: many threads hand in items and each waits for its own answers, while a flusher
 // thread applies whatever is waiting (up to `maxBatch` items) with one call of `flush`, i.e. one
 // round trip and one transaction for many callers. A failed flush fails every caller in it.
+// With `flushers` > 1, a batch can start while another is still being applied (`flush` must
+// then be safe to run concurrently), so a caller arriving mid-flush does not wait for it.
 template <typename Item, typename Answer>
 class GroupCommit {
  public:
   // Answers items[i] with answers[i]; must answer every item or fail.
   using Flush = std::function<api::Result<std::vector<Answer>>(std::span<const Item>)>;
 
-  GroupCommit(Flush flush, std::size_t maxBatch)
+  GroupCommit(Flush flush, std::size_t maxBatch, int flushers = 1)
       : flush_(std::move(flush)), maxBatch_(maxBatch > 0 ? maxBatch : 1) {
-    flusher_ = std::thread([this] { flushLoop(); });
+    for (int i = 0; i < std::max(1, flushers); ++i) {
+      flushers_.emplace_back([this] { flushLoop(); });
+    }
   }
-  // Applies what is still waiting, then stops the flusher.
+  // Applies what is still waiting, then stops the flushers.
   ~GroupCommit() {
     {
       std::lock_guard lock(mutex_);
       stopping_ = true;
     }
-    work_.notify_one();
-    flusher_.join();
+    work_.notify_all();
+    for (auto& flusher : flushers_) flusher.join();
   }
   GroupCommit(const GroupCommit&) = delete;
   GroupCommit& operator=(const GroupCommit&) = delete;
@@ -123,7 +128,7 @@ class GroupCommit {
   std::deque<Waiter*> waiting_;
   bool stopping_ = false;
   std::size_t flushes_ = 0;
-  std::thread flusher_;
+  std::vector<std::thread> flushers_;
 };
 
 }  // namespace vo::core::dispatch
