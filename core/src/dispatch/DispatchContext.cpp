@@ -33,8 +33,7 @@ DispatchContext::DispatchContext(const DispatcherConfig& dispatcherConfig,
       writer(callStore, kWriteBatch),
       slotRelease(
           [this](std::span<const std::string> ids) -> api::Result<std::vector<bool>> {
-            if (auto released = queue.releaseSlotsMany(ids); !released) return released.error();
-            wakeWorkers();
+            releaseNow(ids);
             return std::vector<bool>(ids.size(), true);
           },
           kReleaseBatch) {}
@@ -77,6 +76,16 @@ void DispatchContext::releaseAfterFinal(std::span<const std::string> callIds) {
     logger.warn("{} calls: pacing slots not released: {}", callIds.size(),
                 released.error().message);
   }
+}
+
+void DispatchContext::releaseNow(std::span<const std::string> callIds) {
+  if (callIds.empty()) return;
+  if (auto released = queue.releaseSlotsMany(callIds); !released) {
+    logger.warn("{} calls: pacing slots not released: {}", callIds.size(),
+                released.error().message);
+    return;
+  }
+  wakeWorkers();
 }
 
 }  // namespace vo::core::dispatch

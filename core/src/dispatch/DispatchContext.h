@@ -37,6 +37,8 @@ struct DispatchContext {
   // Calls reached their final status: their pacing slots go (in a batch with other callers'),
   // and a waiting job may fit now.
   void releaseAfterFinal(std::span<const std::string> callIds);
+  // The same on the caller's thread, for a caller that already batches (logs a failure).
+  void releaseNow(std::span<const std::string> callIds);
 
   const DispatcherConfig config;
   api::CallStore& store;

@@ -158,16 +158,9 @@ api::Result<std::vector<EventApplier::Fate>> EventApplier::applyBatch(
     context_.logger.warn("{} outcomes not applied: {}", changes.size(), moved.error().message);
     return moved.error();
   }
-  const std::vector<std::string> finals = settle(changes, moved.value());
   // Released here, by the batch's own thread: a webhook is answered once its call's slots are
   // free, without a hand-off to the release batch.
-  if (!finals.empty()) {
-    if (auto released = context_.queue.releaseSlotsMany(finals); !released) {
-      context_.logger.warn("{} calls: pacing slots not released: {}", finals.size(),
-                           released.error().message);
-    }
-    context_.wakeWorkers();
-  }
+  context_.releaseNow(settle(changes, moved.value()));
   return fates;
 }
 
