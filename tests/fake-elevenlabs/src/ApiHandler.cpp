@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "SocketIo.h"
 #include "StatsRoutes.h"
 #include "WireShapes.h"
 

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "SocketIo.h"
 #include "WireShapes.h"
 
 namespace vo::fake_elevenlabs {
@@ -13,23 +14,7 @@ namespace {
 // How long the timer rests after sending what was due (webhooks go out at most this late).
 constexpr auto kBatchPause = std::chrono::milliseconds(5);
 
-int64_t steadyMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 }  // namespace
-
-int64_t steadyMillis() {
-  return steadyMicros() / 1000;
-}
-
-int64_t unixSeconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 ConversationClock::ConversationClock(FakeRegistry& registry, int webhookSenders)
     : registry_(registry),

@@ -45,7 +45,4 @@ class ConversationClock {
   std::thread thread_;
 };
 
-int64_t steadyMillis();
-int64_t unixSeconds();
-
 }  // namespace vo::fake_elevenlabs

@@ -13,7 +13,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 #include <optional>
 #include <queue>
@@ -31,18 +30,6 @@ constexpr uint64_t kListenerId = 0;
 constexpr uint64_t kWakeId = 1;
 constexpr int kMaxEvents = 256;
 constexpr std::size_t kReadChunk = 64 * 1024;
-
-int64_t steadyMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-int64_t unixMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 const char* reasonOf(int status) {
   switch (status) {
@@ -219,8 +206,8 @@ struct EventLoopServer::Loop {
     port = ntohs(address.sin_port);
     epoll = ::epoll_create1(EPOLL_CLOEXEC);
     wake = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    watch(listener, kListenerId, EPOLLIN, EPOLL_CTL_ADD);
-    watch(wake, kWakeId, EPOLLIN, EPOLL_CTL_ADD);
+    watch(epoll, listener, kListenerId, EPOLLIN, EPOLL_CTL_ADD);
+    watch(epoll, wake, kWakeId, EPOLLIN, EPOLL_CTL_ADD);
     thread = std::thread([this] { run(); });
   }
 
@@ -233,20 +220,10 @@ struct EventLoopServer::Loop {
 
   void stop() {
     if (!thread.joinable()) return;
-    const uint64_t one = 1;
-    if (::write(wake, &one, sizeof one) < 0) {
-      // The eventfd cannot be full with one write per stop: nothing to do but join.
-    }
+    wakeLoop(wake);
     thread.join();
     for (auto& [id, connection] : connections) ::close(connection->fd);
     connections.clear();
-  }
-
-  void watch(int fd, uint64_t id, uint32_t events, int operation) const {
-    epoll_event event{};
-    event.events = events;
-    event.data.u64 = id;
-    ::epoll_ctl(epoll, operation, fd, &event);
   }
 
   void run() {
@@ -272,7 +249,7 @@ struct EventLoopServer::Loop {
 
   int msUntilNextTimer() const {
     if (timers.empty()) return -1;
-    return static_cast<int>(std::max<int64_t>(0, timers.top().dueMs - steadyMs()));
+    return static_cast<int>(std::max<int64_t>(0, timers.top().dueMs - steadyMillis()));
   }
 
   void acceptAll() {
@@ -286,7 +263,7 @@ struct EventLoopServer::Loop {
       connection->id = nextId++;
       http_parser_init(&connection->parser, HTTP_REQUEST);
       connection->parser.data = connection.get();
-      watch(fd, connection->id, EPOLLIN | EPOLLRDHUP, EPOLL_CTL_ADD);
+      watch(epoll, fd, connection->id, EPOLLIN | EPOLLRDHUP, EPOLL_CTL_ADD);
       connections.emplace(connection->id, std::move(connection));
     }
   }
@@ -343,7 +320,7 @@ struct EventLoopServer::Loop {
   void apply(Connection& connection, Reply reply) {
     switch (reply.kind) {
       case Reply::Kind::kLater:
-        timers.push(Timer{steadyMs() + reply.delayMs, nextSequence++, connection.id,
+        timers.push(Timer{steadyMillis() + reply.delayMs, nextSequence++, connection.id,
                           std::move(reply.then)});
         return;
       case Reply::Kind::kHang:
@@ -379,14 +356,14 @@ struct EventLoopServer::Loop {
     }
     if (pending != connection.writing) {
       connection.writing = pending;
-      watch(connection.fd, connection.id, EPOLLIN | EPOLLRDHUP | (pending ? EPOLLOUT : 0u),
+      watch(epoll, connection.fd, connection.id, EPOLLIN | EPOLLRDHUP | (pending ? EPOLLOUT : 0u),
             EPOLL_CTL_MOD);
     }
     return true;
   }
 
   void runDueTimers() {
-    const int64_t now = steadyMs();
+    const int64_t now = steadyMillis();
     while (!timers.empty() && timers.top().dueMs <= now) {
       Timer timer = timers.top();
       timers.pop();

@@ -1,8 +1,11 @@
 #include "SocketIo.h"
 
+#include <sys/epoll.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 
 namespace vo::fake_elevenlabs {
 
@@ -18,6 +21,40 @@ bool sendPending(int fd, std::string& out) {
     return false;
   }
   return true;
+}
+
+void watch(int epoll, int fd, uint64_t id, uint32_t events, int operation) {
+  epoll_event event{};
+  event.events = events;
+  event.data.u64 = id;
+  ::epoll_ctl(epoll, operation, fd, &event);
+}
+
+void wakeLoop(int eventFd) {
+  const uint64_t one = 1;
+  if (::write(eventFd, &one, sizeof one) < 0) {
+    // Fails only when the counter is full, and then the loop is woken anyway.
+  }
+}
+
+int64_t steadyMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+int64_t steadyMillis() {
+  return steadyMicros() / 1000;
+}
+
+int64_t unixMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+int64_t unixSeconds() {
+  return unixMicros() / 1000000;
 }
 
 }  // namespace vo::fake_elevenlabs

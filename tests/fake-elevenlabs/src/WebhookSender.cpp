@@ -12,7 +12,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <chrono>
 #include <cstdlib>
 #include <deque>
 #include <map>
@@ -32,12 +31,6 @@ constexpr int kDeliveryAttempts = 5;
 constexpr int64_t kAnswerTimeoutMs = 10000;
 constexpr uint64_t kWakeId = UINT64_MAX;
 constexpr int kMaxEvents = 128;
-
-int64_t steadyMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 // Where an http:// URL points.
 struct Target {
@@ -125,10 +118,7 @@ struct WebhookSender::Loop {
         connections(static_cast<std::size_t>(std::max(1, connectionCount))) {
     epoll = ::epoll_create1(EPOLL_CLOEXEC);
     wake = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    epoll_event event{};
-    event.events = EPOLLIN;
-    event.data.u64 = kWakeId;
-    ::epoll_ctl(epoll, EPOLL_CTL_ADD, wake, &event);
+    watch(epoll, wake, kWakeId, EPOLLIN, EPOLL_CTL_ADD);
     thread = std::thread([this] { run(); });
   }
 
@@ -144,10 +134,7 @@ struct WebhookSender::Loop {
       std::lock_guard lock(mutex);
       for (auto& webhook : webhooks) incoming.push_back(Job{std::move(webhook), 0});
     }
-    const uint64_t one = 1;
-    if (::write(wake, &one, sizeof one) < 0) {
-      // Only fails when the counter is full, and then the loop is woken anyway.
-    }
+    wakeLoop(wake);
   }
 
   void stop() {
@@ -156,10 +143,7 @@ struct WebhookSender::Loop {
       if (stopping) return;
       stopping = true;
     }
-    const uint64_t one = 1;
-    if (::write(wake, &one, sizeof one) < 0) {
-      // As in sendAll().
-    }
+    wakeLoop(wake);
     if (thread.joinable()) thread.join();
     for (auto& connection : connections) closeConnection(connection);
   }
@@ -273,16 +257,17 @@ struct WebhookSender::Loop {
     return text + webhook.body;
   }
 
+  uint64_t indexOf(const Connection& connection) const {
+    return static_cast<uint64_t>(&connection - connections.data());
+  }
+
   bool open(Connection& connection, const Target& destination) {
     connection.fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (connection.fd < 0) return false;
     const int on = 1;
     ::setsockopt(connection.fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
     connection.authority = destination.authority;
-    epoll_event event{};
-    event.events = EPOLLIN | EPOLLOUT;
-    event.data.u64 = static_cast<uint64_t>(&connection - connections.data());
-    ::epoll_ctl(epoll, EPOLL_CTL_ADD, connection.fd, &event);
+    watch(epoll, connection.fd, indexOf(connection), EPOLLIN | EPOLLOUT, EPOLL_CTL_ADD);
     const int result =
         ::connect(connection.fd, reinterpret_cast<const sockaddr*>(&destination.address),
                   sizeof destination.address);
@@ -314,10 +299,8 @@ struct WebhookSender::Loop {
       if (connection.job) attemptOver(connection, 0, false);
       return;
     }
-    epoll_event event{};
-    event.events = EPOLLIN | (connection.out.empty() ? 0u : EPOLLOUT);
-    event.data.u64 = static_cast<uint64_t>(&connection - connections.data());
-    ::epoll_ctl(epoll, EPOLL_CTL_MOD, connection.fd, &event);
+    watch(epoll, connection.fd, indexOf(connection),
+          EPOLLIN | (connection.out.empty() ? 0u : EPOLLOUT), EPOLL_CTL_MOD);
   }
 
   void receive(Connection& connection) {
