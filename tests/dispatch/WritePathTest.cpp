@@ -1,6 +1,7 @@
 // The write path: group commits (batching, each caller's own answer, failures), fencing by the
 // attempt number, one store write per claimed batch, and provider outcomes applied in batches,
 // also when they arrive before the dial that placed the call is recorded.
+#include <functional>
 #include <future>
 #include <latch>
 #include <thread>
@@ -16,25 +17,46 @@ namespace {
 using api::CallStatus;
 using core::dispatch::GroupCommit;
 
+// A group commit that doubles its items, whose first flush (of a lone caller's item 1) holds
+// until release(), so that the callers arriving meanwhile queue for the next one.
+class HeldFirstFlush {
+ public:
+  HeldFirstFlush()
+      : commit_(
+            [this](std::span<const int> items) -> api::Result<std::vector<int>> {
+              batchSizes_.push_back(items.size());
+              if (batchSizes_.size() == 1) {
+                started_.set_value();
+                release_.wait();
+              }
+              std::vector<int> doubled;
+              for (int item : items) doubled.push_back(item * 2);
+              return doubled;
+            },
+            100) {
+    first_ = std::thread([this] { EXPECT_EQ(commit_.submit({1}).value(), std::vector<int>{2}); });
+    started_.get_future().wait();
+  }
+  ~HeldFirstFlush() {
+    if (first_.joinable()) first_.join();
+  }
+  GroupCommit<int, int>& commit() { return commit_; }
+  void release() { releaseFirst_.set_value(); }
+  // The sizes of the flushes so far (read after the callers have their answers).
+  const std::vector<std::size_t>& batchSizes() const { return batchSizes_; }
+
+ private:
+  std::promise<void> started_;
+  std::promise<void> releaseFirst_;
+  std::shared_future<void> release_ = releaseFirst_.get_future().share();
+  std::vector<std::size_t> batchSizes_;
+  GroupCommit<int, int> commit_;
+  std::thread first_;
+};
+
 TEST(GroupCommit, CallersWaitingDuringAFlushGoTogetherInTheNextAndGetTheirOwnAnswers) {
-  std::promise<void> firstFlushStarted;
-  std::promise<void> releaseFirstFlush;
-  std::shared_future<void> release = releaseFirstFlush.get_future().share();
-  std::vector<std::size_t> batchSizes;
-  GroupCommit<int, int> commit(
-      [&](std::span<const int> items) -> api::Result<std::vector<int>> {
-        batchSizes.push_back(items.size());
-        if (batchSizes.size() == 1) {
-          firstFlushStarted.set_value();
-          release.wait();
-        }
-        std::vector<int> doubled;
-        for (int item : items) doubled.push_back(item * 2);
-        return doubled;
-      },
-      100);
-  std::thread first([&] { EXPECT_EQ(commit.submit({1}).value(), std::vector<int>{2}); });
-  firstFlushStarted.get_future().wait();
+  HeldFirstFlush held;
+  GroupCommit<int, int>& commit = held.commit();
   // While the first flush runs, 20 callers queue up with 1 or 2 items each.
   std::vector<std::thread> callers;
   for (int caller = 0; caller < 20; ++caller) {
@@ -48,11 +70,10 @@ TEST(GroupCommit, CallersWaitingDuringAFlushGoTogetherInTheNextAndGetTheirOwnAns
     });
   }
   ASSERT_TRUE(waitUntil([&] { return commit.waiting() == 20; }));
-  releaseFirstFlush.set_value();
+  held.release();
   for (auto& caller : callers) caller.join();
-  first.join();
-  ASSERT_EQ(batchSizes.size(), 2u);  // one flush for the first caller, one for all the others
-  EXPECT_EQ(batchSizes[1], 30u);
+  // One flush for the first caller, one for all the others.
+  EXPECT_EQ(held.batchSizes(), (std::vector<std::size_t>{1, 30}));
 }
 
 TEST(GroupCommit, WithTwoFlushersACallerArrivingMidFlushDoesNotWaitForIt) {
@@ -76,6 +97,37 @@ TEST(GroupCommit, WithTwoFlushersACallerArrivingMidFlushDoesNotWaitForIt) {
   EXPECT_TRUE(firstStarted);
   EXPECT_TRUE(bothAtOnce);  // one flusher would have held the second until the first was done
   EXPECT_EQ(commit.flushes(), 2u);
+}
+
+TEST(GroupCommit, AnAsyncCallerIsCalledBackWithItsOwnItemsAndAnswersInTheSameBatch) {
+  HeldFirstFlush held;
+  GroupCommit<int, int>& commit = held.commit();
+  std::promise<std::pair<std::vector<int>, std::vector<int>>> calledBack;
+  commit.submitAsync({5, 7},
+                     [&](std::span<const int> items, api::Result<std::vector<int>> answers) {
+                       calledBack.set_value({{items.begin(), items.end()}, answers.value()});
+                     });  // returns while the first flush still runs
+  std::thread waiting([&] { EXPECT_EQ(commit.submit({3}).value(), std::vector<int>{6}); });
+  ASSERT_TRUE(waitUntil([&] { return commit.waiting() == 2; }));
+  held.release();
+  auto [items, answers] = calledBack.get_future().get();
+  waiting.join();
+  EXPECT_EQ(items, (std::vector<int>{5, 7}));
+  EXPECT_EQ(answers, (std::vector<int>{10, 14}));
+  EXPECT_EQ(held.batchSizes(), (std::vector<std::size_t>{1, 3}));  // with the caller that waited
+}
+
+TEST(GroupCommit, AnAsyncCallerOfAFailedFlushIsToldTheError) {
+  GroupCommit<int, bool> commit(
+      [](std::span<const int>) -> api::Result<std::vector<bool>> {
+        return api::makeError(api::ErrorCode::kUnavailable, "database gone");
+      },
+      100);
+  std::promise<api::ErrorCode> told;
+  commit.submitAsync({1}, [&](std::span<const int>, api::Result<std::vector<bool>> answers) {
+    told.set_value(answers.ok() ? api::ErrorCode::kInternal : answers.error().code);
+  });
+  EXPECT_EQ(told.get_future().get(), api::ErrorCode::kUnavailable);
 }
 
 TEST(GroupCommit, ABatchIsCappedButACallersItemsStayTogether) {
@@ -244,27 +296,61 @@ TEST_F(DispatcherTest, ConcurrentWebhooksAreAllRecordedBeforeTheyAreAnswered) {
   EXPECT_EQ(queueCounts().slotsHeld, 0);
 }
 
-TEST_F(DispatcherTest, AnOutcomeThatBeatsTheDialsRecordWaitsForItAndIsApplied) {
-  // The webhook arrives while the dial's "initiated" is still being written.
-  store_.holdTransitions(true);
+// An outcome that arrives while the dial's own record ("initiated") is still being written.
+class EarlyOutcomeTest : public DispatcherTest {
+ protected:
+  // Places a priority call whose record is held; `webhook` applies the outcome meanwhile, and
+  // what it returns is checked once the record went through.
+  void expectAppliedWhenItBeatsTheDial(
+      const std::function<std::future<api::Result<void>>(std::span<const api::CallEvent>)>&
+          webhook);
+};
+
+void EarlyOutcomeTest::expectAppliedWhenItBeatsTheDial(
+    const std::function<std::future<api::Result<void>>(std::span<const api::CallEvent>)>& webhook) {
+  FakeCallStore& store = store_;
+  store.holdTransitions(true);
   auto placing = std::async(std::launch::async, [&] {
     return dispatcher().submitPriority(makeCall("early", api::Lane::kPriority));
   });
-  ASSERT_TRUE(waitUntil([&] { return store_.heldTransitions() == 1; }));
-  auto webhook = std::async(std::launch::async, [&] {
-    const api::CallEvent event[] = {finalEvent("prov_early", CallStatus::kCompleted)};
-    return dispatcher().applyEvents(event);
-  });
-  store_.holdTransitions(false);
+  ASSERT_TRUE(waitUntil([&] { return store.heldTransitions() == 1; }));
+  const api::CallEvent event[] = {finalEvent("prov_early", CallStatus::kCompleted)};
+  auto applied = webhook(event);
+  store.holdTransitions(false);
   auto placed = placing.get();
   ASSERT_TRUE(placed.ok());
-  auto applied = webhook.get();
-  ASSERT_TRUE(applied.ok()) << applied.error().message;
+  auto answer = applied.get();
+  ASSERT_TRUE(answer.ok()) << answer.error().message;
   const api::Call call = stored("early");
   EXPECT_EQ(call.status, CallStatus::kCompleted);
   EXPECT_EQ(call.providerCallId, "prov_early");
-  EXPECT_EQ(store_.getAttempts("early")->size(), 1u);  // the dial's attempt row is kept
+  EXPECT_EQ(store.getAttempts("early")->size(), 1u);  // the dial's attempt row is kept
   EXPECT_TRUE(waitUntil([&] { return queueCounts().slotsHeld == 0; }));
+}
+
+TEST_F(EarlyOutcomeTest, AnOutcomeThatBeatsTheDialsRecordWaitsForItAndIsApplied) {
+  expectAppliedWhenItBeatsTheDial([&](std::span<const api::CallEvent> events) {
+    return std::async(std::launch::async, [&, events] { return dispatcher().applyEvents(events); });
+  });
+}
+
+TEST_F(EarlyOutcomeTest, AnAsyncOneIsLookedUpAgainOnAThreadThatMayBlock) {
+  std::atomic<int> blockingSteps = 0;
+  std::vector<std::thread> blockingThreads;
+  auto answered = std::make_shared<std::promise<api::Result<void>>>();
+  expectAppliedWhenItBeatsTheDial([&](std::span<const api::CallEvent> events) {
+    dispatcher().applyEventsAsync(
+        {events.begin(), events.end()},
+        [answered](api::Result<void> applied) { answered->set_value(std::move(applied)); },
+        [&](std::function<void()> job) {
+          blockingThreads.emplace_back(std::move(job));  // the wait for the record runs here
+          ++blockingSteps;
+        });
+    // Not found under its provider id while the record is held: handed to a blocking thread.
+    EXPECT_TRUE(waitUntil([&] { return blockingSteps == 1; }));
+    return answered->get_future();
+  });
+  for (auto& thread : blockingThreads) thread.join();
 }
 
 TEST_F(DispatcherTest, AnOutcomeForACallNotRecordedAnywhereYetIsRefusedSoItComesAgain) {

@@ -11,6 +11,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
+#include <future>
+#include <mutex>
 #include <thread>
 
 #include "http/front/HttpFront.h"
@@ -30,7 +33,13 @@ class HttpFrontTest : public ::testing::Test {
       ++handled_;
       return ApiResponse{200, "{\"bytes\":" + std::to_string(request.body.size()) + "}"};
     };
-    handler.countAnswer = [](int) {};
+    handler.countAnswer = [this](int status) { lastCounted_ = status; };
+    // GET /later is answered by the test, from its own thread, through the Responder kept here.
+    handler.answersLater = [](const ApiRequest& request) { return request.path == "/later"; };
+    handler.handleLater = [this](ApiRequest, const Responder& responder) {
+      std::lock_guard lock(laterMutex_);
+      later_.push_back(responder);
+    };
     handler.checkHeaders = [](const ApiRequest& request) -> std::optional<ApiResponse> {
       if (request.header("authorization") == "Bearer good") return std::nullopt;
       return ApiResponse{401, "{}"};
@@ -39,6 +48,10 @@ class HttpFrontTest : public ::testing::Test {
     front_->start(listener_.impl()->sockfd());
   }
   void TearDown() override {
+    {
+      std::lock_guard lock(laterMutex_);
+      later_.clear();  // answers 500 what a test left unanswered: stop() waits for it
+    }
     if (front_) front_->stop();
   }
 
@@ -92,8 +105,40 @@ class HttpFrontTest : public ::testing::Test {
       "front-test", std::make_shared<spdlog::sinks::null_sink_mt>());
   Poco::Net::ServerSocket listener_;
   std::unique_ptr<HttpFront> front_;
+  // Reads one answer (headers and a body of known length) off a kept-alive connection.
+  static std::string readAnswer(Poco::Net::StreamSocket& socket) {
+    std::string all;
+    char buffer[4096];
+    while (all.find("\r\n\r\n") == std::string::npos ||
+           all.size() < all.find("\r\n\r\n") + 4 + bodyLength(all)) {
+      const int got = socket.receiveBytes(buffer, sizeof buffer);
+      if (got <= 0) break;
+      all.append(buffer, static_cast<std::size_t>(got));
+    }
+    return all;
+  }
+  static std::size_t bodyLength(const std::string& head) {
+    const auto at = head.find("Content-Length: ");
+    return at == std::string::npos ? 0 : std::stoul(head.substr(at + 16));
+  }
+  std::size_t laterWaiting() {
+    std::lock_guard lock(laterMutex_);
+    return later_.size();
+  }
+
   std::atomic<int> handled_{0};
+  std::atomic<int> lastCounted_{0};
+  std::mutex laterMutex_;
+  std::vector<Responder> later_;
 };
+
+bool waitFor(const std::function<bool()>& condition) {
+  for (int i = 0; i < 500; ++i) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(10ms);
+  }
+  return condition();
+}
 
 FrontLimits smallLimits() {
   FrontLimits limits;
@@ -148,6 +193,60 @@ TEST_F(HttpFrontTest, ConnectionsBeyondTheBoundAreClosedAndTheOthersStillServed)
   EXPECT_EQ(readUntilClosed(extra), "");
   send(open[0], "GET /x HTTP/1.1\r\nConnection: close\r\n\r\n");
   EXPECT_NE(readUntilClosed(open[0]).find("{\"bytes\":0}"), std::string::npos);
+}
+
+TEST_F(HttpFrontTest, ARequestAnsweredLaterHoldsNoWorkerAndIsAnsweredFromAnotherThread) {
+  FrontLimits limits = smallLimits();
+  limits.maxConnections = 16;
+  start(limits);  // two workers
+  std::vector<Poco::Net::StreamSocket> waiting;
+  for (int i = 0; i < 4; ++i) {
+    waiting.push_back(connect());
+    send(waiting.back(), "GET /later HTTP/1.1\r\n\r\n");
+  }
+  ASSERT_TRUE(waitFor([&] { return laterWaiting() == 4; }));
+  // Four requests wait for their answers, and with two workers another client is served at once.
+  EXPECT_NE(postAtOnce(10).find("{\"bytes\":10}"), std::string::npos);
+
+  std::thread([responder = later_[2]] {
+    responder.answer(ApiResponse{202, "{\"late\":2}"});
+  }).join();
+  const std::string answer = readAnswer(waiting[2]);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 202", 0), 0u) << answer;
+  EXPECT_NE(answer.find("{\"late\":2}"), std::string::npos);
+  EXPECT_EQ(lastCounted_, 202);
+  // The connection is the loop's again: kept alive, it serves the next request.
+  send(waiting[2], "GET /x HTTP/1.1\r\nConnection: close\r\n\r\n");
+  EXPECT_NE(readUntilClosed(waiting[2]).find("{\"bytes\":0}"), std::string::npos);
+
+  later_[0].answer(ApiResponse{200, "{}"});
+  later_[0].answer(ApiResponse{500, "{\"second\":true}"});  // the first answer wins
+  EXPECT_EQ(readAnswer(waiting[0]).rfind("HTTP/1.1 200", 0), 0u);
+  {
+    std::lock_guard lock(laterMutex_);
+    later_.erase(later_.begin() + 1);  // dropped unanswered: answered 500, not left hanging
+  }
+  EXPECT_EQ(readAnswer(waiting[1]).rfind("HTTP/1.1 500", 0), 0u);
+}
+
+TEST_F(HttpFrontTest, StopWaitsForARequestAnsweredLaterAndItsBlockingStepRunsOnAWorker) {
+  start(smallLimits());
+  auto socket = connect();
+  send(socket, "GET /later HTTP/1.1\r\n\r\n");
+  ASSERT_TRUE(waitFor([&] { return laterWaiting() == 1; }));
+  const Responder responder = later_.front();
+  later_.clear();
+  std::promise<void> stopped;
+  std::thread stopper([&] {
+    front_->stop();
+    stopped.set_value();
+  });
+  auto done = stopped.get_future();
+  EXPECT_EQ(done.wait_for(300ms), std::future_status::timeout);  // the answer is still due
+  responder.runBlocking([responder] { responder.answer(ApiResponse{200, "{\"blocked\":1}"}); });
+  EXPECT_NE(readAnswer(socket).find("{\"blocked\":1}"), std::string::npos);
+  EXPECT_EQ(done.wait_for(5s), std::future_status::ready);
+  stopper.join();
 }
 
 }  // namespace

@@ -144,6 +144,11 @@ api::Result<void> Dispatcher::applyEvents(std::span<const api::CallEvent> events
   return impl_->events.apply(events);
 }
 
+void Dispatcher::applyEventsAsync(std::vector<api::CallEvent> events, EventsApplied done,
+                                  RunBlocking runBlocking) {
+  impl_->events.applyAsync(std::move(events), std::move(done), std::move(runBlocking));
+}
+
 api::CallEventSink& Dispatcher::eventSink() {
   return *impl_;
 }

@@ -6,6 +6,7 @@
 #include <rapidjson/writer.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <map>
 #include <string_view>
 #include <unordered_map>
@@ -198,9 +199,32 @@ EventApplier::Fate EventApplier::unknownCall(const api::CallEvent& event, int64_
 api::Result<void> EventApplier::apply(std::span<const api::CallEvent> events) {
   auto fates = batches_.submit({events.begin(), events.end()});
   if (!fates) return fates.error();
+  return finish(events, std::move(fates.value()));
+}
+
+void EventApplier::applyAsync(std::vector<api::CallEvent> events, Applied done,
+                              RunBlocking runBlocking) {
+  batches_.submitAsync(
+      std::move(events),
+      [this, done = std::move(done), runBlocking = std::move(runBlocking)](
+          std::span<const api::CallEvent> applied, api::Result<std::vector<Fate>> fates) {
+        if (!fates) return done(fates.error());
+        const bool lookAgain =
+            std::find(fates->begin(), fates->end(), Fate::kLookAgain) != fates->end();
+        if (!lookAgain) return done(finish(applied, std::move(fates.value())));
+        // A late lookup may wait for a dial being recorded: never on the batch's thread.
+        runBlocking([this, done, events = std::vector(applied.begin(), applied.end()),
+                     fates = std::move(fates.value())]() mutable {
+          done(finish(events, std::move(fates)));
+        });
+      });
+}
+
+api::Result<void> EventApplier::finish(std::span<const api::CallEvent> events,
+                                       std::vector<Fate> fates) {
   std::size_t notYetKnown = 0;
   for (std::size_t i = 0; i < events.size(); ++i) {
-    Fate fate = fates.value()[i];
+    Fate fate = fates[i];
     if (fate == Fate::kLookAgain) {
       auto late = applyLate(events[i]);
       if (!late) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -26,6 +27,12 @@ class EventApplier {
   // process; an outcome younger than a lease counts), so a webhook is answered non-2xx and the
   // provider retries it. An old outcome for a call nobody knows is acknowledged and ignored.
   api::Result<void> apply(std::span<const api::CallEvent> events);
+  // The same without holding the caller's thread: `done` is told what `apply` would return, on
+  // the batch's thread (it must not block), or on a thread of `runBlocking` when some event's
+  // call is not found under its provider id and a lookup that may wait is left to do.
+  using Applied = std::function<void(api::Result<void>)>;
+  using RunBlocking = std::function<void(std::function<void()>)>;
+  void applyAsync(std::vector<api::CallEvent> events, Applied done, RunBlocking runBlocking);
   // Applies one outcome to a call already read; true when the call changed.
   bool applyTo(const api::Call& call, const api::CallEvent& event);
 
@@ -46,6 +53,8 @@ class EventApplier {
   // An event whose call was not found, after the batch: waits for a dial being recorded or
   // looks once more; applies it when found.
   api::Result<Fate> applyLate(const api::CallEvent& event);
+  // What the events' batch fates mean for their sender, after the late lookups they ask for.
+  api::Result<void> finish(std::span<const api::CallEvent> events, std::vector<Fate> fates);
   // Counts and logs an event for a call nobody knows; its fate by its age.
   Fate unknownCall(const api::CallEvent& event, int64_t now);
   std::optional<api::CallTransition> changeFor(const api::Call& call, const api::CallEvent& event);

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <span>
@@ -16,9 +17,10 @@
 
 namespace vo::core::dispatch {
 
-// Group commit: many threads hand in items and each waits for its own answers, while a flusher
-// thread applies whatever is waiting (up to `maxBatch` items) with one call of `flush`, i.e. one
-// round trip and one transaction for many callers. A failed flush fails every caller in it.
+// Group commit: many threads hand in items and each waits for its own answers (or is called
+// back with them), while a flusher thread applies whatever is waiting (up to `maxBatch` items)
+// with one call of `flush`, i.e. one round trip and one transaction for many callers. A failed
+// flush fails every caller in it.
 // With `flushers` > 1, a batch can start while another is still being applied (`flush` must
 // then be safe to run concurrently), so a caller arriving mid-flush does not wait for it.
 template <typename Item, typename Answer>
@@ -26,6 +28,8 @@ class GroupCommit {
  public:
   // Answers items[i] with answers[i]; must answer every item or fail.
   using Flush = std::function<api::Result<std::vector<Answer>>(std::span<const Item>)>;
+  // Told a submitAsync's items and their answers, on the flusher's thread.
+  using Done = std::function<void(std::span<const Item>, api::Result<std::vector<Answer>>)>;
 
   GroupCommit(Flush flush, std::size_t maxBatch, int flushers = 1)
       : flush_(std::move(flush)), maxBatch_(maxBatch > 0 ? maxBatch : 1) {
@@ -48,7 +52,7 @@ class GroupCommit {
   // Blocks until the batch holding these items was applied. The items travel together.
   api::Result<std::vector<Answer>> submit(std::vector<Item> items) {
     if (items.empty()) return std::vector<Answer>();
-    Waiter waiter{std::move(items), std::nullopt, {}};
+    Waiter waiter{std::move(items), std::nullopt, {}, {}};
     std::unique_lock lock(mutex_);
     if (stopping_) {
       lock.unlock();
@@ -60,6 +64,24 @@ class GroupCommit {
     lock.lock();
     waiter.done.wait(lock, [&] { return waiter.answer.has_value(); });
     return std::move(*waiter.answer);
+  }
+
+  // Returns at once; `done` (set, never throwing) runs on the flusher's thread once the batch
+  // holding these items was applied (it must not block: the next batch waits for it). After the
+  // destructor began, the items are applied alone and `done` runs on the caller's thread.
+  void submitAsync(std::vector<Item> items, Done done) {
+    std::unique_ptr<Waiter> waiter(new Waiter{std::move(items), std::nullopt, {}, std::move(done)});
+    std::unique_lock lock(mutex_);
+    if (stopping_ || waiter->items.empty()) {
+      lock.unlock();
+      api::Result<std::vector<Answer>> answers = std::vector<Answer>();
+      if (!waiter->items.empty()) answers = flush_(waiter->items);
+      waiter->onDone(waiter->items, std::move(answers));
+      return;
+    }
+    waiting_.push_back(waiter.release());  // the flusher deletes it after calling back
+    lock.unlock();
+    work_.notify_one();
   }
 
   // How many callers wait for the next flush (for tests).
@@ -79,6 +101,7 @@ class GroupCommit {
     std::vector<Item> items;
     std::optional<api::Result<std::vector<Answer>>> answer;
     std::condition_variable done;
+    Done onDone;  // set by submitAsync: called back instead of waking a waiting caller
   };
 
   void flushLoop() {
@@ -105,20 +128,34 @@ class GroupCommit {
       if (answers && answers->size() != items.size()) {
         answers = api::makeError(api::ErrorCode::kInternal, "a batch was answered in part");
       }
-      lock.lock();
+      // Callbacks first, without the lock (they write to sockets); then the waiting callers,
+      // whose answers are set under the lock their wait checks.
+      std::vector<std::pair<Waiter*, std::size_t>> waitingCallers;
       std::size_t offset = 0;
       for (Waiter* waiter : batch) {
-        if (answers) {
-          const auto first = answers->begin() + static_cast<std::ptrdiff_t>(offset);
-          waiter->answer.emplace(std::vector<Answer>(
-              first, first + static_cast<std::ptrdiff_t>(waiter->items.size())));
+        const std::size_t size = waiter->items.size();
+        if (waiter->onDone) {
+          waiter->onDone(waiter->items, share(answers, offset, size));
+          delete waiter;
         } else {
-          waiter->answer.emplace(answers.error());
+          waitingCallers.emplace_back(waiter, offset);
         }
-        offset += waiter->items.size();
+        offset += size;
+      }
+      lock.lock();
+      for (auto [waiter, first] : waitingCallers) {
+        waiter->answer.emplace(share(answers, first, waiter->items.size()));
         waiter->done.notify_one();
       }
     }
+  }
+
+  // The part of a batch's answers (or its error) that answers `count` items from `offset`.
+  static api::Result<std::vector<Answer>> share(const api::Result<std::vector<Answer>>& answers,
+                                                std::size_t offset, std::size_t count) {
+    if (!answers) return answers.error();
+    const auto first = answers->begin() + static_cast<std::ptrdiff_t>(offset);
+    return std::vector<Answer>(first, first + static_cast<std::ptrdiff_t>(count));
   }
 
   const Flush flush_;

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <future>
+
 #include "http/IsoTime.h"
 #include "vo/core/Metrics.h"
 
@@ -73,6 +75,41 @@ ApiResponse ApiHandler::handle(ApiRequest request) {
   return response;
 }
 
+bool ApiHandler::answersLater(const ApiRequest& request) const {
+  if (request.headers.count("authorization") != 0) return false;  // a key lookup may block
+  auto matched = router_.match(request.method, request.path);
+  const auto* match = std::get_if<RouteMatch>(&matched);
+  return match != nullptr && match->route->later && !match->route->options.authenticated;
+}
+
+void ApiHandler::handleLater(ApiRequest request, const Responder& responder) {
+  try {
+    auto admission = admit(request, !request.body.empty(), context_.services.clock.nowMs());
+    if (auto* refusal = std::get_if<ApiResponse>(&admission)) {
+      return responder.answer(std::move(*refusal));
+    }
+    const auto& [match, caller] = std::get<Admitted>(admission);
+    match.route->later(RouteContext{request, caller, match.params}, responder);
+  } catch (const std::exception& error) {
+    context_.services.logger.error("{} {} failed: {}", request.method, request.path, error.what());
+    responder.answer(errorResponse(ApiError{500, "internal", "internal error"}));
+  }
+}
+
+ApiResponse ApiHandler::waitForLater(const Route& route, const RouteContext& context) {
+  // On a worker thread, which may block: the route's blocking steps run right here.
+  std::promise<ApiResponse> answered;
+  auto answer = answered.get_future();
+  route.later(
+      context,
+      Responder([&answered](ApiResponse response) { answered.set_value(std::move(response)); },
+                [](std::function<void()> job) {
+                  job();
+                  return true;
+                }));
+  return answer.get();
+}
+
 std::optional<ApiResponse> ApiHandler::checkHeaders(const ApiRequest& request) {
   try {
     auto admitted = admit(request, /*bodyFollows=*/true, context_.services.clock.nowMs());
@@ -114,6 +151,7 @@ ApiResponse ApiHandler::route(ApiRequest& request) {
   const bool isPost = request.method == "POST";
   RouteContext context{request, caller, match.params};
   const std::string key = request.header("idempotency-key");
+  if (match.route->later) return waitForLater(*match.route, context);
   if (!isPost || !options.jsonBody || request.headers.count("idempotency-key") == 0) {
     return match.route->handler(context);
   }

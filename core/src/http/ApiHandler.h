@@ -31,6 +31,12 @@ class ApiHandler {
   // Takes the request: a route may release its body once parsed (a 100,000-row bulk body).
   ApiResponse handle(ApiRequest request);
 
+  // Whether the request goes to a route answered later that needs nothing which may block
+  // first (no key to check): the HTTP front then passes it to handleLater on its event loop.
+  bool answersLater(const ApiRequest& request) const;
+  // Runs such a request; the answer comes through `responder` (the front counts it).
+  void handleLater(ApiRequest request, const Responder& responder);
+
   // The refusal a request gets on its headers alone (unknown route, missing or unknown key,
   // wrong media type), or nullopt: the HTTP front asks before reading a large body.
   std::optional<ApiResponse> checkHeaders(const ApiRequest& request);
@@ -50,6 +56,8 @@ class ApiHandler {
   std::variant<Admitted, ApiResponse> admit(const ApiRequest& request, bool bodyFollows,
                                             int64_t nowMs);
   ApiResponse route(ApiRequest& request);
+  // A route answered later, on a worker thread: waits for its answer.
+  ApiResponse waitForLater(const Route& route, const RouteContext& context);
 
   ApiContext context_;
   Authenticator authenticator_;

@@ -63,7 +63,11 @@ void ApiServer::start() {
   http::FrontHandler handler{
       [this](http::ApiRequest request) { return impl_->api.handle(std::move(request)); },
       [this](int status) { impl_->api.countAnswer(status); },
-      [this](const http::ApiRequest& request) { return impl_->api.checkHeaders(request); }};
+      [this](const http::ApiRequest& request) { return impl_->api.checkHeaders(request); },
+      [this](const http::ApiRequest& request) { return impl_->api.answersLater(request); },
+      [this](http::ApiRequest request, const http::Responder& responder) {
+        impl_->api.handleLater(std::move(request), responder);
+      }};
   const int threads = std::max(1, config.threads);
   auto front = std::make_unique<http::HttpFront>(limits, threads, std::move(handler), logger);
   front->start(socket.impl()->sockfd());

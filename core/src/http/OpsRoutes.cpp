@@ -89,8 +89,9 @@ void OpsRoutes::addTo(Router& router) {
       "GET", "/health", [this](const RouteContext& route) { return health(route); }, open);
   router.add(
       "GET", "/metrics", [this](const RouteContext& route) { return metrics(route); }, open);
-  router.add(
-      "POST", "/webhooks/{provider}", [this](const RouteContext& route) { return webhook(route); },
+  router.addLater(
+      "POST", "/webhooks/{provider}",
+      [this](const RouteContext& route, const Responder& responder) { webhook(route, responder); },
       open);
 }
 
@@ -137,26 +138,30 @@ ApiResponse OpsRoutes::metrics(const RouteContext& route) {
   return response;
 }
 
-ApiResponse OpsRoutes::webhook(const RouteContext& route) {
+void OpsRoutes::webhook(const RouteContext& route, const Responder& responder) {
   if (route.params[0] != context_.services.providerName) {
-    return errorResponse(notFound("webhook provider '" + route.params[0] + "'"));
+    return responder.answer(errorResponse(notFound("webhook provider '" + route.params[0] + "'")));
   }
   api::WebhookRequest request;
   request.headers = route.request.headers;
-  request.body = route.request.body;
+  request.body = std::move(route.request.body);
   request.nowMs = context_.services.clock.nowMs();
   api::WebhookResponse answer = context_.services.provider.handleWebhook(request);
-  if (!answer.events.empty()) {
-    // Answered 2xx only once the outcomes are recorded: otherwise 503, and the provider sends
-    // the webhook again (its call may not be recorded yet, or the store is down).
-    if (auto applied = context_.services.dispatcher.applyEvents(answer.events); !applied) {
-      return errorResponse(
-          ApiError{503, "unavailable",
-                   "outcome not recorded yet, send it again: " + applied.error().message});
-    }
-  }
   const int status = answer.httpStatus >= 200 && answer.httpStatus <= 599 ? answer.httpStatus : 500;
-  return jsonResponse(status, std::move(answer.body));
+  if (answer.events.empty()) return responder.answer(jsonResponse(status, std::move(answer.body)));
+  // Answered 2xx only once the outcomes are recorded: otherwise 503, and the provider sends the
+  // webhook again (its call may not be recorded yet, or the store is down).
+  context_.services.dispatcher.applyEventsAsync(
+      std::move(answer.events),
+      [responder, status, body = std::move(answer.body)](api::Result<void> applied) {
+        if (!applied) {
+          return responder.answer(errorResponse(
+              ApiError{503, "unavailable",
+                       "outcome not recorded yet, send it again: " + applied.error().message}));
+        }
+        responder.answer(jsonResponse(status, body));
+      },
+      [responder](std::function<void()> job) { responder.runBlocking(std::move(job)); });
 }
 
 void OpsRoutes::registerCollectors(const ApiServices& services) {

@@ -22,7 +22,8 @@ class OpsRoutes {
 
   ApiResponse health(const RouteContext& route);
   ApiResponse metrics(const RouteContext& route);
-  ApiResponse webhook(const RouteContext& route);
+  // Answered once its outcomes are recorded, without holding a thread meanwhile.
+  void webhook(const RouteContext& route, const Responder& responder);
 
   // Registers the scrape-time collectors of queue depth and retention. They hold only the
   // services, which outlive the metrics registry's scrapes.

@@ -18,13 +18,28 @@ std::vector<std::string> splitPath(const std::string& path) {
   return segments;
 }
 
-void Router::add(std::string method, const std::string& pattern, RouteHandler handler,
-                 RouteOptions options) {
+namespace {
+
+std::vector<std::string> patternSegments(const std::string& pattern) {
   std::vector<std::string> segments = splitPath(pattern);
   for (auto& segment : segments) {
     if (segment.front() == '{') segment = "{}";
   }
-  routes_.push_back(Route{std::move(method), std::move(segments), options, std::move(handler)});
+  return segments;
+}
+
+}  // namespace
+
+void Router::add(std::string method, const std::string& pattern, RouteHandler handler,
+                 RouteOptions options) {
+  routes_.push_back(
+      Route{std::move(method), patternSegments(pattern), options, std::move(handler), {}});
+}
+
+void Router::addLater(std::string method, const std::string& pattern, LaterHandler handler,
+                      RouteOptions options) {
+  routes_.push_back(
+      Route{std::move(method), patternSegments(pattern), options, {}, std::move(handler)});
 }
 
 namespace {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "http/ApiMessage.h"
+#include "http/Responder.h"
 
 namespace vo::core::http {
 
@@ -16,6 +17,9 @@ struct RouteContext {
 };
 
 using RouteHandler = std::function<ApiResponse(const RouteContext&)>;
+// A route that answers later, through the Responder, without blocking: the HTTP front runs it on
+// its event loop (a provider's webhook, answered once its batch is recorded).
+using LaterHandler = std::function<void(const RouteContext&, const Responder&)>;
 
 struct RouteOptions {
   bool authenticated = true;  // Bearer key required
@@ -26,7 +30,8 @@ struct Route {
   std::string method;
   std::vector<std::string> segments;  // "{}" matches any one segment
   RouteOptions options;
-  RouteHandler handler;
+  RouteHandler handler;  // one of the two is set
+  LaterHandler later;
 };
 
 struct RouteMatch {
@@ -41,6 +46,9 @@ class Router {
   // `pattern` like "/workspaces/{id}/agents".
   void add(std::string method, const std::string& pattern, RouteHandler handler,
            RouteOptions options = {});
+  // A route answered later (no Idempotency-Key handling: for routes without a JSON body).
+  void addLater(std::string method, const std::string& pattern, LaterHandler handler,
+                RouteOptions options);
   // Either the route, or the finished 404 / 405 (with an Allow header) answer.
   std::variant<RouteMatch, ApiResponse> match(const std::string& method,
                                               const std::string& path) const;

@@ -1,9 +1,11 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "vo/api/Call.h"
 #include "vo/api/CallEvent.h"
@@ -60,6 +62,13 @@ class Dispatcher {
   // status releases the call's pacing slots. Returns once they are durably recorded; an error
   // when some are not (store down, or the call not known yet: the sender should retry).
   api::Result<void> applyEvents(std::span<const api::CallEvent> events);
+  // The same without holding the caller's thread (a webhook answered from the event loop):
+  // `done` gets what applyEvents would return, on the event batch's thread (so it must not
+  // block), or on a thread of `runBlocking` when a lookup that may wait is left to do.
+  using EventsApplied = std::function<void(api::Result<void>)>;
+  using RunBlocking = std::function<void(std::function<void()>)>;
+  void applyEventsAsync(std::vector<api::CallEvent> events, EventsApplied done,
+                        RunBlocking runBlocking);
   api::CallEventSink& eventSink();
 
   // Campaign control: store and queue together. Answer the campaign as it stands.

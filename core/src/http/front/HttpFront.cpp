@@ -93,6 +93,11 @@ void HttpFront::stop() {
     // The counter is full, so the loop is due to wake anyway.
   }
   thread_.join();
+  {
+    // Answers still being recorded come from other threads, into connections that must live.
+    std::unique_lock lock(laterMutex_);
+    laterAnswered_.wait(lock, [this] { return answersLater_ == 0; });
+  }
   workers_.stop();  // a request running still writes its answer
   handedBack_.clear();
   connections_.clear();
@@ -305,6 +310,10 @@ void HttpFront::dispatch(Connection& connection) {
   ApiRequest request = connection.parser.takeRequest();
   const bool keepAlive = connection.parser.keepAlive();
   const bool headOnly = connection.parser.headOnly();
+  if (handler_.answersLater && handler_.answersLater(request)) {
+    answerLater(connection, std::move(request), keepAlive, headOnly);
+    return;
+  }
   const JobLane lane =
       request.path.rfind("/webhooks/", 0) == 0 ? JobLane::kCallback : JobLane::kClient;
   workers_.submit(
@@ -351,6 +360,32 @@ void HttpFront::answer(Connection& connection, ApiRequest request, bool keepAliv
     connection.broken = true;
   }
   handBack(connection);
+}
+
+// On the loop; the connection is the Responder's until it answers, on whichever thread.
+void HttpFront::answerLater(Connection& connection, ApiRequest request, bool keepAlive,
+                            bool headOnly) {
+  {
+    std::lock_guard lock(laterMutex_);
+    ++answersLater_;
+  }
+  const Responder responder(
+      [this, &connection, keepAlive, headOnly](ApiResponse response) {
+        handler_.countAnswer(response.status);
+        try {
+          writeFromWorker(connection, std::move(response), !keepAlive, headOnly);
+        } catch (const std::exception& error) {  // out of memory building the answer
+          logger_.error("HTTP front: cannot answer a request: {}", error.what());
+          connection.broken = true;
+        }
+        handBack(connection);
+        std::lock_guard lock(laterMutex_);
+        if (--answersLater_ == 0) laterAnswered_.notify_all();
+      },
+      [this](std::function<void()> job) {
+        return workers_.submit(std::move(job), JobLane::kCallback);
+      });
+  handler_.handleLater(std::move(request), responder);
 }
 
 // Most answers fit the socket buffer: sent here, on the worker; the loop only picks up the rest.

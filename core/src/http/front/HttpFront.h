@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "http/ApiMessage.h"
+#include "http/Responder.h"
 #include "http/front/Connection.h"
 #include "http/front/FrontLimits.h"
 #include "http/front/WorkerPool.h"
@@ -23,19 +25,26 @@ namespace vo::core::http {
 
 // What the front serves: `handle` runs on a worker thread (thread-safe, never throws);
 // `countAnswer` is told of the answers the front gives itself (400, 413, 431, 505, and the
-// refusals of `checkHeaders`). `checkHeaders` (optional, on a worker thread) sees the headers of
-// a request with a large body before the body is read, and answers a refusal or nullopt.
+// refusals of `checkHeaders`) and of those given through a Responder. `checkHeaders` (optional,
+// on a worker thread) sees the headers of a request with a large body before the body is read,
+// and answers a refusal or nullopt. A request `answersLater` accepts (optional, on the event
+// loop) goes to `handleLater` on the loop instead of a worker: it must not block, and answers
+// through the Responder from any thread (a provider's webhook, once its batch is recorded).
 struct FrontHandler {
   std::function<ApiResponse(ApiRequest)> handle;
   std::function<void(int status)> countAnswer;
   std::function<std::optional<ApiResponse>(const ApiRequest&)> checkHeaders;
+  std::function<bool(const ApiRequest&)> answersLater;
+  std::function<void(ApiRequest, const Responder&)> handleLater;
 };
 
 // The HTTP/1.1 server: one event-loop thread (epoll) accepts connections and reads and parses
 // requests without blocking; each complete request goes to a WorkerPool thread, which runs the
 // handler and writes the answer (a provider's webhooks in their own lane, on at most three
-// quarters of the threads). An open connection costs a descriptor and its unparsed bytes,
-// never a thread, so idle and busy keep-alive connections cannot delay a new client.
+// quarters of the threads), or, when the handler answers it later, is handed to the handler on
+// the loop and answered by whichever thread finishes it, holding no thread meanwhile. An open
+// connection costs a descriptor and its unparsed bytes, never a thread, so idle and busy keep-alive
+// connections cannot delay a new client.
 class HttpFront {
  public:
   HttpFront(FrontLimits limits, int workers, FrontHandler handler, spdlog::logger& logger);
@@ -64,6 +73,7 @@ class HttpFront {
   void dispatch(Connection& connection);
   void checkHeaders(Connection& connection, Clock::time_point now);
   void answer(Connection& connection, ApiRequest request, bool keepAlive, bool headOnly);
+  void answerLater(Connection& connection, ApiRequest request, bool keepAlive, bool headOnly);
   void writeFromWorker(Connection& connection, ApiResponse response, bool close, bool headOnly);
   void handBack(Connection& connection);
   void takeHandedBack(Clock::time_point now);
@@ -88,6 +98,9 @@ class HttpFront {
   std::vector<char> readBuffer_;
   std::mutex handedBackMutex_;
   std::vector<Connection*> handedBack_;
+  std::mutex laterMutex_;
+  std::condition_variable laterAnswered_;
+  int answersLater_ = 0;  // requests handed to handleLater and not answered yet
 };
 
 }  // namespace vo::core::http

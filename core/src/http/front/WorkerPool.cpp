@@ -22,13 +22,14 @@ WorkerPool::~WorkerPool() {
   stop();
 }
 
-void WorkerPool::submit(Job job, JobLane lane) {
+bool WorkerPool::submit(Job job, JobLane lane) {
   {
     std::lock_guard lock(mutex_);
-    if (stopping_) return;
+    if (stopping_) return false;
     (lane == JobLane::kClient ? clientJobs_ : callbackJobs_).push_back(std::move(job));
   }
   ready_.notify_one();
+  return true;
 }
 
 void WorkerPool::stop() {

@@ -28,7 +28,8 @@ class WorkerPool {
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
 
-  void submit(Job job, JobLane lane);
+  // False when the pool is stopping: the job was dropped unrun.
+  bool submit(Job job, JobLane lane);
   // Lets the jobs running finish, drops the ones not started, joins the threads.
   void stop();
   std::size_t queued() const;

@@ -84,7 +84,8 @@ class VoiceProvider {
   virtual ~VoiceProvider();
 
   virtual DialResult dial(const DialRequest& request) = 0;
-  // POST /webhooks/{provider name}: verify, parse, answer. Never throws.
+  // POST /webhooks/{provider name}: verify, parse, answer. Never throws, never blocks (no I/O,
+  // no waiting): it runs on the HTTP server's event loop.
   virtual WebhookResponse handleWebhook(const WebhookRequest& request) = 0;
   // Asks the provider about a call: by providerCallId when set, else by the call's id.
   virtual LookupResult lookup(const Call& call) = 0;
