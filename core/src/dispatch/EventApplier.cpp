@@ -17,9 +17,10 @@ namespace vo::core::dispatch {
 namespace {
 
 constexpr std::size_t kLookupBatch = 500;
-// Two batches at once: a webhook arriving while one is in the database starts on the other
-// instead of waiting for it (transitions lock their calls in id order, so two never deadlock).
-constexpr int kBatchFlushers = 2;
+// Three batches at once: a webhook arriving while others are in the database starts on a free
+// flusher instead of waiting (transitions lock their calls in id order, so they never
+// deadlock). Measured: webhook p99 43–51 ms during the c=100 drain, against 40–71 with two.
+constexpr int kBatchFlushers = 3;
 
 bool isEmptyJson(const std::string& json) {
   return json.empty() || json == "{}";
