@@ -75,9 +75,9 @@ int main(int argc, char** argv) {
   if (sqlite3_open(argv[1], &db) != SQLITE_OK) return 1;
   if (!run(db, "PRAGMA journal_mode = WAL") || !run(db, "PRAGMA synchronous = NORMAL")) return 1;
   if (primaryKeyOnly) {
-    for (const char* index : {"calls_workspace", "calls_workspace_status", "calls_workspace_agent",
-                              "calls_campaign", "calls_to", "calls_provider_call",
-                              "calls_status_id", "calls_status_due", "calls_day"}) {
+    for (const char* index :
+         {"calls_workspace", "calls_workspace_status", "calls_workspace_agent", "calls_campaign",
+          "calls_to", "calls_provider_call", "calls_status_id", "calls_status_due", "calls_day"}) {
       if (!run(db, ("DROP INDEX IF EXISTS " + std::string(index)).c_str())) return 1;
     }
   }
