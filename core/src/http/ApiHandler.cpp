@@ -147,11 +147,11 @@ ApiResponse ApiHandler::route(ApiRequest& request) {
   auto admission = admit(request, !request.body.empty(), now);
   if (auto* refusal = std::get_if<ApiResponse>(&admission)) return std::move(*refusal);
   const auto& [match, caller] = std::get<Admitted>(admission);
+  RouteContext context{request, caller, match.params};
+  if (match.route->later) return waitForLater(*match.route, context);
   const RouteOptions& options = match.route->options;
   const bool isPost = request.method == "POST";
-  RouteContext context{request, caller, match.params};
   const std::string key = request.header("idempotency-key");
-  if (match.route->later) return waitForLater(*match.route, context);
   if (!isPost || !options.jsonBody || request.headers.count("idempotency-key") == 0) {
     return match.route->handler(context);
   }

@@ -37,10 +37,18 @@ void wakeLoop(int eventFd) {
   }
 }
 
-int64_t steadyMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
+namespace {
+
+template <typename Clock>
+int64_t microsOf() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now().time_since_epoch())
       .count();
+}
+
+}  // namespace
+
+int64_t steadyMicros() {
+  return microsOf<std::chrono::steady_clock>();
 }
 
 int64_t steadyMillis() {
@@ -48,9 +56,7 @@ int64_t steadyMillis() {
 }
 
 int64_t unixMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return microsOf<std::chrono::system_clock>();
 }
 
 int64_t unixSeconds() {

@@ -351,15 +351,22 @@ void HttpFront::checkHeaders(Connection& connection, Clock::time_point now) {
       JobLane::kClient);
 }
 
-// On a worker thread, which owns the connection until it hands it back.
-void HttpFront::answer(Connection& connection, ApiRequest request, bool keepAlive, bool headOnly) {
+// On the thread that owns the connection until it hands it back.
+template <typename Build>
+void HttpFront::deliver(Connection& connection, Build build, bool keepAlive, bool headOnly) {
   try {
-    writeFromWorker(connection, handler_.handle(std::move(request)), !keepAlive, headOnly);
+    writeFromWorker(connection, build(), !keepAlive, headOnly);
   } catch (const std::exception& error) {  // out of memory building the answer
     logger_.error("HTTP front: cannot answer a request: {}", error.what());
     connection.broken = true;
   }
   handBack(connection);
+}
+
+// On a worker thread, which owns the connection until it hands it back.
+void HttpFront::answer(Connection& connection, ApiRequest request, bool keepAlive, bool headOnly) {
+  deliver(
+      connection, [&] { return handler_.handle(std::move(request)); }, keepAlive, headOnly);
 }
 
 // On the loop; the connection is the Responder's until it answers, on whichever thread.
@@ -372,13 +379,8 @@ void HttpFront::answerLater(Connection& connection, ApiRequest request, bool kee
   const Responder responder(
       [this, &connection, keepAlive, headOnly](ApiResponse response) {
         handler_.countAnswer(response.status);
-        try {
-          writeFromWorker(connection, std::move(response), !keepAlive, headOnly);
-        } catch (const std::exception& error) {  // out of memory building the answer
-          logger_.error("HTTP front: cannot answer a request: {}", error.what());
-          connection.broken = true;
-        }
-        handBack(connection);
+        deliver(
+            connection, [&] { return std::move(response); }, keepAlive, headOnly);
         std::lock_guard lock(laterMutex_);
         if (--answersLater_ == 0) laterAnswered_.notify_all();
       },

@@ -74,6 +74,10 @@ class HttpFront {
   void checkHeaders(Connection& connection, Clock::time_point now);
   void answer(Connection& connection, ApiRequest request, bool keepAlive, bool headOnly);
   void answerLater(Connection& connection, ApiRequest request, bool keepAlive, bool headOnly);
+  // Writes the answer `build` returns and hands the connection back to the loop; an answer that
+  // cannot be built or written breaks the connection.
+  template <typename Build>
+  void deliver(Connection& connection, Build build, bool keepAlive, bool headOnly);
   void writeFromWorker(Connection& connection, ApiResponse response, bool close, bool headOnly);
   void handBack(Connection& connection);
   void takeHandedBack(Clock::time_point now);
