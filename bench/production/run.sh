@@ -147,6 +147,14 @@ clk_tck=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 # Busy ticks of the whole machine (user, nice, system, irq, softirq, steal), every process.
 machine_ticks() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
+# "<tid> <thread name> <CPU ticks>" for every thread of a process (names hold no spaces here).
+thread_ticks() {
+  local task
+  for task in /proc/"$1"/task/*; do
+    awk -v tid="${task##*/}" -v name="$(cat "$task/comm" 2>/dev/null)" \
+      '{print tid, name, $14 + $15}' "$task/stat" 2>/dev/null || true
+  done
+}
 
 # --- the production stack's services --------------------------------------------------------
 redis_port=""
@@ -199,6 +207,7 @@ admin_key=bench-admin-key-0123456789abcdef0123
 phase_cpu_start=0 machine_cpu_start=0 fake_cpu_start=0 redis_cpu_start=0
 start_server() {  # start_server <stack> <phase> <concurrency>
   local stack=$1 phase=$2 concurrency=$3
+  current_stack=$stack current_phase=$phase
   port=$(free_port)
   local dir=$work/$stack-$phase
   mkdir -p "$dir/data"
@@ -242,6 +251,7 @@ start_server() {  # start_server <stack> <phase> <concurrency>
   # Peak RSS from here on (VmHWM back to the current RSS), CPU counted from here.
   { echo 5 >"/proc/$server_pid/clear_refs"; } 2>/dev/null || true
   phase_cpu_start=$(cpu_ticks "$server_pid")
+  thread_ticks "$server_pid" >"$work/threads-start.txt"
   machine_cpu_start=$(machine_ticks)
   fake_cpu_start=0 redis_cpu_start=0
   if [[ -n "$fake_pid" ]]; then fake_cpu_start=$(cpu_ticks "$fake_pid"); fi
@@ -266,6 +276,13 @@ stop_server() {  # stop_server <figures file>: CPU and peak RSS of the phase, th
     echo "redis_cpu_s $(awk -v a="$redis_cpu_start" -v b="$(cpu_ticks "$redis_pid")" \
       -v t="$clk_tck" "$seconds")" >>"$figures"
   fi
+  # The server's CPU by thread kind (threads named by the service: vo-dial, vo-http-loop, ...),
+  # for the profile's question "which part costs what".
+  thread_ticks "$server_pid" | awk -v t="$clk_tck" '
+    NR == FNR {start[$1] = $3; next}
+    {cpu[$2] += $3 - start[$1]; count[$2]++}
+    END {for (n in cpu) printf "%-16s %3d threads %8.2f s\n", n, count[n], cpu[n] / t}' \
+    "$work/threads-start.txt" - | sort -k4 -rn >"$out/threads-$current_stack-$current_phase.txt"
   stop_pid "$server_pid"; server_pid=""
   stop_pid "$perf_pid"; perf_pid=""  # perf ends with the server it started, data written
   stop_pid "$fake_pid"; fake_pid=""; fake_url=""

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "support/ThreadName.h"
 #include "vo/api/RetentionPolicy.h"
 
 namespace vo::core {
@@ -30,7 +31,10 @@ void RetentionTimer::start() {
   std::lock_guard lock(mutex_);
   if (thread_.joinable()) return;
   stopping_ = false;
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    nameThisThread("vo-retention");
+    run();
+  });
 }
 
 void RetentionTimer::stop() {

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "support/ThreadName.h"
+
 namespace vo::core::dispatch {
 
 // One thread applying whatever items are waiting as one batch (up to `maxBatch`), for callers
@@ -20,9 +22,13 @@ class BatchWorker {
  public:
   using Apply = std::function<void(std::vector<Item>& batch)>;
 
-  BatchWorker(Apply apply, std::size_t maxBatch)
+  // `threadName`: what `top -H` shows for its thread (15 characters at most).
+  BatchWorker(Apply apply, std::size_t maxBatch, const char* threadName = "vo-batch")
       : apply_(std::move(apply)), maxBatch_(std::max<std::size_t>(1, maxBatch)) {
-    thread_ = std::thread([this] { run(); });
+    thread_ = std::thread([this, threadName] {
+      nameThisThread(threadName);
+      run();
+    });
   }
   ~BatchWorker() {
     {

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <vector>
 
+#include "support/ThreadName.h"
+
 namespace vo::core::dispatch {
 
 namespace {
@@ -26,7 +28,11 @@ void Claimer::start() {
   std::lock_guard lock(mutex_);
   if (!stopping_) return;
   stopping_ = false;
-  for (auto& thread : threads_) thread = std::thread([this] { claimLoop(); });
+  for (auto& thread : threads_)
+    thread = std::thread([this] {
+      nameThisThread("vo-claim");
+      claimLoop();
+    });
 }
 
 void Claimer::stop() {

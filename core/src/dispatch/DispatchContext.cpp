@@ -36,7 +36,7 @@ DispatchContext::DispatchContext(const DispatcherConfig& dispatcherConfig,
             releaseNow(ids);
             return std::vector<bool>(ids.size(), true);
           },
-          kReleaseBatch) {}
+          kReleaseBatch, 1, "vo-slots") {}
 
 api::Result<int64_t> DispatchContext::enqueueCalls(std::span<const api::Call> calls, int64_t now,
                                                    bool wake) {

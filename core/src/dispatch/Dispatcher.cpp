@@ -18,6 +18,7 @@
 #include "dispatch/EventApplier.h"
 #include "dispatch/PriorityLane.h"
 #include "dispatch/Recovery.h"
+#include "support/ThreadName.h"
 
 namespace vo::core {
 
@@ -36,7 +37,7 @@ class Dispatcher::Impl : public api::CallEventSink {
       : context(config, pacing, store, queue, provider, providerName, metrics, logger, clock),
         dials(context),
         recorder([this](std::vector<dispatch::PlacedDial>& batch) { dials.recordAll(batch); },
-                 kRecordBatch),
+                 kRecordBatch, "vo-record"),
         claimer(context, dials),
         events(context),
         recovery(context, events),
@@ -58,6 +59,7 @@ class Dispatcher::Impl : public api::CallEventSink {
     const int count = std::max(1, context.config.concurrency);
     for (int i = 0; i < count; ++i) {
       workers_.emplace_back([this] {
+        nameThisThread("vo-dial");
         while (auto job = claimer.next()) recorder.add(dials.place(*job));
       });
     }

@@ -96,7 +96,7 @@ api::Result<std::vector<std::optional<api::Call>>> inOrderOf(
 EventApplier::EventApplier(DispatchContext& context)
     : context_(context),
       batches_([this](std::span<const api::CallEvent> events) { return applyBatch(events); },
-               kLookupBatch, kBatchFlushers) {}
+               kLookupBatch, kBatchFlushers, "vo-events") {}
 
 EventApplier::~EventApplier() = default;
 

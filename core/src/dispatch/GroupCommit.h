@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "support/ThreadName.h"
 #include "vo/api/Result.h"
 
 namespace vo::core::dispatch {
@@ -31,10 +32,15 @@ class GroupCommit {
   // Told a submitAsync's items and their answers, on the flusher's thread.
   using Done = std::function<void(std::span<const Item>, api::Result<std::vector<Answer>>)>;
 
-  GroupCommit(Flush flush, std::size_t maxBatch, int flushers = 1)
+  // `threadName`: what `top -H` shows for the flushers (15 characters at most).
+  GroupCommit(Flush flush, std::size_t maxBatch, int flushers = 1,
+              const char* threadName = "vo-flush")
       : flush_(std::move(flush)), maxBatch_(maxBatch > 0 ? maxBatch : 1) {
     for (int i = 0; i < std::max(1, flushers); ++i) {
-      flushers_.emplace_back([this] { flushLoop(); });
+      flushers_.emplace_back([this, threadName] {
+        nameThisThread(threadName);
+        flushLoop();
+      });
     }
   }
   // Applies what is still waiting, then stops the flushers.

@@ -8,6 +8,8 @@
 #include <chrono>
 #include <limits>
 
+#include "support/ThreadName.h"
+
 namespace vo::core::dispatch {
 
 namespace {
@@ -48,7 +50,10 @@ void Recovery::start() {
   std::lock_guard lock(mutex_);
   if (thread_.joinable()) return;
   stopping_ = false;
-  thread_ = std::thread([this] { loop(); });
+  thread_ = std::thread([this] {
+    nameThisThread("vo-recovery");
+    loop();
+  });
 }
 
 void Recovery::stop() {

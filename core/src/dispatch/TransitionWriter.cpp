@@ -7,7 +7,7 @@ TransitionWriter::TransitionWriter(api::CallStore& store, std::size_t maxBatch)
           [&store](std::span<const api::CallTransition> changes) {
             return store.transitionMany(changes);
           },
-          maxBatch) {}
+          maxBatch, 1, "vo-transitions") {}
 
 TransitionWriter::~TransitionWriter() = default;
 

@@ -10,6 +10,8 @@
 #include <thread>
 #include <utility>
 
+#include "support/ThreadName.h"
+
 namespace vo::core {
 
 // The latest result of a read too costly for a request path (counting calls by status scans
@@ -24,7 +26,10 @@ class RefreshedValue {
   // Starts the refresher thread; its first read begins at once.
   RefreshedValue(Read read, std::chrono::milliseconds interval)
       : shared_(std::make_shared<Shared>()), read_(std::move(read)), interval_(interval) {
-    thread_ = std::thread([this] { refreshUntilStopped(); });
+    thread_ = std::thread([this] {
+      nameThisThread("vo-metrics");
+      refreshUntilStopped();
+    });
   }
   ~RefreshedValue() {
     {

@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <pthread.h>
 #include <spdlog/spdlog.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -16,6 +15,8 @@
 #include <cerrno>
 #include <cstring>
 #include <system_error>
+
+#include "support/ThreadName.h"
 
 namespace vo::core::http {
 
@@ -80,7 +81,7 @@ void HttpFront::start(int listenFd) {
   if (::epoll_ctl(epollFd_, EPOLL_CTL_ADD, wakeFd_, &wake) < 0) throwErrno("epoll_ctl");
   setAccepting(true);
   thread_ = std::thread([this] {
-    pthread_setname_np(pthread_self(), "vo-http-loop");
+    nameThisThread("vo-http-loop");
     loop();
   });
 }

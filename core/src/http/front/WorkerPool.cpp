@@ -1,8 +1,8 @@
 #include "http/front/WorkerPool.h"
 
-#include <pthread.h>
-
 #include <algorithm>
+
+#include "support/ThreadName.h"
 
 namespace vo::core::http {
 
@@ -12,7 +12,7 @@ WorkerPool::WorkerPool(int threads, int reservedForClients) {
   threads_.reserve(static_cast<std::size_t>(count));
   for (int i = 0; i < count; ++i) {
     threads_.emplace_back([this] {
-      pthread_setname_np(pthread_self(), "vo-http-worker");
+      nameThisThread("vo-http-worker");
       run();
     });
   }
