@@ -5,6 +5,7 @@ set -euo pipefail
 
 packages=(
   libpoco-dev rapidjson-dev libyaml-cpp-dev libspdlog-dev libhttp-parser-dev libhiredis-dev
+  libssl-dev openssl
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   redis-server postgresql postgresql-contrib libpq-dev
   cmake g++ make ccache wrk sqlite3 clang-format ca-certificates curl

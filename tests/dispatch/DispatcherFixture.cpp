@@ -4,9 +4,23 @@
 
 namespace vo::testing {
 
+ScriptedProvider::~ScriptedProvider() {
+  std::vector<std::thread> threads;
+  {
+    std::lock_guard lock(mutex_);
+    threads.swap(asyncDials_);
+  }
+  for (auto& thread : threads) thread.join();
+}
+
 void ScriptedProvider::onDial(DialScript script) {
   std::lock_guard lock(mutex_);
   dialScript_ = std::move(script);
+}
+
+void ScriptedProvider::onDialAsyncStart(std::function<void(const api::DialRequest&)> hook) {
+  std::lock_guard lock(mutex_);
+  dialAsyncStart_ = std::move(hook);
 }
 
 void ScriptedProvider::onLookup(LookupScript script) {
@@ -40,6 +54,18 @@ api::DialResult ScriptedProvider::dial(const api::DialRequest& request) {
   }
   if (!script) return acceptedAs("prov_" + request.call.id);
   return script(request);
+}
+
+void ScriptedProvider::dialAsync(const api::DialRequest& request, api::DialDone done) {
+  std::function<void(const api::DialRequest&)> start;
+  {
+    std::lock_guard lock(mutex_);
+    start = dialAsyncStart_;
+  }
+  if (start) start(request);
+  std::thread thread([this, request, done = std::move(done)] { done(dial(request)); });
+  std::lock_guard lock(mutex_);
+  asyncDials_.push_back(std::move(thread));
 }
 
 api::WebhookResponse ScriptedProvider::handleWebhook(const api::WebhookRequest&) {

@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "FakeCallStore.h"
@@ -22,19 +23,25 @@
 
 namespace vo::testing {
 
-// A provider whose answers the test scripts, counting every dial per call.
+// A provider whose answers the test scripts, counting every dial per call. An asynchronous dial
+// runs its script on a thread of its own, so a script that holds a dial holds only that one.
 class ScriptedProvider : public api::VoiceProvider {
  public:
+  ~ScriptedProvider() override;
   using DialScript = std::function<api::DialResult(const api::DialRequest&)>;
   using LookupScript = std::function<api::LookupResult(const api::Call&)>;
 
   void onDial(DialScript script);
+  // Runs on the dispatcher's thread inside dialAsync, before the dial's own thread starts: a
+  // provider that throws from dialAsync.
+  void onDialAsyncStart(std::function<void(const api::DialRequest&)> hook);
   void onLookup(LookupScript script);
   int dials(const std::string& callId);
   int totalDials();
   std::vector<api::DialRequest> requests();
 
   api::DialResult dial(const api::DialRequest& request) override;
+  void dialAsync(const api::DialRequest& request, api::DialDone done) override;
   api::WebhookResponse handleWebhook(const api::WebhookRequest&) override;
   api::LookupResult lookup(const api::Call& call) override;
   api::ComponentHealth health() override { return {}; }
@@ -42,9 +49,11 @@ class ScriptedProvider : public api::VoiceProvider {
  private:
   std::mutex mutex_;
   DialScript dialScript_;
+  std::function<void(const api::DialRequest&)> dialAsyncStart_;
   LookupScript lookupScript_;
   std::map<std::string, int> dials_;
   std::vector<api::DialRequest> requests_;
+  std::vector<std::thread> asyncDials_;
 };
 
 api::DialResult acceptedAs(const std::string& providerCallId);

@@ -56,23 +56,25 @@ void Claimer::wake() {
 }
 
 bool Claimer::claimWanted() const {
-  // Claim again when a worker waits without a job, or the jobs held ready fell to half of
-  // what should be ready; not for every single job taken (claims come in batches).
-  return handoff_.size() + claiming_ < waitingWorkers_ + claimAhead_;
+  // Claim again when a slot waits without a job, or fewer jobs are held ready than should be.
+  return handoff_.size() + claiming_ < waitingSlots_ + claimAhead_;
 }
 
-std::optional<DialJob> Claimer::next() {
+std::vector<DialJob> Claimer::take(std::size_t slots) {
+  std::vector<DialJob> jobs;
+  if (slots == 0) return jobs;
   std::unique_lock lock(mutex_);
-  ++waitingWorkers_;
+  waitingSlots_ += slots;
   if (claimWanted()) claimerWake_.notify_one();
   workAvailable_.wait(lock, [&] { return stopping_ || !handoff_.empty(); });
-  --waitingWorkers_;
-  if (handoff_.empty()) return std::nullopt;  // stopping, nothing left to hand out
-  DialJob job = std::move(handoff_.front());
-  handoff_.pop_front();
-  ++taken_;
+  waitingSlots_ -= slots;
+  while (!handoff_.empty() && jobs.size() < slots) {
+    jobs.push_back(std::move(handoff_.front()));
+    handoff_.pop_front();
+  }
+  taken_ += jobs.size();
   if (claimWanted()) claimerWake_.notify_one();
-  return job;
+  return jobs;  // empty: stopping, nothing left to hand out
 }
 
 void Claimer::claimLoop() {
@@ -85,7 +87,7 @@ void Claimer::claimLoop() {
     }
     const uint64_t seen = wakeups_;
     const uint64_t takenBefore = taken_;
-    const std::size_t wanted = waitingWorkers_ + claimAhead_ - handoff_.size() - claiming_;
+    const std::size_t wanted = waitingSlots_ + claimAhead_ - handoff_.size() - claiming_;
     claiming_ += wanted;
     api::ClaimRequest request;
     request.workerId = context_.config.workerId;
@@ -102,10 +104,10 @@ void Claimer::claimLoop() {
     claiming_ -= wanted;
     for (auto& job : jobs) handoff_.push_back(std::move(job));
     if (!jobs.empty()) workAvailable_.notify_all();
-    // Hold ready about what the workers take during the next claim (twice what they took
-    // during this one); at most half the workers, so a batch is never all claimed ahead.
-    const auto workers = static_cast<std::size_t>(std::max(1, context_.config.concurrency));
-    claimAhead_ = std::min<std::size_t>(2 * (taken_ - takenBefore), workers / 2);
+    // Hold ready about what is taken during the next claim (twice what was taken during this
+    // one); at most half the dial slots, so a batch is never all claimed ahead.
+    const auto slots = static_cast<std::size_t>(std::max(1, context_.config.concurrency));
+    claimAhead_ = std::min<std::size_t>(2 * (taken_ - takenBefore), slots / 2);
     if (!anyClaimed && !stopping_) {
       // Nothing claimable: look again when woken or after a short interval.
       claimerWake_.wait_for(lock, kIdleClaimInterval,

@@ -5,18 +5,18 @@
 #include <cstdint>
 #include <deque>
 #include <mutex>
-#include <optional>
 #include <thread>
+#include <vector>
 
 #include "dispatch/DialRoutine.h"
 
 namespace vo::core::dispatch {
 
-// Hands dial jobs to the workers. One claiming thread leases jobs for the workers that wait,
-// begins the whole batch with one store write and hands the jobs out. So that a worker back
-// from a dial finds its next job at once instead of waiting a claim's round trips, it also
-// claims ahead as many jobs as the workers took during its last claim; when the workers take
-// nothing (slow dials, no work), nothing is claimed ahead and no job waits long once begun.
+// Hands dial jobs to the dialer. Two claiming threads lease jobs for the dial slots that wait,
+// begin each batch with one store write and hand the jobs out. So that a slot freed by a
+// finished dial finds its next job at once instead of waiting a claim's round trips, they also
+// claim ahead as many jobs as were taken during the last claim; when nothing is taken (slow
+// dials, no work), nothing is claimed ahead and no job waits long once begun.
 class Claimer {
  public:
   Claimer(DispatchContext& context, DialRoutine& dials);
@@ -24,9 +24,10 @@ class Claimer {
   Claimer(const Claimer&) = delete;
   Claimer& operator=(const Claimer&) = delete;
 
-  // The next job for the calling worker; nullopt once stopping and no job is left to hand out
-  // (jobs already begun are dialed, not abandoned).
-  std::optional<DialJob> next();
+  // Up to `slots` jobs for that many free dial slots, waiting until there is at least one;
+  // empty once stopping and no job is left to hand out (jobs already begun are dialed, not
+  // abandoned).
+  std::vector<DialJob> take(std::size_t slots);
   // New work may be claimable (enqueue, a released slot, a resumed campaign).
   void wake();
   void start();
@@ -43,9 +44,9 @@ class Claimer {
   std::condition_variable workAvailable_;  // hand-offs, or stopping
   std::condition_variable claimerWake_;    // the claiming thread's wait
   std::deque<DialJob> handoff_;
-  std::size_t waitingWorkers_ = 0;
-  std::size_t claimAhead_ = 0;  // jobs to hold ready beyond the waiting workers
-  uint64_t taken_ = 0;          // jobs handed to workers, ever
+  std::size_t waitingSlots_ = 0;
+  std::size_t claimAhead_ = 0;  // jobs to hold ready beyond the waiting slots
+  uint64_t taken_ = 0;          // jobs handed out, ever
   uint64_t wakeups_ = 0;
   bool stopping_ = true;
   std::size_t claiming_ = 0;  // jobs being claimed now

@@ -3,6 +3,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
+#include <memory>
 #include <unordered_map>
 
 #include "dispatch/Backoff.h"
@@ -72,24 +74,55 @@ struct DialRoutine::Recorded {
   bool retry = false;  // not placed, attempts left: back in line at change.nextAttemptAtMs
 };
 
-PlacedDial DialRoutine::place(const DialJob& job) {
-  PlacedDial placed{job, {}, context_.clock.nowMs()};
+bool DialRoutine::prepare(const DialJob& job, PlacedDial& placed, api::DialRequest& request) {
+  placed = PlacedDial{job, {}, context_.clock.nowMs()};
   auto route = context_.registry.route(job.call, placed.startedMs);
   if (!route) {
     placed.result.outcome = route.error().code == api::ErrorCode::kNotFound
                                 ? api::DialOutcome::kRejected
                                 : api::DialOutcome::kNotPlaced;
     placed.result.message = "registry: " + route.error().message;
-    return placed;
+    return false;
   }
-  api::DialRequest request;
   request.call = job.call;
   request.phoneNumberProvider = route.value()->phoneNumberProvider;
   request.apiKey = route.value()->apiKey;
   context_.metrics.latency.observe(
       static_cast<double>(std::max<int64_t>(0, placed.startedMs - dueAtMs(request.call))) / 1000.0);
-  placed.result = dialGuarded(request);
+  return true;
+}
+
+PlacedDial DialRoutine::place(const DialJob& job) {
+  PlacedDial placed;
+  api::DialRequest request;
+  if (prepare(job, placed, request)) placed.result = dialGuarded(request);
   return placed;
+}
+
+void DialRoutine::placeAsync(const DialJob& job, Placed placed) {
+  auto dial = std::make_shared<PlacedDial>();
+  api::DialRequest request;
+  if (!prepare(job, *dial, request)) {
+    placed(std::move(*dial));
+    return;
+  }
+  // A provider must not throw; if one does, the request may have gone out, so the call is
+  // treated as maybe placed. `answered` keeps a throwing provider's late answer from counting
+  // twice.
+  auto answered = std::make_shared<std::atomic<bool>>(false);
+  auto deliver = [dial, answered, placed](api::DialResult result) {
+    if (answered->exchange(true)) return;
+    dial->result = std::move(result);
+    placed(std::move(*dial));
+  };
+  try {
+    context_.provider.dialAsync(request, deliver);
+  } catch (const std::exception& e) {
+    deliver(api::DialResult{api::DialOutcome::kAmbiguous, "", "{}",
+                            std::string("the provider threw: ") + e.what()});
+  } catch (...) {
+    deliver(api::DialResult{api::DialOutcome::kAmbiguous, "", "{}", "the provider threw"});
+  }
 }
 
 api::DialResult DialRoutine::dialGuarded(const api::DialRequest& request) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -25,8 +26,11 @@ class DialRoutine {
   // move (canceled, taken by another process, store down) leave the queue; the sweeper brings
   // back a call that is still queued.
   std::vector<DialJob> begin(std::span<const api::Lease> leases);
+  using Placed = std::function<void(PlacedDial)>;
   // Dials one job; nothing is written yet (the call stays in flight until recorded).
   PlacedDial place(const DialJob& job);
+  // The same without waiting for the provider: `placed` is called once, from any thread.
+  void placeAsync(const DialJob& job, Placed placed);
   // Records many dials' outcomes: one fenced transition each in one batch, the jobs settled in
   // the queue in one round trip, slots released where the outcome already came.
   void recordAll(std::span<const PlacedDial> dials);
@@ -36,6 +40,8 @@ class DialRoutine {
  private:
   struct Recorded;  // one dial's transition and what settling its job needs
 
+  // The job's dial request; false when the job cannot be dialed (`placed` then holds why).
+  bool prepare(const DialJob& job, PlacedDial& placed, api::DialRequest& request);
   api::DialResult dialGuarded(const api::DialRequest& request);
   Recorded changeFor(const PlacedDial& placed);
   // The provider said its account is over its rate: nothing more goes to it for a while.

@@ -14,11 +14,11 @@
 #include "dispatch/Campaigns.h"
 #include "dispatch/Claimer.h"
 #include "dispatch/DialRoutine.h"
+#include "dispatch/Dialer.h"
 #include "dispatch/DispatchContext.h"
 #include "dispatch/EventApplier.h"
 #include "dispatch/PriorityLane.h"
 #include "dispatch/Recovery.h"
-#include "support/ThreadName.h"
 
 namespace vo::core {
 
@@ -39,6 +39,7 @@ class Dispatcher::Impl : public api::CallEventSink {
         recorder([this](std::vector<dispatch::PlacedDial>& batch) { dials.recordAll(batch); },
                  kRecordBatch, "vo-record"),
         claimer(context, dials),
+        dialer(context, dials, claimer, recorder),
         events(context),
         recovery(context, events),
         campaigns(context),
@@ -56,24 +57,18 @@ class Dispatcher::Impl : public api::CallEventSink {
     started_ = true;
     recovery.restore();  // before anyone claims
     claimer.start();
-    const int count = std::max(1, context.config.concurrency);
-    for (int i = 0; i < count; ++i) {
-      workers_.emplace_back([this] {
-        nameThisThread("vo-dial");
-        while (auto job = claimer.next()) recorder.add(dials.place(*job));
-      });
-    }
+    dialer.start();
     recovery.start();
-    context.logger.info("dispatcher started: {} workers, lease {} ms", count,
-                        context.config.leaseMs);
+    context.logger.info("dispatcher started: up to {} dials at once, lease {} ms",
+                        std::max(1, context.config.concurrency), context.config.leaseMs);
   }
 
   void stop() {
     if (!started_) return;
     claimer.stop();
     recovery.stop();
-    // Dials cannot be interrupted; wait for them within the grace period, then join (each dial
-    // is bounded by the provider's own timeouts).
+    // Dials cannot be interrupted; wait for them within the grace period, then for good (each
+    // dial is bounded by the provider's own timeouts).
     const auto deadline = std::chrono::steady_clock::now() +
                           std::chrono::milliseconds(context.config.shutdownGraceMs);
     while (context.inFlight.size() > 0 && std::chrono::steady_clock::now() < deadline) {
@@ -83,8 +78,7 @@ class Dispatcher::Impl : public api::CallEventSink {
       context.logger.warn("dispatcher stopping with {} dials still running",
                           context.inFlight.size());
     }
-    for (auto& worker : workers_) worker.join();
-    workers_.clear();
+    dialer.stop();
     recorder.drain();  // every dial's outcome written before stop() returns
     started_ = false;
     context.logger.info("dispatcher stopped");
@@ -102,9 +96,10 @@ class Dispatcher::Impl : public api::CallEventSink {
 
   dispatch::DispatchContext context;
   dispatch::DialRoutine dials;
-  // Records the workers' finished dials in batches, so a worker dials its next job at once.
+  // Records finished dials in batches, off the provider's answering thread.
   dispatch::BatchWorker<dispatch::PlacedDial> recorder;
   dispatch::Claimer claimer;
+  dispatch::Dialer dialer;
   dispatch::EventApplier events;
   dispatch::Recovery recovery;
   dispatch::Campaigns campaigns;
@@ -112,7 +107,6 @@ class Dispatcher::Impl : public api::CallEventSink {
 
  private:
   bool started_ = false;  // start() and stop() come from one thread (the application's)
-  std::vector<std::thread> workers_;
 };
 
 Dispatcher::Dispatcher(const DispatcherConfig& config, const PacingConfig& pacing,

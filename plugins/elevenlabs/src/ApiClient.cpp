@@ -1,113 +1,59 @@
 #include "ApiClient.h"
 
-#include <Poco/Net/Context.h>
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/Net/HTTPSClientSession.h>
-#include <Poco/Net/NetException.h>
-#include <Poco/Net/SSLManager.h>
-#include <Poco/StreamCopier.h>
+#include <Poco/Exception.h>
 #include <Poco/URI.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
-#include <condition_variable>
-#include <mutex>
-#include <vector>
+#include <future>
 
+#include "http/ClientLoop.h"
 #include "vo/api/ConfigReader.h"
 
 namespace vo::elevenlabs {
 namespace {
 
-using SessionPtr = std::unique_ptr<Poco::Net::HTTPClientSession>;
-
-Poco::Net::Context::Ptr makeContext(const ElevenLabsSettings& settings) {
-  Poco::Net::Context::Params params;
-  params.verificationMode = settings.verifyCertificates ? Poco::Net::Context::VERIFY_RELAXED
-                                                        : Poco::Net::Context::VERIFY_NONE;
-  params.caLocation = settings.caFile;
-  params.loadDefaultCAs = true;
-  try {
-    return new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
-  } catch (const Poco::Exception& e) {
-    throw vo::api::ConfigError("caFile: cannot set up TLS: " + e.displayText());
-  }
+std::string lastTlsError() {
+  const unsigned long code = ERR_get_error();
+  if (code == 0) return "unknown error";
+  char text[256];
+  ERR_error_string_n(code, text, sizeof(text));
+  return text;
 }
 
-// A kept-alive connection the server has closed meanwhile reads as ready (EOF). Sending on it
-// would fail only after the request was written, which looks like "may have been placed", so
-// such a connection is dropped before use.
-void dropIfClosedByPeer(Poco::Net::HTTPClientSession& session) {
-  if (!session.connected()) return;
-  try {
-    if (session.socket().poll(Poco::Timespan(0),
-                              Poco::Net::Socket::SELECT_READ | Poco::Net::Socket::SELECT_ERROR)) {
-      session.reset();
-    }
-  } catch (const Poco::Exception&) {
-    session.reset();
+SSL_CTX* makeTlsContext(const ElevenLabsSettings& settings) {
+  SSL_CTX* context = SSL_CTX_new(TLS_client_method());
+  if (context == nullptr)
+    throw vo::api::ConfigError("baseUrl: cannot set up TLS: " + lastTlsError());
+  SSL_CTX_set_min_proto_version(context, TLS1_2_VERSION);
+  // Partial writes of a buffer that stays put: the loop resumes a request where it stopped.
+  SSL_CTX_set_mode(context, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+  // Many servers close without close_notify; a body delimited by the close must still end.
+  SSL_CTX_set_options(context, SSL_OP_IGNORE_UNEXPECTED_EOF);
+  SSL_CTX_set_default_verify_paths(context);
+  if (!settings.caFile.empty() &&
+      SSL_CTX_load_verify_locations(context, settings.caFile.c_str(), nullptr) != 1) {
+    const std::string reason = lastTlsError();
+    SSL_CTX_free(context);
+    throw vo::api::ConfigError("caFile: cannot load " + settings.caFile + ": " + reason);
   }
+  SSL_CTX_set_verify(context, settings.verifyCertificates ? SSL_VERIFY_PEER : SSL_VERIFY_NONE,
+                     nullptr);
+  return context;
 }
 
-std::string networkError(Poco::Net::HTTPClientSession& session, const std::string& fallback) {
-  const Poco::Exception* failure = session.networkException();
-  return failure != nullptr ? failure->displayText() : fallback;
+// A header value must not end the header early: a line break would let it add headers.
+bool fitsOnOneLine(const std::string& text) {
+  return text.find_first_of(std::string("\r\n\0", 3)) == std::string::npos;
 }
 
 }  // namespace
 
-struct ApiClient::State {
-  bool https = false;
-  std::string host;
-  Poco::UInt16 port = 0;
-  std::string label;
-  Poco::Net::Context::Ptr context;
-  Poco::Timespan connectTimeout;
-  Poco::Timespan readTimeout;
-  size_t maxConnections = 1;
+void ApiClient::TlsContextFree::operator()(ssl_ctx_st* context) const {
+  SSL_CTX_free(context);
+}
 
-  std::mutex mutex;
-  std::condition_variable returned;
-  std::vector<SessionPtr> idle;
-  size_t open = 0;  // idle plus in use
-
-  SessionPtr newSession() const {
-    SessionPtr session = https
-                             ? std::make_unique<Poco::Net::HTTPSClientSession>(host, port, context)
-                             : std::make_unique<Poco::Net::HTTPClientSession>(host, port);
-    session->setTimeout(connectTimeout, readTimeout, readTimeout);
-    session->setKeepAlive(true);
-    return session;
-  }
-
-  SessionPtr acquire() {
-    std::unique_lock lock(mutex);
-    returned.wait(lock, [this] { return !idle.empty() || open < maxConnections; });
-    if (!idle.empty()) {
-      SessionPtr session = std::move(idle.back());
-      idle.pop_back();
-      return session;
-    }
-    ++open;
-    lock.unlock();
-    return newSession();
-  }
-
-  void release(SessionPtr session, bool reusable) {
-    {
-      std::lock_guard lock(mutex);
-      if (reusable) {
-        idle.push_back(std::move(session));
-      } else {
-        --open;
-      }
-    }
-    returned.notify_one();
-    // A connection not kept closes here, outside the lock.
-  }
-};
-
-ApiClient::ApiClient(const ElevenLabsSettings& settings) : state_(std::make_unique<State>()) {
+ApiClient::ApiClient(const ElevenLabsSettings& settings) {
   Poco::URI uri;
   try {
     uri = Poco::URI(settings.baseUrl);
@@ -115,76 +61,72 @@ ApiClient::ApiClient(const ElevenLabsSettings& settings) : state_(std::make_uniq
     throw vo::api::ConfigError("baseUrl: " + e.displayText());
   }
   if (uri.getHost().empty()) throw vo::api::ConfigError("baseUrl: no host in " + settings.baseUrl);
-  state_->https = uri.getScheme() == "https";
-  state_->host = uri.getHost();
-  state_->port = uri.getPort();
-  state_->label = state_->host + ":" + std::to_string(state_->port);
-  if (state_->https) {
-    Poco::Net::initializeSSL();
-    state_->context = makeContext(settings);
-  }
-  state_->connectTimeout = Poco::Timespan(settings.connectTimeoutMs * 1000);
-  state_->readTimeout = Poco::Timespan(settings.readTimeoutMs * 1000);
-  state_->maxConnections = static_cast<size_t>(settings.maxConnections);
+  const bool https = uri.getScheme() == "https";
+  const std::string& host = uri.getHost();
+  const uint16_t port = uri.getPort();
+  label_ = host + ":" + std::to_string(port);
+  const std::string hostPart = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  // The port is left out of Host when it is the scheme's own, as browsers and Poco do.
+  hostHeader_ = port == (https ? 443 : 80) ? hostPart : hostPart + ":" + std::to_string(port);
+  if (https) tls_.reset(makeTlsContext(settings));
+
+  http::ClientLoop::Options options;
+  options.host = host;
+  options.port = port;
+  options.tls = tls_.get();
+  options.verifyHost = settings.verifyCertificates;
+  options.connectTimeout = std::chrono::milliseconds(settings.connectTimeoutMs);
+  options.readTimeout = std::chrono::milliseconds(settings.readTimeoutMs);
+  options.maxConnections =
+      settings.maxConnections > 0 ? static_cast<std::size_t>(settings.maxConnections) : 1;
+  loop_ = std::make_unique<http::ClientLoop>(std::move(options));
 }
 
 ApiClient::~ApiClient() {
-  const bool https = state_->https;
-  state_.reset();
-  if (https) Poco::Net::uninitializeSSL();
+  loop_.reset();
 }
 
 const std::string& ApiClient::hostLabel() const {
-  return state_->label;
+  return label_;
+}
+
+void ApiClient::sendAsync(const std::string& method, const std::string& path,
+                          const std::string& apiKey, const std::string& jsonBody, Done done) {
+  if (!fitsOnOneLine(method) || !fitsOnOneLine(path) || !fitsOnOneLine(apiKey)) {
+    loop_->submit({}, false, std::move(done), "the method, path or API key holds a line break");
+    return;
+  }
+  // The whole request is built here, on the caller's thread, in one allocation: the loop only
+  // writes it.
+  std::string wire;
+  wire.reserve(method.size() + path.size() + hostHeader_.size() + apiKey.size() + jsonBody.size() +
+               200);
+  wire.append(method).append(" ").append(path).append(" HTTP/1.1\r\n");
+  wire.append("Host: ").append(hostHeader_).append("\r\n");
+  wire.append("xi-api-key: ").append(apiKey).append("\r\n");
+  wire.append("Accept: application/json\r\n");
+  wire.append("User-Agent: voice-orchestrator\r\n");
+  wire.append("Connection: keep-alive\r\n");
+  if (!jsonBody.empty()) {
+    wire.append("Content-Type: application/json\r\n");
+    wire.append("Content-Length: ").append(std::to_string(jsonBody.size())).append("\r\n");
+  }
+  wire.append("\r\n").append(jsonBody);
+  loop_->submit(std::move(wire), method == "HEAD", std::move(done));
 }
 
 Exchange ApiClient::send(const std::string& method, const std::string& path,
                          const std::string& apiKey, const std::string& jsonBody) {
-  SessionPtr session = state_->acquire();
-  dropIfClosedByPeer(*session);
-
-  Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
-  request.setKeepAlive(true);
-  request.set("xi-api-key", apiKey);
-  request.set("Accept", "application/json");
-  request.set("User-Agent", "voice-orchestrator");
-  if (!jsonBody.empty()) {
-    request.setContentType("application/json");
-    request.setContentLength64(static_cast<Poco::Int64>(jsonBody.size()));
+  if (loop_->onLoopThread()) {
+    Exchange refused;
+    refused.error = "ApiClient::send called from a Done: it would wait for itself";
+    return refused;
   }
-
-  Exchange exchange;
-  try {
-    std::ostream& out = session->sendRequest(request);
-    out.write(jsonBody.data(), static_cast<std::streamsize>(jsonBody.size()));
-    out.flush();
-    if (!out.good() || session->networkException() != nullptr) {
-      exchange.error = networkError(*session, "the request could not be written");
-      state_->release(std::move(session), false);
-      return exchange;
-    }
-  } catch (const Poco::Exception& e) {
-    exchange.error = e.displayText();
-    state_->release(std::move(session), false);
-    return exchange;
-  }
-
-  exchange.stage = ExchangeStage::kNoAnswer;
-  try {
-    Poco::Net::HTTPResponse response;
-    std::istream& in = session->receiveResponse(response);
-    exchange.stage = ExchangeStage::kAnswered;
-    exchange.status = static_cast<int>(response.getStatus());
-    exchange.retryAfter = response.get("Retry-After", "");
-    Poco::StreamCopier::copyToString(in, exchange.body);
-    const bool reusable =
-        response.getKeepAlive() && in.eof() && !in.bad() && session->networkException() == nullptr;
-    state_->release(std::move(session), reusable);
-  } catch (const Poco::Exception& e) {
-    if (exchange.stage == ExchangeStage::kNoAnswer) exchange.error = e.displayText();
-    state_->release(std::move(session), false);
-  }
-  return exchange;
+  std::promise<Exchange> answered;
+  std::future<Exchange> answer = answered.get_future();
+  sendAsync(method, path, apiKey, jsonBody,
+            [&answered](Exchange exchange) { answered.set_value(std::move(exchange)); });
+  return answer.get();
 }
 
 }  // namespace vo::elevenlabs

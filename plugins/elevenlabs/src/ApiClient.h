@@ -1,9 +1,12 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "vo/elevenlabs/ElevenLabsProvider.h"
+
+struct ssl_ctx_st;  // OpenSSL's SSL_CTX
 
 namespace vo::elevenlabs {
 
@@ -22,26 +25,45 @@ struct Exchange {
   std::string error;       // the network error when no answer came
 };
 
-// Pooled, kept-alive HTTP(S) connections to the API host, shared by every thread: at most
-// maxConnections at once, callers beyond that wait for one to come back. Never retries: a
-// repeated POST could ring someone twice.
+namespace http {
+class ClientLoop;
+}
+
+// Pooled, kept-alive HTTP(S)/1.1 connections to the API host, driven by one event-loop thread
+// (vo-el-http) for every caller: at most maxConnections open at once, requests beyond that wait
+// in FIFO order for one to come free. Never retries: a repeated POST could ring someone twice.
 class ApiClient {
  public:
+  using Done = std::function<void(Exchange)>;
+
   // Throws vo::api::ConfigError when baseUrl or caFile cannot be used.
   explicit ApiClient(const ElevenLabsSettings& settings);
+  // Stops the loop; every exchange still pending gets its Done (kNotSent if nothing of it was
+  // written, else kNoAnswer; error "client stopped").
   ~ApiClient();
   ApiClient(const ApiClient&) = delete;
   ApiClient& operator=(const ApiClient&) = delete;
 
-  // `jsonBody` empty: no body. The key goes only into the xi-api-key header.
+  // Starts one exchange and returns at once. `done` is called exactly once, on the client's
+  // loop thread: it must not block, and may call sendAsync again. `jsonBody` empty: no body.
+  // The key goes only into the xi-api-key header.
+  void sendAsync(const std::string& method, const std::string& path, const std::string& apiKey,
+                 const std::string& jsonBody, Done done);
+  // The same, waiting for the answer (not to be called from inside a Done).
   Exchange send(const std::string& method, const std::string& path, const std::string& apiKey,
                 const std::string& jsonBody);
   // "api.elevenlabs.io:443", for health and log lines.
   const std::string& hostLabel() const;
 
  private:
-  struct State;
-  std::unique_ptr<State> state_;
+  struct TlsContextFree {
+    void operator()(ssl_ctx_st* context) const;
+  };
+
+  std::string hostHeader_;
+  std::string label_;
+  std::unique_ptr<ssl_ctx_st, TlsContextFree> tls_;
+  std::unique_ptr<http::ClientLoop> loop_;  // after tls_: stopped before the context goes
 };
 
 }  // namespace vo::elevenlabs

@@ -56,22 +56,26 @@ class ElevenLabsProvider final : public vo::api::VoiceProvider {
   }
 
   DialResult dial(const vo::api::DialRequest& request) override {
-    const vo::api::Call& call = request.call;
-    auto body = outboundCallBody(call);
-    if (!body.ok()) return rejectedLocally(body.error().message);
-    const bool ownKey = !request.apiKey.empty();
-    const std::string& key = ownKey ? request.apiKey : settings_.apiKey;
-    if (key.empty()) return rejectedLocally("no ElevenLabs API key (apiKey) is configured");
-    const bool sipTrunk = request.phoneNumberProvider == "sip_trunk";
-    const std::string& path =
-        sipTrunk ? settings_.sipTrunkOutboundCallsPath : settings_.outboundCallsPath;
+    auto outbound = outboundCall(request);
+    if (!outbound.ok()) return rejectedLocally(outbound.error().message);
+    const OutboundCall& call = outbound.value();
+    return answerOf(call, client_.send("POST", call.path, call.key, call.body));
+  }
 
-    const Exchange exchange = client_.send("POST", path, key, body.value());
-    noteReachability(exchange);
-    DialResult result = classifyDial(exchange, nowMillis());
-    if (result.outcome == DialOutcome::kAccepted && ownKey) remember(result.providerCallId, key);
-    logDial(call, result, sipTrunk);
-    return result;
+  void dialAsync(const vo::api::DialRequest& request, vo::api::DialDone done) override {
+    auto outbound = outboundCall(request);
+    if (!outbound.ok()) {
+      done(rejectedLocally(outbound.error().message));
+      return;
+    }
+    OutboundCall call = std::move(outbound).value();
+    const std::string path = call.path;
+    const std::string key = call.key;
+    const std::string body = std::move(call.body);
+    client_.sendAsync("POST", path, key, body,
+                      [this, call = std::move(call), done = std::move(done)](Exchange exchange) {
+                        done(answerOf(call, exchange));
+                      });
   }
 
   WebhookResponse handleWebhook(const vo::api::WebhookRequest& request) override {
@@ -130,6 +134,43 @@ class ElevenLabsProvider final : public vo::api::VoiceProvider {
   }
 
  private:
+  // A dial's request as it goes to the API.
+  struct OutboundCall {
+    std::string callId;
+    std::string key;
+    bool ownKey = false;  // the workspace's own key: remembered for lookups
+    bool sipTrunk = false;
+    std::string path;
+    std::string body;
+  };
+
+  vo::api::Result<OutboundCall> outboundCall(const vo::api::DialRequest& request) const {
+    auto body = outboundCallBody(request.call);
+    if (!body.ok()) return body.error();
+    OutboundCall call;
+    call.callId = request.call.id;
+    call.ownKey = !request.apiKey.empty();
+    call.key = call.ownKey ? request.apiKey : settings_.apiKey;
+    if (call.key.empty()) {
+      return vo::api::makeError(vo::api::ErrorCode::kInvalid,
+                                "no ElevenLabs API key (apiKey) is configured");
+    }
+    call.sipTrunk = request.phoneNumberProvider == "sip_trunk";
+    call.path = call.sipTrunk ? settings_.sipTrunkOutboundCallsPath : settings_.outboundCallsPath;
+    call.body = std::move(body).value();
+    return call;
+  }
+
+  DialResult answerOf(const OutboundCall& call, const Exchange& exchange) {
+    noteReachability(exchange);
+    DialResult result = classifyDial(exchange, nowMillis());
+    if (result.outcome == DialOutcome::kAccepted && call.ownKey) {
+      remember(result.providerCallId, call.key);
+    }
+    logDial(call.callId, result, call.sipTrunk);
+    return result;
+  }
+
   static DialResult rejectedLocally(const std::string& message) {
     DialResult result;
     result.outcome = DialOutcome::kRejected;
@@ -173,10 +214,10 @@ class ElevenLabsProvider final : public vo::api::VoiceProvider {
     lastNetworkError_ = exchange.error;
   }
 
-  void logDial(const vo::api::Call& call, const DialResult& result, bool sipTrunk) {
+  void logDial(const std::string& callId, const DialResult& result, bool sipTrunk) {
     const auto level =
         result.outcome == DialOutcome::kAccepted ? spdlog::level::debug : spdlog::level::warn;
-    logger_.log(level, "dial call={} via={} outcome={} http={} conversation={} {}", call.id,
+    logger_.log(level, "dial call={} via={} outcome={} http={} conversation={} {}", callId,
                 sipTrunk ? "sip_trunk" : "twilio", vo::api::toString(result.outcome),
                 result.httpStatus, result.providerCallId, result.message);
   }
@@ -199,11 +240,12 @@ class ElevenLabsProvider final : public vo::api::VoiceProvider {
 
   const ElevenLabsSettings settings_;
   spdlog::logger& logger_;
-  ApiClient client_;
   std::atomic<int> consecutiveFailures_{0};
   std::mutex mutex_;
   std::string lastNetworkError_;
   std::unordered_map<std::string, std::string> workspaceKeys_;
+  // Last, so it goes first: the answers of exchanges still pending use the members above.
+  ApiClient client_;
 };
 
 }  // namespace

@@ -28,8 +28,7 @@ void EndScheduler::schedule(api::CallEvent event) {
   {
     std::lock_guard lock(mutex_);
     const int64_t atMs = event.atMs;
-    earliest = pending_.empty() || atMs < pending_.top().atMs;
-    pending_.push(Pending{atMs, sequence_++, std::move(event)});
+    earliest = pending_.push(atMs, std::move(event));
   }
   if (earliest) changed_.notify_one();
 }
@@ -42,15 +41,13 @@ void EndScheduler::run() {
       continue;
     }
     const int64_t now = epochMs();
-    if (pending_.top().atMs > now) {
-      changed_.wait_for(lock, std::chrono::milliseconds(pending_.top().atMs - now));
+    if (pending_.nextAtMs() > now) {
+      changed_.wait_for(lock, std::chrono::milliseconds(pending_.nextAtMs() - now));
       continue;
     }
     std::vector<api::CallEvent> due;
-    while (!pending_.empty() && pending_.top().atMs <= now && due.size() < kMaxBatch) {
-      // top() is const: the event is copied out (its strings are short).
-      due.push_back(pending_.top().event);
-      pending_.pop();
+    while (!pending_.empty() && pending_.nextAtMs() <= now && due.size() < kMaxBatch) {
+      due.push_back(pending_.pop());
     }
     lock.unlock();
     deliver_(due);

@@ -4,11 +4,11 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
-#include <queue>
 #include <span>
 #include <thread>
 #include <vector>
 
+#include "DueQueue.h"
 #include "vo/api/CallEvent.h"
 
 namespace vo::simulator {
@@ -29,21 +29,12 @@ class EndScheduler {
   void schedule(api::CallEvent event);  // delivered when its atMs passes
 
  private:
-  struct Pending {
-    int64_t atMs;
-    uint64_t sequence;
-    api::CallEvent event;
-    bool operator>(const Pending& other) const {
-      return atMs != other.atMs ? atMs > other.atMs : sequence > other.sequence;
-    }
-  };
   void run();
 
   Deliver deliver_;
   std::mutex mutex_;
   std::condition_variable changed_;
-  std::priority_queue<Pending, std::vector<Pending>, std::greater<>> pending_;
-  uint64_t sequence_ = 0;
+  DueQueue<api::CallEvent> pending_;
   bool stopping_ = false;
   std::thread thread_;
 };

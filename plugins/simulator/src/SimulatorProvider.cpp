@@ -1,7 +1,10 @@
+#include <chrono>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "CallRecord.h"
+#include "DialTimer.h"
 #include "EndScheduler.h"
 #include "Outcomes.h"
 #include "vo/simulator/Simulator.h"
@@ -26,32 +29,22 @@ class SimulatorProvider final : public api::VoiceProvider {
         }) {}
 
   api::DialResult dial(const api::DialRequest& request) override {
-    const api::Call& call = request.call;
-    const int attempt = std::max(1, call.attempts);
-    const DialPlan plan = planDial(config_, call.id, attempt);
-    api::DialResult result;
-    if (!isPlaced(plan.outcome)) {
-      sleepFor(plan.latencyMs);
-      return refusal(plan.outcome);
+    StartedDial started = start(request);
+    if (started.latencyMs > 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(started.latencyMs));
     }
-    // Recorded before the answer comes back, as a real provider has the call once the request
-    // is in: a crash during the dial must not make the call look never placed.
-    const int64_t placedAtMs = epochMs();
-    const std::string providerCallId = makeProviderCallId(call.id, attempt, placedAtMs);
-    if (record_) record_->recordDial(placedAtMs, call, providerCallId);
-    sleepFor(plan.latencyMs);
-    ends_.schedule(endEvent(call.id, providerCallId, plan, placedAtMs));
-    if (plan.outcome == SimOutcome::kAmbiguous) {
-      result.outcome = api::DialOutcome::kAmbiguous;
-      result.message = "simulated timeout after the request was sent";
-      return result;
-    }
-    result.outcome = api::DialOutcome::kAccepted;
-    result.providerCallId = providerCallId;
-    result.providerDataJson = "{\"simulated\":true}";
-    result.httpStatus = 200;
-    result.message = "simulated call placed";
-    return result;
+    finish(started);
+    return std::move(started.result);
+  }
+
+  void dialAsync(const api::DialRequest& request, api::DialDone done) override {
+    StartedDial started = start(request);
+    const int64_t answerAtMs = epochMs() + started.latencyMs;
+    dialTimer_.at(answerAtMs,
+                  [this, started = std::move(started), done = std::move(done)]() mutable {
+                    finish(started);
+                    done(std::move(started.result));
+                  });
   }
 
   api::WebhookResponse handleWebhook(const api::WebhookRequest&) override {
@@ -93,6 +86,48 @@ class SimulatorProvider final : public api::VoiceProvider {
   api::ComponentHealth health() override { return {true, "simulated calls"}; }
 
  private:
+  // A dial from its request to the answer the provider gives after its latency.
+  struct StartedDial {
+    int64_t latencyMs = 0;
+    api::DialResult result;
+    std::optional<api::CallEvent> end;  // placed: how and when the call ends
+  };
+
+  StartedDial start(const api::DialRequest& request) {
+    const api::Call& call = request.call;
+    const int attempt = std::max(1, call.attempts);
+    const DialPlan plan = planDial(config_, call.id, attempt);
+    StartedDial started;
+    started.latencyMs = plan.latencyMs;
+    if (!isPlaced(plan.outcome)) {
+      started.result = refusal(plan.outcome);
+      return started;
+    }
+    // Recorded before the answer comes back, as a real provider has the call once the request
+    // is in: a crash during the dial must not make the call look never placed.
+    const int64_t placedAtMs = epochMs();
+    const std::string providerCallId = makeProviderCallId(call.id, attempt, placedAtMs);
+    if (record_) record_->recordDial(placedAtMs, call, providerCallId);
+    started.end = endEvent(call.id, providerCallId, plan, placedAtMs);
+    api::DialResult& result = started.result;
+    if (plan.outcome == SimOutcome::kAmbiguous) {
+      result.outcome = api::DialOutcome::kAmbiguous;
+      result.message = "simulated timeout after the request was sent";
+      return started;
+    }
+    result.outcome = api::DialOutcome::kAccepted;
+    result.providerCallId = providerCallId;
+    result.providerDataJson = "{\"simulated\":true}";
+    result.httpStatus = 200;
+    result.message = "simulated call placed";
+    return started;
+  }
+
+  // The answer is in: a placed call's end is scheduled from now on.
+  void finish(const StartedDial& started) {
+    if (started.end) ends_.schedule(*started.end);
+  }
+
   api::DialResult refusal(SimOutcome outcome) const {
     api::DialResult result;
     if (outcome == SimOutcome::kRateLimited) {
@@ -122,13 +157,11 @@ class SimulatorProvider final : public api::VoiceProvider {
     return event;
   }
 
-  static void sleepFor(int64_t ms) {
-    if (ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(ms));
-  }
-
   const SimulatorConfig config_;
   std::unique_ptr<CallRecord> record_;
-  EndScheduler ends_;  // last: its thread stops before the record closes
+  EndScheduler ends_;  // its thread stops before the record closes
+  // Last: its destructor answers the dials still waiting, which schedules their ends.
+  DialTimer dialTimer_;
 };
 
 }  // namespace

@@ -1,5 +1,9 @@
 #include "ProviderContract.h"
 
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
 #include <set>
 #include <stdexcept>
 #include <thread>
@@ -47,6 +51,29 @@ api::DialResult VoiceProviderContract::dial(const std::string& callId) {
   return provider_->dial(scenario_->request(callId));
 }
 
+api::DialResult VoiceProviderContract::dialAsync(const std::string& callId) {
+  std::mutex mutex;
+  std::condition_variable answered;
+  std::vector<api::DialResult> answers;
+  provider_->dialAsync(scenario_->request(callId), [&](api::DialResult result) {
+    std::lock_guard lock(mutex);
+    answers.push_back(std::move(result));
+    answered.notify_all();
+  });
+  std::unique_lock lock(mutex);
+  answered.wait(lock, [&] { return !answers.empty(); });
+  lock.unlock();
+  // A second answer would come from the same place as the first, at about the same time.
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  lock.lock();
+  EXPECT_EQ(answers.size(), 1U) << "dialAsync answered more than once";
+  return answers.front();
+}
+
+std::vector<api::DialResult> VoiceProviderContract::dialBothWays(const std::string& callId) {
+  return {dial(callId + "_sync"), dialAsync(callId + "_async")};
+}
+
 namespace {
 
 bool isJsonObject(const std::string& text) {
@@ -61,11 +88,37 @@ bool isJsonObject(const std::string& text) {
 
 TEST_P(VoiceProviderContract, AcceptedDialCarriesTheProvidersCallId) {
   provider(ProviderBehaviour::kAccept);
-  const api::DialResult result = dial("call_accept_1");
-  ASSERT_EQ(result.outcome, api::DialOutcome::kAccepted) << result.message;
-  EXPECT_FALSE(result.providerCallId.empty());
-  EXPECT_TRUE(isJsonObject(result.providerDataJson)) << result.providerDataJson;
-  EXPECT_FALSE(result.throttleAccount);
+  for (const api::DialResult& result : dialBothWays("call_accept_1")) {
+    ASSERT_EQ(result.outcome, api::DialOutcome::kAccepted) << result.message;
+    EXPECT_FALSE(result.providerCallId.empty());
+    EXPECT_TRUE(isJsonObject(result.providerDataJson)) << result.providerDataJson;
+    EXPECT_FALSE(result.throttleAccount);
+  }
+}
+
+TEST_P(VoiceProviderContract, ManyAsyncDialsFromOneThreadAreEachAnsweredOnceWithTheirOwnCallId) {
+  provider(ProviderBehaviour::kAccept);
+  constexpr int kDials = 64;
+  std::mutex mutex;
+  std::condition_variable answered;
+  std::map<std::string, std::vector<api::DialResult>> answers;  // by call id
+  for (int i = 0; i < kDials; ++i) {
+    const std::string callId = "call_async_" + std::to_string(i);
+    provider_->dialAsync(scenario_->request(callId), [&, callId](api::DialResult result) {
+      std::lock_guard lock(mutex);
+      answers[callId].push_back(std::move(result));
+      answered.notify_all();
+    });
+  }
+  std::unique_lock lock(mutex);
+  answered.wait(lock, [&] { return answers.size() == std::size_t(kDials); });
+  std::set<std::string> ids;
+  for (const auto& [callId, results] : answers) {
+    ASSERT_EQ(results.size(), 1U) << callId;
+    EXPECT_EQ(results.front().outcome, api::DialOutcome::kAccepted) << results.front().message;
+    ids.insert(results.front().providerCallId);
+  }
+  EXPECT_EQ(ids.size(), std::size_t(kDials));
 }
 
 TEST_P(VoiceProviderContract, ConcurrentDialsEachGetTheirOwnCallId) {
@@ -94,24 +147,27 @@ TEST_P(VoiceProviderContract, ConcurrentDialsEachGetTheirOwnCallId) {
 
 TEST_P(VoiceProviderContract, NotPlacedSaysSoAndCarriesNoCallId) {
   provider(ProviderBehaviour::kNotPlaced);
-  const api::DialResult result = dial("call_not_placed");
-  EXPECT_EQ(result.outcome, api::DialOutcome::kNotPlaced);
-  EXPECT_TRUE(result.providerCallId.empty());
-  EXPECT_FALSE(result.message.empty());
+  for (const api::DialResult& result : dialBothWays("call_not_placed")) {
+    EXPECT_EQ(result.outcome, api::DialOutcome::kNotPlaced);
+    EXPECT_TRUE(result.providerCallId.empty());
+    EXPECT_FALSE(result.message.empty());
+  }
 }
 
 TEST_P(VoiceProviderContract, RejectedCarriesTheProvidersWords) {
   provider(ProviderBehaviour::kReject);
-  const api::DialResult result = dial("call_rejected");
-  EXPECT_EQ(result.outcome, api::DialOutcome::kRejected);
-  EXPECT_FALSE(result.message.empty());
+  for (const api::DialResult& result : dialBothWays("call_rejected")) {
+    EXPECT_EQ(result.outcome, api::DialOutcome::kRejected);
+    EXPECT_FALSE(result.message.empty());
+  }
 }
 
 TEST_P(VoiceProviderContract, MaybePlacedIsAmbiguousNeverNotPlaced) {
   provider(ProviderBehaviour::kAmbiguous);
-  const api::DialResult result = dial("call_ambiguous");
-  EXPECT_EQ(result.outcome, api::DialOutcome::kAmbiguous);
-  EXPECT_FALSE(result.message.empty());
+  for (const api::DialResult& result : dialBothWays("call_ambiguous")) {
+    EXPECT_EQ(result.outcome, api::DialOutcome::kAmbiguous);
+    EXPECT_FALSE(result.message.empty());
+  }
 }
 
 TEST_P(VoiceProviderContract, EndOfAnAcceptedCallIsReportedWithItsStatus) {

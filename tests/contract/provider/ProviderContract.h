@@ -63,6 +63,10 @@ class VoiceProviderContract : public ::testing::TestWithParam<ProviderScenarioFa
   api::VoiceProvider& provider(ProviderBehaviour behaviour,
                                api::CallStatus endStatus = api::CallStatus::kCompleted);
   api::DialResult dial(const std::string& callId);
+  // dialAsync, waiting for its answer; fails the test if it is answered more than once.
+  api::DialResult dialAsync(const std::string& callId);
+  // The same call's dial both ways (ids callId + "_sync" and callId + "_async").
+  std::vector<api::DialResult> dialBothWays(const std::string& callId);
 
   std::unique_ptr<ProviderScenario> scenario_;
   api::VoiceProvider* provider_ = nullptr;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -75,7 +76,11 @@ struct LookupResult {
   std::string message;
 };
 
-// A voice-AI provider. dial() is called from many worker threads at once. Outcomes of placed
+// Told a dial's result; called exactly once.
+using DialDone = std::function<void(DialResult)>;
+
+// A voice-AI provider. Dials start from the dispatcher's one dialing thread (dialAsync, many
+// in flight at once) and from API request threads (dial, the priority lane). Outcomes of placed
 // calls arrive later, either as webhooks (handleWebhook) or pushed to the context's
 // CallEventSink; lookup() is the polling fallback and the reconciliation of unknown calls.
 class VoiceProvider {
@@ -83,7 +88,13 @@ class VoiceProvider {
   static constexpr const char* kKind = "provider";
   virtual ~VoiceProvider();
 
+  // Places one call and waits for the provider's answer.
   virtual DialResult dial(const DialRequest& request) = 0;
+  // Starts the same dial and returns without waiting: `done` gets the result exactly once, from
+  // any thread, possibly before dialAsync returns. `done` does not block, and dialAsync must
+  // not wait for the provider either: the dispatcher keeps hundreds of dials in flight from one
+  // thread. Never throws. Every dial started has been answered before the provider is destroyed.
+  virtual void dialAsync(const DialRequest& request, DialDone done) = 0;
   // POST /webhooks/{provider name}: verify, parse, answer. Never throws, never blocks (no I/O,
   // no waiting): it runs on the HTTP server's event loop.
   virtual WebhookResponse handleWebhook(const WebhookRequest& request) = 0;

@@ -1,0 +1,68 @@
+#include "dispatch/Dialer.h"
+
+#include <algorithm>
+
+#include "support/ThreadName.h"
+
+namespace vo::core::dispatch {
+
+Dialer::Dialer(DispatchContext& context, DialRoutine& dials, Claimer& claimer,
+               BatchWorker<PlacedDial>& recorder)
+    : context_(context),
+      dials_(dials),
+      claimer_(claimer),
+      recorder_(recorder),
+      slots_(static_cast<std::size_t>(std::max(1, context.config.concurrency))) {}
+
+Dialer::~Dialer() {
+  stop();
+}
+
+void Dialer::start() {
+  if (thread_.joinable()) return;
+  thread_ = std::thread([this] {
+    nameThisThread("vo-dial");
+    run();
+  });
+}
+
+void Dialer::stop() {
+  if (thread_.joinable()) thread_.join();
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [&] { return dialing_ == 0; });
+}
+
+std::size_t Dialer::dialing() {
+  std::lock_guard lock(mutex_);
+  return dialing_;
+}
+
+std::size_t Dialer::waitForFreeSlots() {
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [&] { return dialing_ < slots_; });
+  return slots_ - dialing_;
+}
+
+void Dialer::run() {
+  for (;;) {
+    std::vector<DialJob> jobs = claimer_.take(waitForFreeSlots());
+    if (jobs.empty()) return;  // stopping, every job handed out is started
+    {
+      std::lock_guard lock(mutex_);
+      dialing_ += jobs.size();
+    }
+    for (const DialJob& job : jobs) {
+      dials_.placeAsync(job, [this](PlacedDial placed) { answered(std::move(placed)); });
+    }
+  }
+}
+
+void Dialer::answered(PlacedDial placed) {
+  recorder_.add(std::move(placed));
+  // Notified under the lock: once dialing_ is 0, stop() may return and this object go.
+  std::lock_guard lock(mutex_);
+  --dialing_;
+  changed_.notify_all();
+}
+
+}  // namespace vo::core::dispatch

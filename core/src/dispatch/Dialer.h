@@ -1,0 +1,48 @@
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <mutex>
+#include <thread>
+
+#include "dispatch/BatchWorker.h"
+#include "dispatch/Claimer.h"
+#include "dispatch/DialRoutine.h"
+
+namespace vo::core::dispatch {
+
+// Keeps up to `concurrency` dials in flight from one thread: takes jobs from the claimer for the
+// free slots, starts each with the provider's asynchronous dial, and hands each answer to the
+// recorder, which frees its slot. Hundreds of dials waiting on the provider cost no thread.
+class Dialer {
+ public:
+  Dialer(DispatchContext& context, DialRoutine& dials, Claimer& claimer,
+         BatchWorker<PlacedDial>& recorder);
+  ~Dialer();
+  Dialer(const Dialer&) = delete;
+  Dialer& operator=(const Dialer&) = delete;
+
+  void start();
+  // After the claimer stopped: the thread ends once the jobs handed out are started; then waits
+  // until every dial started has its answer (each is bounded by the provider's own timeouts).
+  void stop();
+  std::size_t dialing();
+
+ private:
+  void run();
+  // Blocks until a slot is free; how many are.
+  std::size_t waitForFreeSlots();
+  void answered(PlacedDial placed);
+
+  DispatchContext& context_;
+  DialRoutine& dials_;
+  Claimer& claimer_;
+  BatchWorker<PlacedDial>& recorder_;
+  const std::size_t slots_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::size_t dialing_ = 0;  // started, not yet answered
+  std::thread thread_;
+};
+
+}  // namespace vo::core::dispatch
