@@ -60,8 +60,8 @@ bool Claimer::claimWanted() const {
   return handoff_.size() + claiming_ < waitingSlots_ + claimAhead_;
 }
 
-std::vector<DialJob> Claimer::take(std::size_t slots) {
-  std::vector<DialJob> jobs;
+std::vector<ReadyDial> Claimer::take(std::size_t slots) {
+  std::vector<ReadyDial> jobs;
   if (slots == 0) return jobs;
   std::unique_lock lock(mutex_);
   waitingSlots_ += slots;
@@ -75,6 +75,16 @@ std::vector<DialJob> Claimer::take(std::size_t slots) {
   taken_ += jobs.size();
   if (claimWanted()) claimerWake_.notify_one();
   return jobs;  // empty: stopping, nothing left to hand out
+}
+
+std::optional<ReadyDial> Claimer::tryTake() {
+  std::lock_guard lock(mutex_);
+  if (handoff_.empty()) return std::nullopt;
+  ReadyDial job = std::move(handoff_.front());
+  handoff_.pop_front();
+  ++taken_;
+  if (claimWanted()) claimerWake_.notify_one();
+  return job;
 }
 
 void Claimer::claimLoop() {
@@ -98,8 +108,11 @@ void Claimer::claimLoop() {
     auto claimed = context_.queue.claim(request);
     if (!claimed) context_.logger.warn("claim failed: {}", claimed.error().message);
     const bool anyClaimed = claimed && !claimed->empty();
-    std::vector<DialJob> jobs;
-    if (anyClaimed) jobs = dials_.begin(claimed.value());
+    std::vector<ReadyDial> jobs;
+    if (anyClaimed) {
+      for (DialJob& job : dials_.begin(claimed.value()))
+        jobs.push_back(dials_.ready(std::move(job)));
+    }
     lock.lock();
     claiming_ -= wanted;
     for (auto& job : jobs) handoff_.push_back(std::move(job));

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -27,7 +28,9 @@ class Claimer {
   // Up to `slots` jobs for that many free dial slots, waiting until there is at least one;
   // empty once stopping and no job is left to hand out (jobs already begun are dialed, not
   // abandoned).
-  std::vector<DialJob> take(std::size_t slots);
+  std::vector<ReadyDial> take(std::size_t slots);
+  // One job if one is ready now, without waiting (a provider's answering thread starts it).
+  std::optional<ReadyDial> tryTake();
   // New work may be claimable (enqueue, a released slot, a resumed campaign).
   void wake();
   void start();
@@ -43,7 +46,7 @@ class Claimer {
   std::mutex mutex_;
   std::condition_variable workAvailable_;  // hand-offs, or stopping
   std::condition_variable claimerWake_;    // the claiming thread's wait
-  std::deque<DialJob> handoff_;
+  std::deque<ReadyDial> handoff_;
   std::size_t waitingSlots_ = 0;
   std::size_t claimAhead_ = 0;  // jobs to hold ready beyond the waiting slots
   uint64_t taken_ = 0;          // jobs handed out, ever

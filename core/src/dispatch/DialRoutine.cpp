@@ -74,38 +74,46 @@ struct DialRoutine::Recorded {
   bool retry = false;  // not placed, attempts left: back in line at change.nextAttemptAtMs
 };
 
-bool DialRoutine::prepare(const DialJob& job, PlacedDial& placed, api::DialRequest& request) {
-  placed = PlacedDial{job, {}, context_.clock.nowMs()};
-  auto route = context_.registry.route(job.call, placed.startedMs);
+ReadyDial DialRoutine::ready(DialJob job) {
+  ReadyDial dial;
+  auto route = context_.registry.route(job.call, context_.clock.nowMs());
   if (!route) {
-    placed.result.outcome = route.error().code == api::ErrorCode::kNotFound
-                                ? api::DialOutcome::kRejected
-                                : api::DialOutcome::kNotPlaced;
-    placed.result.message = "registry: " + route.error().message;
-    return false;
+    api::DialResult& refused = dial.refused.emplace();
+    refused.outcome = route.error().code == api::ErrorCode::kNotFound
+                          ? api::DialOutcome::kRejected
+                          : api::DialOutcome::kNotPlaced;
+    refused.message = "registry: " + route.error().message;
+  } else {
+    dial.request.call = job.call;
+    dial.request.phoneNumberProvider = route.value()->phoneNumberProvider;
+    dial.request.apiKey = route.value()->apiKey;
   }
-  request.call = job.call;
-  request.phoneNumberProvider = route.value()->phoneNumberProvider;
-  request.apiKey = route.value()->apiKey;
-  context_.metrics.latency.observe(
-      static_cast<double>(std::max<int64_t>(0, placed.startedMs - dueAtMs(request.call))) / 1000.0);
-  return true;
+  dial.job = std::move(job);
+  return dial;
 }
 
 PlacedDial DialRoutine::place(const DialJob& job) {
-  PlacedDial placed;
-  api::DialRequest request;
-  if (prepare(job, placed, request)) placed.result = dialGuarded(request);
+  ReadyDial dial = ready(job);
+  PlacedDial placed{std::move(dial.job), {}, context_.clock.nowMs()};
+  if (dial.refused) {
+    placed.result = std::move(*dial.refused);
+    return placed;
+  }
+  observeLatency(placed);
+  placed.result = dialGuarded(dial.request);
   return placed;
 }
 
-void DialRoutine::placeAsync(const DialJob& job, Placed placed) {
-  auto dial = std::make_shared<PlacedDial>();
-  api::DialRequest request;
-  if (!prepare(job, *dial, request)) {
+void DialRoutine::start(ReadyDial ready, Placed placed) {
+  auto dial =
+      std::make_shared<PlacedDial>(PlacedDial{std::move(ready.job), {}, context_.clock.nowMs()});
+  if (ready.refused) {
+    dial->result = std::move(*ready.refused);
     placed(std::move(*dial));
     return;
   }
+  observeLatency(*dial);
+  const api::DialRequest& request = ready.request;
   // A provider must not throw; if one does, the request may have gone out, so the call is
   // treated as maybe placed. `answered` keeps a throwing provider's late answer from counting
   // twice.
@@ -123,6 +131,11 @@ void DialRoutine::placeAsync(const DialJob& job, Placed placed) {
   } catch (...) {
     deliver(api::DialResult{api::DialOutcome::kAmbiguous, "", "{}", "the provider threw"});
   }
+}
+
+void DialRoutine::observeLatency(const PlacedDial& dial) {
+  const int64_t lateMs = std::max<int64_t>(0, dial.startedMs - dueAtMs(dial.job.call));
+  context_.metrics.latency.observe(static_cast<double>(lateMs) / 1000.0);
 }
 
 api::DialResult DialRoutine::dialGuarded(const api::DialRequest& request) {

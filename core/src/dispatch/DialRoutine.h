@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -14,6 +15,14 @@ struct PlacedDial {
   DialJob job;
   api::DialResult result;
   int64_t startedMs = 0;
+};
+
+// A begun job with what its dial needs looked up (which may block), so that starting it never
+// blocks: a provider's answering thread starts the next dial itself.
+struct ReadyDial {
+  DialJob job;
+  api::DialRequest request;
+  std::optional<api::DialResult> refused;  // set when the job cannot be dialed (no route)
 };
 
 // A batch of leased jobs from the store's `dispatching` to each dial's recorded outcome.
@@ -29,8 +38,11 @@ class DialRoutine {
   using Placed = std::function<void(PlacedDial)>;
   // Dials one job; nothing is written yet (the call stays in flight until recorded).
   PlacedDial place(const DialJob& job);
-  // The same without waiting for the provider: `placed` is called once, from any thread.
-  void placeAsync(const DialJob& job, Placed placed);
+  // Looks up what the job's dial needs (the tenant registry, cached: it may block).
+  ReadyDial ready(DialJob job);
+  // Starts the dial without waiting for the provider and without blocking: `placed` is called
+  // once, from any thread.
+  void start(ReadyDial dial, Placed placed);
   // Records many dials' outcomes: one fenced transition each in one batch, the jobs settled in
   // the queue in one round trip, slots released where the outcome already came.
   void recordAll(std::span<const PlacedDial> dials);
@@ -40,9 +52,9 @@ class DialRoutine {
  private:
   struct Recorded;  // one dial's transition and what settling its job needs
 
-  // The job's dial request; false when the job cannot be dialed (`placed` then holds why).
-  bool prepare(const DialJob& job, PlacedDial& placed, api::DialRequest& request);
   api::DialResult dialGuarded(const api::DialRequest& request);
+  // How long after it was due the dial started.
+  void observeLatency(const PlacedDial& dial);
   Recorded changeFor(const PlacedDial& placed);
   // The provider said its account is over its rate: nothing more goes to it for a while.
   void throttleAccount(const api::Call& call, int64_t retryAfterMs, int64_t now);

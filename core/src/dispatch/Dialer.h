@@ -11,9 +11,10 @@
 
 namespace vo::core::dispatch {
 
-// Keeps up to `concurrency` dials in flight from one thread: takes jobs from the claimer for the
-// free slots, starts each with the provider's asynchronous dial, and hands each answer to the
-// recorder, which frees its slot. Hundreds of dials waiting on the provider cost no thread.
+// Keeps up to `concurrency` dials in flight: one thread takes jobs from the claimer for the free
+// slots and starts each with the provider's asynchronous dial; each answer goes to the recorder
+// and its slot starts the next ready job right away, or is freed. Hundreds of dials waiting on
+// the provider cost no thread.
 class Dialer {
  public:
   Dialer(DispatchContext& context, DialRoutine& dials, Claimer& claimer,
@@ -32,6 +33,7 @@ class Dialer {
   void run();
   // Blocks until a slot is free; how many are.
   std::size_t waitForFreeSlots();
+  void startDial(ReadyDial job);
   void answered(PlacedDial placed);
 
   DispatchContext& context_;

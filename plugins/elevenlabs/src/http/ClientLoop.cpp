@@ -68,8 +68,9 @@ void ClientLoop::submit(std::string wire, bool head, Done done, std::string refu
   const bool wasEmpty = incoming_.empty();
   incoming_.push_back(Request{std::move(wire), head, std::move(done), std::move(refusal)});
   lock.unlock();
-  // The loop takes everything queued at each wake-up: one write per batch is enough.
-  if (wasEmpty) wakeLoop();
+  // The loop takes everything queued at each wake-up: one write per batch is enough. A Done
+  // submitting the next request runs on the loop itself, which takes it before it sleeps.
+  if (wasEmpty && !onLoopThread()) wakeLoop();
 }
 
 void ClientLoop::wakeLoop() {
@@ -218,7 +219,9 @@ void ClientLoop::advance(uint64_t id) {
   if (exchanging && (step.progressed || before != after || !slot.hasDeadline)) {
     setDeadline(slot, id, Clock::now() + options_.readTimeout);
   }
-  watch(slot, step.wait == ClientConnection::Wait::kWrite ? EPOLLOUT : EPOLLIN);
+  // Reading watches what an idle connection does, so a connection going idle and back to work
+  // needs no epoll_ctl.
+  watch(slot, step.wait == ClientConnection::Wait::kWrite ? EPOLLOUT : kIdleEvents);
 }
 
 void ClientLoop::makeIdle(Slot& slot, uint64_t id) {
@@ -299,7 +302,12 @@ std::string ClientLoop::timeoutError(const ClientConnection& connection) const {
   }
 }
 
-int ClientLoop::waitMillis() const {
+int ClientLoop::waitMillis() {
+  {
+    // Submitted from the loop itself (a Done) after this wake-up took the queue: not slept on.
+    std::lock_guard lock(mutex_);
+    if (!incoming_.empty()) return 0;
+  }
   if (deadlines_.empty()) return -1;
   const auto left = deadlines_.begin()->first - Clock::now();
   if (left <= Clock::duration::zero()) return 0;

@@ -87,7 +87,7 @@ class ClientLoop {
   // Ends the exchange (if any) and closes the connection.
   void finish(uint64_t id);
   void shutDown();
-  int waitMillis() const;
+  int waitMillis();
   void wakeLoop();
   std::string timeoutError(const ClientConnection& connection) const;
 
