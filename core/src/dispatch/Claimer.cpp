@@ -28,6 +28,7 @@ void Claimer::start() {
   std::lock_guard lock(mutex_);
   if (!stopping_) return;
   stopping_ = false;
+  freeSlots_ = static_cast<std::size_t>(std::max(1, context_.config.concurrency));
   for (auto& thread : threads_)
     thread = std::thread([this] {
       nameThisThread("vo-claim");
@@ -56,25 +57,35 @@ void Claimer::wake() {
 }
 
 bool Claimer::claimWanted() const {
-  // Claim again when a slot waits without a job, or fewer jobs are held ready than should be.
-  return handoff_.size() + claiming_ < waitingSlots_ + claimAhead_;
+  // Claim again when a slot is free without a job, or fewer jobs are held ready than should be.
+  return handoff_.size() + claiming_ < freeSlots_ + claimAhead_;
 }
 
-std::vector<ReadyDial> Claimer::take(std::size_t slots) {
+std::vector<ReadyDial> Claimer::take() {
   std::vector<ReadyDial> jobs;
-  if (slots == 0) return jobs;
   std::unique_lock lock(mutex_);
-  waitingSlots_ += slots;
   if (claimWanted()) claimerWake_.notify_one();
-  workAvailable_.wait(lock, [&] { return stopping_ || !handoff_.empty(); });
-  waitingSlots_ -= slots;
-  while (!handoff_.empty() && jobs.size() < slots) {
+  workAvailable_.wait(lock, [&] {
+    return (stopping_ && handoff_.empty()) || (freeSlots_ > 0 && !handoff_.empty());
+  });
+  while (!handoff_.empty() && freeSlots_ > 0) {
     jobs.push_back(std::move(handoff_.front()));
     handoff_.pop_front();
+    --freeSlots_;
   }
   taken_ += jobs.size();
   if (claimWanted()) claimerWake_.notify_one();
   return jobs;  // empty: stopping, nothing left to hand out
+}
+
+void Claimer::release(std::size_t slots) {
+  {
+    std::lock_guard lock(mutex_);
+    freeSlots_ += slots;
+    if (handoff_.empty() && !claimWanted()) return;
+  }
+  workAvailable_.notify_all();
+  claimerWake_.notify_one();
 }
 
 std::optional<ReadyDial> Claimer::tryTake() {
@@ -97,7 +108,7 @@ void Claimer::claimLoop() {
     }
     const uint64_t seen = wakeups_;
     const uint64_t takenBefore = taken_;
-    const std::size_t wanted = waitingSlots_ + claimAhead_ - handoff_.size() - claiming_;
+    const std::size_t wanted = freeSlots_ + claimAhead_ - handoff_.size() - claiming_;
     claiming_ += wanted;
     api::ClaimRequest request;
     request.workerId = context_.config.workerId;

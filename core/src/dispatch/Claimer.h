@@ -25,12 +25,14 @@ class Claimer {
   Claimer(const Claimer&) = delete;
   Claimer& operator=(const Claimer&) = delete;
 
-  // Up to `slots` jobs for that many free dial slots, waiting until there is at least one;
-  // empty once stopping and no job is left to hand out (jobs already begun are dialed, not
-  // abandoned).
-  std::vector<ReadyDial> take(std::size_t slots);
-  // One job if one is ready now, without waiting (a provider's answering thread starts it).
+  // Jobs for the free dial slots (each job takes one), waiting until there are both; empty once
+  // stopping and no job is left to hand out (jobs already begun are dialed, not abandoned).
+  std::vector<ReadyDial> take();
+  // One job for a slot its caller holds, if one is ready now, without waiting (a provider's
+  // answering thread starts it with the slot its answer freed).
   std::optional<ReadyDial> tryTake();
+  // Dial slots came free; the claim is sized by the free slots.
+  void release(std::size_t slots);
   // New work may be claimable (enqueue, a released slot, a resumed campaign).
   void wake();
   void start();
@@ -47,8 +49,8 @@ class Claimer {
   std::condition_variable workAvailable_;  // hand-offs, or stopping
   std::condition_variable claimerWake_;    // the claiming thread's wait
   std::deque<ReadyDial> handoff_;
-  std::size_t waitingSlots_ = 0;
-  std::size_t claimAhead_ = 0;  // jobs to hold ready beyond the waiting slots
+  std::size_t freeSlots_ = 0;   // dial slots without a job (`concurrency` at start)
+  std::size_t claimAhead_ = 0;  // jobs to hold ready beyond the free slots
   uint64_t taken_ = 0;          // jobs handed out, ever
   uint64_t wakeups_ = 0;
   bool stopping_ = true;

@@ -1,18 +1,11 @@
 #include "dispatch/Dialer.h"
 
-#include <algorithm>
-
 #include "support/ThreadName.h"
 
 namespace vo::core::dispatch {
 
-Dialer::Dialer(DispatchContext& context, DialRoutine& dials, Claimer& claimer,
-               BatchWorker<PlacedDial>& recorder)
-    : context_(context),
-      dials_(dials),
-      claimer_(claimer),
-      recorder_(recorder),
-      slots_(static_cast<std::size_t>(std::max(1, context.config.concurrency))) {}
+Dialer::Dialer(DialRoutine& dials, Claimer& claimer, BatchWorker<PlacedDial>& recorder)
+    : dials_(dials), claimer_(claimer), recorder_(recorder) {}
 
 Dialer::~Dialer() {
   stop();
@@ -29,7 +22,7 @@ void Dialer::start() {
 void Dialer::stop() {
   if (thread_.joinable()) thread_.join();
   std::unique_lock lock(mutex_);
-  changed_.wait(lock, [&] { return dialing_ == 0; });
+  answered_.wait(lock, [&] { return dialing_ == 0; });
 }
 
 std::size_t Dialer::dialing() {
@@ -37,15 +30,9 @@ std::size_t Dialer::dialing() {
   return dialing_;
 }
 
-std::size_t Dialer::waitForFreeSlots() {
-  std::unique_lock lock(mutex_);
-  changed_.wait(lock, [&] { return dialing_ < slots_; });
-  return slots_ - dialing_;
-}
-
 void Dialer::run() {
   for (;;) {
-    std::vector<ReadyDial> jobs = claimer_.take(waitForFreeSlots());
+    std::vector<ReadyDial> jobs = claimer_.take();
     if (jobs.empty()) return;  // stopping, every job handed out is started
     {
       std::lock_guard lock(mutex_);
@@ -67,10 +54,11 @@ void Dialer::answered(PlacedDial placed) {
     startDial(std::move(*next));
     return;
   }
+  claimer_.release(1);
   // Notified under the lock: once dialing_ is 0, stop() may return and this object go.
   std::lock_guard lock(mutex_);
   --dialing_;
-  changed_.notify_all();
+  answered_.notify_all();
 }
 
 }  // namespace vo::core::dispatch

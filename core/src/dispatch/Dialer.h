@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "dispatch/BatchWorker.h"
 #include "dispatch/Claimer.h"
@@ -11,14 +12,13 @@
 
 namespace vo::core::dispatch {
 
-// Keeps up to `concurrency` dials in flight: one thread takes jobs from the claimer for the free
-// slots and starts each with the provider's asynchronous dial; each answer goes to the recorder
-// and its slot starts the next ready job right away, or is freed. Hundreds of dials waiting on
-// the provider cost no thread.
+// Keeps up to `concurrency` dials in flight (the Claimer counts the free slots): one thread takes
+// jobs for the free slots and starts each with the provider's asynchronous dial; each answer
+// goes to the recorder and its slot starts the next ready job right away, or is given back.
+// Hundreds of dials waiting on the provider cost no thread.
 class Dialer {
  public:
-  Dialer(DispatchContext& context, DialRoutine& dials, Claimer& claimer,
-         BatchWorker<PlacedDial>& recorder);
+  Dialer(DialRoutine& dials, Claimer& claimer, BatchWorker<PlacedDial>& recorder);
   ~Dialer();
   Dialer(const Dialer&) = delete;
   Dialer& operator=(const Dialer&) = delete;
@@ -31,18 +31,14 @@ class Dialer {
 
  private:
   void run();
-  // Blocks until a slot is free; how many are.
-  std::size_t waitForFreeSlots();
   void startDial(ReadyDial job);
   void answered(PlacedDial placed);
 
-  DispatchContext& context_;
   DialRoutine& dials_;
   Claimer& claimer_;
   BatchWorker<PlacedDial>& recorder_;
-  const std::size_t slots_;
   std::mutex mutex_;
-  std::condition_variable changed_;
+  std::condition_variable answered_;
   std::size_t dialing_ = 0;  // started, not yet answered
   std::thread thread_;
 };

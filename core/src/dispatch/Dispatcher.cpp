@@ -39,7 +39,7 @@ class Dispatcher::Impl : public api::CallEventSink {
         recorder([this](std::vector<dispatch::PlacedDial>& batch) { dials.recordAll(batch); },
                  kRecordBatch, "vo-record"),
         claimer(context, dials),
-        dialer(context, dials, claimer, recorder),
+        dialer(dials, claimer, recorder),
         events(context),
         recovery(context, events),
         campaigns(context),
