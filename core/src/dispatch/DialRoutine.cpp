@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 
 #include "dispatch/Backoff.h"
@@ -21,6 +22,21 @@ api::CallAttempt attemptOf(const api::Call& call, int64_t startedMs, const api::
   attempt.providerCallId = dial.providerCallId;
   if (dial.outcome != api::DialOutcome::kAccepted) attempt.error = dial.message;
   return attempt;
+}
+
+// Runs a call into the provider. A provider must not throw; if one does, the request may have
+// gone out, so the dial counts as maybe placed: the result to record instead, or nullopt.
+template <typename ProviderCall>
+std::optional<api::DialResult> unlessTheProviderThrows(ProviderCall&& call) {
+  try {
+    call();
+    return std::nullopt;
+  } catch (const std::exception& e) {
+    return api::DialResult{api::DialOutcome::kAmbiguous, "", "{}",
+                           std::string("the provider threw: ") + e.what()};
+  } catch (...) {
+    return api::DialResult{api::DialOutcome::kAmbiguous, "", "{}", "the provider threw"};
+  }
 }
 
 std::string errorText(const api::DialResult& dial) {
@@ -113,23 +129,16 @@ void DialRoutine::start(ReadyDial ready, Placed placed) {
     return;
   }
   observeLatency(*dial);
-  const api::DialRequest& request = ready.request;
-  // A provider must not throw; if one does, the request may have gone out, so the call is
-  // treated as maybe placed. `answered` keeps a throwing provider's late answer from counting
-  // twice.
+  // `answered` keeps a throwing provider's late answer from counting twice.
   auto answered = std::make_shared<std::atomic<bool>>(false);
   auto deliver = [dial, answered, placed](api::DialResult result) {
     if (answered->exchange(true)) return;
     dial->result = std::move(result);
     placed(std::move(*dial));
   };
-  try {
-    context_.provider.dialAsync(request, deliver);
-  } catch (const std::exception& e) {
-    deliver(api::DialResult{api::DialOutcome::kAmbiguous, "", "{}",
-                            std::string("the provider threw: ") + e.what()});
-  } catch (...) {
-    deliver(api::DialResult{api::DialOutcome::kAmbiguous, "", "{}", "the provider threw"});
+  if (auto thrown =
+          unlessTheProviderThrows([&] { context_.provider.dialAsync(ready.request, deliver); })) {
+    deliver(std::move(*thrown));
   }
 }
 
@@ -139,16 +148,11 @@ void DialRoutine::observeLatency(const PlacedDial& dial) {
 }
 
 api::DialResult DialRoutine::dialGuarded(const api::DialRequest& request) {
-  // A provider must not throw here; if one does, the request may have gone out, so the call
-  // is treated as maybe placed rather than taking the worker down.
-  try {
-    return context_.provider.dial(request);
-  } catch (const std::exception& e) {
-    return api::DialResult{api::DialOutcome::kAmbiguous, "", "{}",
-                           std::string("the provider threw: ") + e.what()};
-  } catch (...) {
-    return api::DialResult{api::DialOutcome::kAmbiguous, "", "{}", "the provider threw"};
+  api::DialResult result;
+  if (auto thrown = unlessTheProviderThrows([&] { result = context_.provider.dial(request); })) {
+    return std::move(*thrown);
   }
+  return result;
 }
 
 api::Call DialRoutine::dial(const DialJob& job) {

@@ -25,11 +25,6 @@ void Dialer::stop() {
   answered_.wait(lock, [&] { return dialing_ == 0; });
 }
 
-std::size_t Dialer::dialing() {
-  std::lock_guard lock(mutex_);
-  return dialing_;
-}
-
 void Dialer::run() {
   for (;;) {
     std::vector<ReadyDial> jobs = claimer_.take();

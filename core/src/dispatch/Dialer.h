@@ -27,7 +27,6 @@ class Dialer {
   // After the claimer stopped: the thread ends once the jobs handed out are started; then waits
   // until every dial started has its answer (each is bounded by the provider's own timeouts).
   void stop();
-  std::size_t dialing();
 
  private:
   void run();

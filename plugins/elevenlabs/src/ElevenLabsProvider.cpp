@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <mutex>
 #include <unordered_map>
 
@@ -68,13 +69,11 @@ class ElevenLabsProvider final : public vo::api::VoiceProvider {
       done(rejectedLocally(outbound.error().message));
       return;
     }
-    OutboundCall call = std::move(outbound).value();
-    const std::string path = call.path;
-    const std::string key = call.key;
-    const std::string body = std::move(call.body);
-    client_.sendAsync("POST", path, key, body,
-                      [this, call = std::move(call), done = std::move(done)](Exchange exchange) {
-                        done(answerOf(call, exchange));
+    // Shared with the answer: the request goes out from it, the answer is classified with it.
+    auto call = std::make_shared<const OutboundCall>(std::move(outbound).value());
+    client_.sendAsync("POST", call->path, call->key, call->body,
+                      [this, call, done = std::move(done)](Exchange exchange) {
+                        done(answerOf(*call, exchange));
                       });
   }
 

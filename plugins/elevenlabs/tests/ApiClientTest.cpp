@@ -53,6 +53,14 @@ class Answers {
   std::vector<Exchange> answers_;
 };
 
+// Reads one request and never answers, until the client closes the connection.
+RawServer::Handler readAndStaySilent() {
+  return [](RawServer& server, RawConnection& connection) {
+    if (!connection.readRequest().empty()) server.countRequest();
+    connection.readUntilClosed();
+  };
+}
+
 // Answers each request on a connection with `answer`, keeping the connection open.
 RawServer::Handler answerEach(std::string answer) {
   return [answer](RawServer& server, RawConnection& connection) {
@@ -121,10 +129,7 @@ TEST(ApiClientTest, CloseAfterTheRequestIsNoAnswerAndNeverRetried) {
 }
 
 TEST(ApiClientTest, SilenceAfterTheRequestIsNoAnswerAfterTheReadTimeout) {
-  RawServer server([](RawServer& server, RawConnection& connection) {
-    if (!connection.readRequest().empty()) server.countRequest();
-    connection.readUntilClosed();
-  });
+  RawServer server(readAndStaySilent());
   ElevenLabsSettings settings = settingsFor(server.baseUrl());
   settings.readTimeoutMs = 300;
   ApiClient client(settings);
@@ -242,10 +247,7 @@ TEST(ApiClientTest, RequestHasTheHeadersTheApiExpects) {
 }
 
 TEST(ApiClientTest, DestroyingTheClientAnswersEveryPendingExchangeOnce) {
-  RawServer server([](RawServer& server, RawConnection& connection) {
-    if (!connection.readRequest().empty()) server.countRequest();
-    connection.readUntilClosed();
-  });
+  RawServer server(readAndStaySilent());
   ElevenLabsSettings settings = settingsFor(server.baseUrl());
   settings.maxConnections = 1;
   Answers answers;

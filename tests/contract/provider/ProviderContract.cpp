@@ -51,23 +51,42 @@ api::DialResult VoiceProviderContract::dial(const std::string& callId) {
   return provider_->dial(scenario_->request(callId));
 }
 
+namespace {
+
+// The answers of asynchronous dials, by call id, for a test to wait on.
+class AsyncAnswers {
+ public:
+  api::DialDone collector(const std::string& callId) {
+    return [this, callId](api::DialResult result) {
+      std::lock_guard lock(mutex_);
+      answers_[callId].push_back(std::move(result));
+      changed_.notify_all();
+    };
+  }
+  // Once `calls` call ids have an answer: every answer so far.
+  std::map<std::string, std::vector<api::DialResult>> waitForCalls(std::size_t calls) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return answers_.size() >= calls; });
+    return answers_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::map<std::string, std::vector<api::DialResult>> answers_;
+};
+
+}  // namespace
+
 api::DialResult VoiceProviderContract::dialAsync(const std::string& callId) {
-  std::mutex mutex;
-  std::condition_variable answered;
-  std::vector<api::DialResult> answers;
-  provider_->dialAsync(scenario_->request(callId), [&](api::DialResult result) {
-    std::lock_guard lock(mutex);
-    answers.push_back(std::move(result));
-    answered.notify_all();
-  });
-  std::unique_lock lock(mutex);
-  answered.wait(lock, [&] { return !answers.empty(); });
-  lock.unlock();
+  AsyncAnswers answers;
+  provider_->dialAsync(scenario_->request(callId), answers.collector(callId));
+  answers.waitForCalls(1);
   // A second answer would come from the same place as the first, at about the same time.
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  lock.lock();
-  EXPECT_EQ(answers.size(), 1U) << "dialAsync answered more than once";
-  return answers.front();
+  const std::vector<api::DialResult> all = answers.waitForCalls(1).at(callId);
+  EXPECT_EQ(all.size(), 1U) << "dialAsync answered more than once";
+  return all.front();
 }
 
 std::vector<api::DialResult> VoiceProviderContract::dialBothWays(const std::string& callId) {
@@ -99,21 +118,13 @@ TEST_P(VoiceProviderContract, AcceptedDialCarriesTheProvidersCallId) {
 TEST_P(VoiceProviderContract, ManyAsyncDialsFromOneThreadAreEachAnsweredOnceWithTheirOwnCallId) {
   provider(ProviderBehaviour::kAccept);
   constexpr int kDials = 64;
-  std::mutex mutex;
-  std::condition_variable answered;
-  std::map<std::string, std::vector<api::DialResult>> answers;  // by call id
+  AsyncAnswers answers;
   for (int i = 0; i < kDials; ++i) {
     const std::string callId = "call_async_" + std::to_string(i);
-    provider_->dialAsync(scenario_->request(callId), [&, callId](api::DialResult result) {
-      std::lock_guard lock(mutex);
-      answers[callId].push_back(std::move(result));
-      answered.notify_all();
-    });
+    provider_->dialAsync(scenario_->request(callId), answers.collector(callId));
   }
-  std::unique_lock lock(mutex);
-  answered.wait(lock, [&] { return answers.size() == std::size_t(kDials); });
   std::set<std::string> ids;
-  for (const auto& [callId, results] : answers) {
+  for (const auto& [callId, results] : answers.waitForCalls(kDials)) {
     ASSERT_EQ(results.size(), 1U) << callId;
     EXPECT_EQ(results.front().outcome, api::DialOutcome::kAccepted) << results.front().message;
     ids.insert(results.front().providerCallId);

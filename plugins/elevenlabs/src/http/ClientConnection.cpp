@@ -265,12 +265,16 @@ void ClientConnection::answerEnded(ResponseParser::Status status, bool reusable)
     fail(parser_.error());
     return;
   }
+  takeAnswer();
+  phase_ = reusable && parser_.keepAlive() ? Phase::kIdle : Phase::kBroken;
+  wait_ = Wait::kRead;
+}
+
+void ClientConnection::takeAnswer() {
   exchange_.stage = ExchangeStage::kAnswered;
   exchange_.status = parser_.status();
   exchange_.retryAfter = parser_.retryAfter();
   exchange_.body = std::move(parser_.body());
-  phase_ = reusable && parser_.keepAlive() ? Phase::kIdle : Phase::kBroken;
-  wait_ = Wait::kRead;
 }
 
 void ClientConnection::fail(const std::string& error) {
@@ -283,10 +287,7 @@ void ClientConnection::fail(const std::string& error) {
     case Phase::kReading:
       if (parser_.headersComplete()) {
         // The status and headers came: that is an answer, with as much body as arrived.
-        exchange_.stage = ExchangeStage::kAnswered;
-        exchange_.status = parser_.status();
-        exchange_.retryAfter = parser_.retryAfter();
-        exchange_.body = std::move(parser_.body());
+        takeAnswer();
       } else {
         exchange_.stage = ExchangeStage::kNoAnswer;
       }

@@ -79,6 +79,8 @@ class ClientConnection {
   bool writeSome(Step& step);
   bool readSome(Step& step);
   void answerEnded(ResponseParser::Status status, bool reusable);
+  // The parser's status, Retry-After and body into the exchange, which is then answered.
+  void takeAnswer();
   // Reads into buffer_: >0 bytes, 0 end of stream, -1 would block (wait_ set), -2 error.
   long receive();
   std::string tlsError(int result, const char* what);
