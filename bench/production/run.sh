@@ -9,7 +9,8 @@
 # Usage: bash bench/production/run.sh [--stack production|embedded|both] [--build-dir DIR]
 #          [--tools-dir DIR] [--scale F] [--phases a,b,..] [--perf PHASE] [--out DIR]
 #          [--production-config FILE] [--local-config FILE] [--webhook-senders N]
-#          [--priority-threads N] [--connections IDLE,BUSY]
+#          [--priority-threads N] [--connections IDLE,BUSY] [--pg-statements]
+#          [--drop-indexes "NAME ..."]
 #   --build-dir   where bin/voice-orchestrator and plugins/ come from (default build/release,
 #                 built here); give an old build to compare it with the same harness
 #   --tools-dir   where bin/vo-load and bin/fake-elevenlabs come from (default build/release)
@@ -19,6 +20,11 @@
 #   --perf PHASE  perf record -g the server during PHASE; summary in the --out directory
 #                 (VO_BENCH_PERF_CALLGRAPH="--call-graph dwarf" for call chains of a build
 #                 without frame pointers)
+#   --pg-statements  load pg_stat_statements and write each production phase's 25 costliest
+#                 statements (calls, execution ms, rows) to pgss-<phase>.txt; off by default,
+#                 as the figures are taken on PostgreSQL's default settings
+#   --drop-indexes   an experiment, never a figure of the product: drops these indexes once the
+#                 server has migrated its database, to measure what maintaining them costs
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -36,6 +42,8 @@ webhook_senders=64
 priority_threads=32
 idle_connections=500
 busy_connections=100
+pg_statements=0
+drop_indexes=""
 original_args=("$@")
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -51,6 +59,8 @@ while [[ $# -gt 0 ]]; do
     --webhook-senders) webhook_senders=$2; shift 2 ;;
     --priority-threads) priority_threads=$2; shift 2 ;;
     --connections) idle_connections=${2%,*}; busy_connections=${2#*,}; shift 2 ;;
+    --pg-statements) pg_statements=1; shift ;;
+    --drop-indexes) drop_indexes=$2; shift 2 ;;
     -h|--help) awk 'NR > 1 && /^#/ {print; next} NR > 1 {exit}' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -69,8 +79,12 @@ done
 # (default settings; -t: in a temporary directory even as root, so it never meets another
 # session's cluster), which removes it when this script ends, however it ends.
 if [[ "$stacks" == *production* && -z "${VO_BENCH_IN_PG_VIRTUALENV:-}" ]]; then
-  exec pg_virtualenv -t -- env VO_BENCH_IN_PG_VIRTUALENV=1 bash "${BASH_SOURCE[0]}" \
-    "${original_args[@]}"
+  pg_options=()
+  if [[ "$pg_statements" == 1 ]]; then
+    pg_options=(-o shared_preload_libraries=pg_stat_statements -o pg_stat_statements.track=all)
+  fi
+  exec pg_virtualenv -t "${pg_options[@]}" -- env VO_BENCH_IN_PG_VIRTUALENV=1 \
+    bash "${BASH_SOURCE[0]}" "${original_args[@]}"
 fi
 
 # --- build ----------------------------------------------------------------------------------
@@ -248,6 +262,9 @@ start_server() {  # start_server <stack> <phase> <concurrency>
     tail -20 "$dir/server.log" >&2
     exit 1
   fi
+  if [[ -n "$drop_indexes" && -n "$database_url" ]]; then
+    for index in $drop_indexes; do psql "$database_url" -q -c "DROP INDEX $index"; done
+  fi
   # Peak RSS from here on (VmHWM back to the current RSS), CPU counted from here.
   { echo 5 >"/proc/$server_pid/clear_refs"; } 2>/dev/null || true
   phase_cpu_start=$(cpu_ticks "$server_pid")
@@ -276,6 +293,9 @@ stop_server() {  # stop_server <figures file>: CPU and peak RSS of the phase, th
     echo "redis_cpu_s $(awk -v a="$redis_cpu_start" -v b="$(cpu_ticks "$redis_pid")" \
       -v t="$clk_tck" "$seconds")" >>"$figures"
   fi
+  if [[ "$pg_statements" == 1 && -n "$database_url" ]]; then
+    statement_costs >"$out/pgss-$current_stack-$current_phase.txt" 2>&1 || true
+  fi
   # The server's CPU by thread kind (threads named by the service: vo-dial, vo-http-loop, ...),
   # for the profile's question "which part costs what".
   thread_ticks "$server_pid" | awk -v t="$clk_tck" '
@@ -286,6 +306,16 @@ stop_server() {  # stop_server <figures file>: CPU and peak RSS of the phase, th
   stop_pid "$server_pid"; server_pid=""
   stop_pid "$perf_pid"; perf_pid=""  # perf ends with the server it started, data written
   stop_pid "$fake_pid"; fake_pid=""; fake_url=""
+}
+
+# The phase's costliest statements by PostgreSQL's own execution time (which includes waits for
+# locks and for a core), then the counters cleared for the next phase.
+statement_costs() {
+  psql "$database_url" -q -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
+  psql "$database_url" -c "SELECT calls, round(total_exec_time) AS exec_ms, rows,
+      left(regexp_replace(query, '\s+', ' ', 'g'), 150) AS statement
+    FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25"
+  psql "$database_url" -q -c "SELECT pg_stat_statements_reset()" >/dev/null
 }
 
 # --- phases ---------------------------------------------------------------------------------

@@ -73,19 +73,28 @@ api::Result<std::vector<std::optional<api::Call>>> inOrderOf(
     api::Result<std::vector<api::Call>> found, std::span<const std::string> ids,
     std::string api::Call::*key) {
   if (!found) return found.error();
-  std::unordered_map<std::string, api::Call> byKey;
+  struct Wanted {
+    api::Call call;
+    std::size_t timesAsked = 0;  // two outcomes of one call can share a batch
+  };
+  std::unordered_map<std::string, Wanted> byKey;
   for (auto& call : found.value()) {
     std::string name = call.*key;
-    byKey.emplace(std::move(name), std::move(call));
+    byKey.emplace(std::move(name), Wanted{std::move(call)});
+  }
+  for (const auto& id : ids) {
+    if (auto wanted = byKey.find(id); wanted != byKey.end()) ++wanted->second.timesAsked;
   }
   std::vector<std::optional<api::Call>> calls;
   calls.reserve(ids.size());
   for (const auto& id : ids) {
-    auto call = byKey.find(id);
-    if (call == byKey.end()) {
+    auto wanted = byKey.find(id);
+    if (wanted == byKey.end()) {
       calls.emplace_back();
+    } else if (--wanted->second.timesAsked == 0) {
+      calls.emplace_back(std::move(wanted->second.call));  // its last use: no copy
     } else {
-      calls.emplace_back(call->second);
+      calls.emplace_back(wanted->second.call);
     }
   }
   return calls;

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <deque>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -125,10 +126,15 @@ class GroupCommit {
       }
       ++flushes_;
       lock.unlock();
+      // Moved, not copied (a webhook's outcome carries its detail): a caller's items are read
+      // back only through the batch's, below.
       std::vector<Item> items;
       items.reserve(count);
+      std::vector<std::size_t> sizes;
+      sizes.reserve(batch.size());
       for (Waiter* waiter : batch) {
-        items.insert(items.end(), waiter->items.begin(), waiter->items.end());
+        sizes.push_back(waiter->items.size());
+        std::move(waiter->items.begin(), waiter->items.end(), std::back_inserter(items));
       }
       auto answers = flush_(items);
       if (answers && answers->size() != items.size()) {
@@ -136,21 +142,23 @@ class GroupCommit {
       }
       // Callbacks first, without the lock (they write to sockets); then the waiting callers,
       // whose answers are set under the lock their wait checks.
-      std::vector<std::pair<Waiter*, std::size_t>> waitingCallers;
+      std::vector<std::pair<Waiter*, api::Result<std::vector<Answer>>>> waitingCallers;
       std::size_t offset = 0;
-      for (Waiter* waiter : batch) {
-        const std::size_t size = waiter->items.size();
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        Waiter* waiter = batch[i];
+        const std::size_t size = sizes[i];
         if (waiter->onDone) {
-          waiter->onDone(waiter->items, share(answers, offset, size));
+          waiter->onDone(std::span<const Item>(items).subspan(offset, size),
+                         share(answers, offset, size));
           delete waiter;
         } else {
-          waitingCallers.emplace_back(waiter, offset);
+          waitingCallers.emplace_back(waiter, share(answers, offset, size));
         }
         offset += size;
       }
       lock.lock();
-      for (auto [waiter, first] : waitingCallers) {
-        waiter->answer.emplace(share(answers, first, waiter->items.size()));
+      for (auto& [waiter, answer] : waitingCallers) {
+        waiter->answer.emplace(std::move(answer));
         waiter->done.notify_one();
       }
     }

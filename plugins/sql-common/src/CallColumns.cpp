@@ -60,29 +60,32 @@ SqlParams callParams(const vo::api::Call& call) {
           call.nextAttemptAtMs};
 }
 
-vo::api::CallStatus statusOf(const Poco::Dynamic::Var& value) {
-  return vo::api::parseCallStatus(textOf(value)).value_or(vo::api::CallStatus::kUnknown);
+vo::api::CallStatus statusOf(const SqlField& field) {
+  const std::string* text = field.text();
+  const auto status = text ? vo::api::parseCallStatus(*text) : std::nullopt;
+  return status.value_or(vo::api::CallStatus::kUnknown);
 }
 
-vo::api::Call rowToCall(const SqlRow& row) {
+vo::api::Call rowToCall(SqlRow&& row) {
   vo::api::Call call;
-  call.id = textOf(row[0]);
-  call.workspaceId = textOf(row[1]);
-  call.agentId = textOf(row[2]);
-  call.agentPhoneNumberId = textOf(row[3]);
-  call.campaignId = textOf(row[4]);
-  call.to = textOf(row[5]);
-  call.from = textOf(row[6]);
-  call.variablesJson = textOf(row[7]);
+  call.id = textOf(std::move(row[0]));
+  call.workspaceId = textOf(std::move(row[1]));
+  call.agentId = textOf(std::move(row[2]));
+  call.agentPhoneNumberId = textOf(std::move(row[3]));
+  call.campaignId = textOf(std::move(row[4]));
+  call.to = textOf(std::move(row[5]));
+  call.from = textOf(std::move(row[6]));
+  call.variablesJson = textOf(std::move(row[7]));
   call.status = statusOf(row[8]);
-  call.lane = textOf(row[9]) == "priority" ? vo::api::Lane::kPriority : vo::api::Lane::kBulk;
+  const std::string* lane = row[9].text();
+  call.lane = lane && *lane == "priority" ? vo::api::Lane::kPriority : vo::api::Lane::kBulk;
   call.attempts = static_cast<int>(intOf(row[10]));
   call.maxAttempts = static_cast<int>(intOf(row[11]));
-  call.providerCallId = textOf(row[12]);
-  call.providerDataJson = textOf(row[13]);
-  call.lastError = textOf(row[14]);
+  call.providerCallId = textOf(std::move(row[12]));
+  call.providerDataJson = textOf(std::move(row[13]));
+  call.lastError = textOf(std::move(row[14]));
   if (!row[15].isEmpty()) call.durationSecs = intOf(row[15]);
-  call.endReason = textOf(row[16]);
+  call.endReason = textOf(std::move(row[16]));
   call.createdAtMs = intOf(row[17]);
   // row[18] is created_day, derived from createdAtMs.
   call.updatedAtMs = intOf(row[19]);
@@ -90,10 +93,10 @@ vo::api::Call rowToCall(const SqlRow& row) {
   return call;
 }
 
-std::vector<vo::api::Call> rowsToCalls(const std::vector<SqlRow>& rows) {
+std::vector<vo::api::Call> rowsToCalls(std::vector<SqlRow>&& rows) {
   std::vector<vo::api::Call> calls;
   calls.reserve(rows.size());
-  for (const SqlRow& row : rows) calls.push_back(rowToCall(row));
+  for (SqlRow& row : rows) calls.push_back(rowToCall(std::move(row)));
   return calls;
 }
 

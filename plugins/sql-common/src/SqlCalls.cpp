@@ -18,9 +18,9 @@ std::string str(std::string_view text) {
   return std::string(text);
 }
 
-Result<Call> singleCall(const std::vector<SqlRow>& rows, const std::string& what) {
+Result<Call> singleCall(std::vector<SqlRow> rows, const std::string& what) {
   if (rows.empty()) return makeError(ErrorCode::kNotFound, what + " not found");
-  return rowToCall(rows.front());
+  return rowToCall(std::move(rows.front()));
 }
 
 // Checks once per distinct parent, inside the insert's transaction, what per-row foreign keys

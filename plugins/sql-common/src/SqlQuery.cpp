@@ -2,24 +2,82 @@
 
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Statement.h>
+#include <Poco/Exception.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+
+#include <charconv>
+#include <optional>
+#include <utility>
 
 namespace vo::sql {
 
 using Poco::Data::Keywords::bind;
 using Poco::Data::Keywords::use;
 
-std::string textOf(const Poco::Dynamic::Var& value) {
-  return value.isEmpty() ? std::string() : value.convert<std::string>();
+namespace {
+
+[[noreturn]] void throwNotANumber(const std::string& text) {
+  throw Poco::SyntaxException("not a number: " + text.substr(0, 40));
 }
 
-int64_t intOf(const Poco::Dynamic::Var& value, int64_t fallback) {
-  return value.isEmpty() ? fallback : value.convert<Poco::Int64>();
+// The whole text as a T, or nullopt.
+template <typename T>
+std::optional<T> parsed(const std::string& text) {
+  T value{};
+  const char* end = text.data() + text.size();
+  const auto [stop, error] = std::from_chars(text.data(), end, value);
+  if (error != std::errc() || stop != end) return std::nullopt;
+  return value;
 }
 
-double doubleOf(const Poco::Dynamic::Var& value) {
-  return value.isEmpty() ? 0.0 : value.convert<double>();
+std::string textOfReal(double real) {
+  char text[32];
+  const auto [end, error] = std::to_chars(text, text + sizeof text, real);
+  return error == std::errc() ? std::string(text, end) : std::to_string(real);
+}
+
+}  // namespace
+
+std::string textOf(const SqlField& field) {
+  if (const std::string* text = field.text()) return *text;
+  if (const int64_t* number = field.integer()) return std::to_string(*number);
+  if (const double* real = field.real()) return textOfReal(*real);
+  return {};
+}
+
+std::string textOf(SqlField&& field) {
+  if (std::string* text = field.text()) return std::move(*text);
+  return textOf(std::as_const(field));
+}
+
+int64_t intOf(const SqlField& field, int64_t fallback) {
+  if (const int64_t* number = field.integer()) return *number;
+  if (const std::string* text = field.text()) {
+    if (auto number = parsed<int64_t>(*text)) return *number;
+    // A NUMERIC with a fraction (PostgreSQL's SUM and AVG): its integer part, as Poco did.
+    if (auto real = parsed<double>(*text)) return static_cast<int64_t>(*real);
+    throwNotANumber(*text);
+  }
+  if (const double* real = field.real()) return static_cast<int64_t>(*real);
+  return fallback;
+}
+
+double doubleOf(const SqlField& field) {
+  if (const double* real = field.real()) return *real;
+  if (const int64_t* number = field.integer()) return static_cast<double>(*number);
+  if (const std::string* text = field.text()) {
+    if (auto real = parsed<double>(*text)) return *real;
+    throwNotANumber(*text);
+  }
+  return 0.0;
+}
+
+SqlField fieldOf(const Poco::Dynamic::Var& value) {
+  if (value.isEmpty()) return {};
+  if (value.isInteger()) return SqlField(static_cast<int64_t>(value.convert<Poco::Int64>()));
+  if (value.isNumeric()) return SqlField(value.convert<double>());
+  return SqlField(value.convert<std::string>());
 }
 
 SqlValue textOrNull(const std::string& text) {
@@ -67,7 +125,7 @@ std::vector<SqlRow> SqlRunner::query(std::string_view sql, const SqlParams& para
   std::vector<SqlRow> result(rows, SqlRow(columns));
   for (std::size_t row = 0; row < rows; ++row) {
     for (std::size_t column = 0; column < columns; ++column) {
-      if (!records.isNull(column, row)) result[row][column] = records.value(column, row);
+      if (!records.isNull(column, row)) result[row][column] = fieldOf(records.value(column, row));
     }
   }
   return result;

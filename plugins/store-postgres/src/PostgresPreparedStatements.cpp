@@ -11,7 +11,7 @@ namespace vo::store_postgres {
 
 namespace {
 
-// Rows of a result in text format; NULL reads as an empty Var.
+// Rows of a result in text format; NULL reads as an empty field.
 std::vector<vo::sql::SqlRow> rowsOf(const PGresult* result) {
   const int rows = PQntuples(result);
   const int columns = PQnfields(result);
@@ -20,8 +20,9 @@ std::vector<vo::sql::SqlRow> rowsOf(const PGresult* result) {
   for (int row = 0; row < rows; ++row) {
     for (int column = 0; column < columns; ++column) {
       if (PQgetisnull(result, row, column)) continue;
-      out[row][column] = std::string(PQgetvalue(result, row, column),
-                                     static_cast<std::size_t>(PQgetlength(result, row, column)));
+      out[row][column] = vo::sql::SqlField(
+          std::string(PQgetvalue(result, row, column),
+                      static_cast<std::size_t>(PQgetlength(result, row, column))));
     }
   }
   return out;

@@ -20,10 +20,10 @@ void bind(sqlite3_stmt* statement, int index, const vo::sql::SqlValue& value) {
   }
 }
 
-Poco::Dynamic::Var columnOf(sqlite3_stmt* statement, int column) {
+vo::sql::SqlField columnOf(sqlite3_stmt* statement, int column) {
   switch (sqlite3_column_type(statement, column)) {
     case SQLITE_INTEGER:
-      return Poco::Int64{sqlite3_column_int64(statement, column)};
+      return static_cast<int64_t>(sqlite3_column_int64(statement, column));
     case SQLITE_FLOAT:
       return sqlite3_column_double(statement, column);
     case SQLITE_NULL:

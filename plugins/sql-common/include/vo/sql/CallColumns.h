@@ -30,8 +30,9 @@ std::optional<int64_t> dayNumber(std::string_view day);
 std::string dayText(int64_t dayNumber);
 
 SqlParams callParams(const vo::api::Call& call);
-vo::api::Call rowToCall(const SqlRow& row);
-std::vector<vo::api::Call> rowsToCalls(const std::vector<SqlRow>& rows);
+// The call of a row of kCallColumns; its text is moved out of the row.
+vo::api::Call rowToCall(SqlRow&& row);
+std::vector<vo::api::Call> rowsToCalls(std::vector<SqlRow>&& rows);
 // "SELECT <every call column> FROM calls"
 const std::string& selectCalls();
 std::vector<std::string> statusTexts(std::span<const vo::api::CallStatus> statuses);
@@ -43,6 +44,6 @@ vo::api::Campaign rowToCampaign(const SqlRow& row);
 vo::api::CampaignStatus parseCampaignStatus(std::string_view text);
 
 // Parses a status read back from the database; unknown text reads as kUnknown.
-vo::api::CallStatus statusOf(const Poco::Dynamic::Var& value);
+vo::api::CallStatus statusOf(const SqlField& field);
 
 }  // namespace vo::sql

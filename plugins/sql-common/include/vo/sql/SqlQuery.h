@@ -16,11 +16,15 @@
 
 namespace vo::sql {
 
-// Text of a column, "" for NULL.
-std::string textOf(const Poco::Dynamic::Var& value);
-// Integer of a column, `fallback` for NULL.
-int64_t intOf(const Poco::Dynamic::Var& value, int64_t fallback = 0);
-double doubleOf(const Poco::Dynamic::Var& value);
+// Text of a column, "" for NULL; the rvalue overload moves the text out.
+std::string textOf(const SqlField& field);
+std::string textOf(SqlField&& field);
+// Integer of a column, `fallback` for NULL. Throws Poco::SyntaxException for text that is no
+// number, as Poco's own conversions did.
+int64_t intOf(const SqlField& field, int64_t fallback = 0);
+double doubleOf(const SqlField& field);
+// A column read through Poco::Data, as a field.
+SqlField fieldOf(const Poco::Dynamic::Var& value);
 // A JSON array of the strings: a list bound as one parameter (see SqlBackend::inJsonTextArray).
 std::string jsonArrayOf(std::span<const std::string> texts);
 // NULL for an empty string, so optional text columns stay out of partial indexes and FKs.
