@@ -296,6 +296,13 @@ stop_server() {  # stop_server <figures file>: CPU and peak RSS of the phase, th
   if [[ "$pg_statements" == 1 && -n "$database_url" ]]; then
     statement_costs >"$out/pgss-$current_stack-$current_phase.txt" 2>&1 || true
   fi
+  if [[ -n "$redis_pid" ]]; then  # Redis's commands of the phase, by CPU; then cleared
+    redis-cli -h 127.0.0.1 -p "$redis_port" info commandstats | tr -d '\r' \
+      | awk -F'[:,=]' '/^cmdstat_/ {printf "%-28s calls %9d  usec %10d  per call %6.2f\n",
+          substr($1, 9), $3, $5, $7}' | sort -k5 -rn \
+      >"$out/redis-$current_stack-$current_phase.txt" || true
+    redis-cli -h 127.0.0.1 -p "$redis_port" config resetstat >/dev/null || true
+  fi
   # The server's CPU by thread kind (threads named by the service: vo-dial, vo-http-loop, ...),
   # for the profile's question "which part costs what".
   thread_ticks "$server_pid" | awk -v t="$clk_tck" '
