@@ -10,7 +10,7 @@
 #          [--tools-dir DIR] [--scale F] [--phases a,b,..] [--perf PHASE] [--out DIR]
 #          [--production-config FILE] [--local-config FILE] [--webhook-senders N]
 #          [--priority-threads N] [--connections IDLE,BUSY] [--pg-statements]
-#          [--drop-indexes "NAME ..."]
+#          [--drop-indexes "NAME ..."] [--experiment-sql "SQL"]
 #   --build-dir   where bin/voice-orchestrator and plugins/ come from (default build/release,
 #                 built here); give an old build to compare it with the same harness
 #   --tools-dir   where bin/vo-load and bin/fake-elevenlabs come from (default build/release)
@@ -25,6 +25,8 @@
 #                 as the figures are taken on PostgreSQL's default settings
 #   --drop-indexes   an experiment, never a figure of the product: drops these indexes once the
 #                 server has migrated its database, to measure what maintaining them costs
+#   --experiment-sql the same kind of experiment: runs this SQL on each production phase's
+#                 database once the server has migrated it (e.g. a table's fillfactor)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -44,6 +46,7 @@ idle_connections=500
 busy_connections=100
 pg_statements=0
 drop_indexes=""
+experiment_sql=""
 original_args=("$@")
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -61,6 +64,7 @@ while [[ $# -gt 0 ]]; do
     --connections) idle_connections=${2%,*}; busy_connections=${2#*,}; shift 2 ;;
     --pg-statements) pg_statements=1; shift ;;
     --drop-indexes) drop_indexes=$2; shift 2 ;;
+    --experiment-sql) experiment_sql=$2; shift 2 ;;
     -h|--help) awk 'NR > 1 && /^#/ {print; next} NR > 1 {exit}' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -264,6 +268,9 @@ start_server() {  # start_server <stack> <phase> <concurrency>
   fi
   if [[ -n "$drop_indexes" && -n "$database_url" ]]; then
     for index in $drop_indexes; do psql "$database_url" -q -c "DROP INDEX $index"; done
+  fi
+  if [[ -n "$experiment_sql" && -n "$database_url" ]]; then
+    psql "$database_url" -q -c "$experiment_sql"
   fi
   # Peak RSS from here on (VmHWM back to the current RSS), CPU counted from here.
   { echo 5 >"/proc/$server_pid/clear_refs"; } 2>/dev/null || true
