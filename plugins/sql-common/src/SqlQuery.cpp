@@ -55,9 +55,7 @@ int64_t intOf(const SqlField& field, int64_t fallback) {
   if (const int64_t* number = field.integer()) return *number;
   if (const std::string* text = field.text()) {
     if (auto number = parsed<int64_t>(*text)) return *number;
-    // A NUMERIC with a fraction (PostgreSQL's SUM and AVG): its integer part, as Poco did.
-    if (auto real = parsed<double>(*text)) return static_cast<int64_t>(*real);
-    throwNotANumber(*text);
+    throwNotANumber(*text);  // a fraction too, as Poco's conversion refused it
   }
   if (const double* real = field.real()) return static_cast<int64_t>(*real);
   return fallback;

@@ -2,6 +2,7 @@
 // connection, survive nothing they should not (a reconnected session prepares them again), and a
 // pipelined batch is one transaction.
 #include <Poco/Data/PostgreSQL/PostgreSQLException.h>
+#include <Poco/Exception.h>
 #include <gtest/gtest.h>
 
 #include "PostgresTestDatabase.h"
@@ -43,6 +44,22 @@ TEST_F(PostgresPreparedStatementsTest, ATextIsPreparedOnceAndRunWithEachCallsPar
   EXPECT_EQ(vo::sql::textOf(prepared_->query(sql, {std::string("b")}).at(0).at(0)), "b-once");
   EXPECT_TRUE(prepared_->query(sql, {nullptr}).at(0).at(0).isEmpty());
   EXPECT_EQ(preparedWith("-once"), 1);
+}
+
+TEST_F(PostgresPreparedStatementsTest, FieldsReadAsTheTextPostgresAnswersWith) {
+  const auto row = prepared_->query(
+      "SELECT CAST(42 AS BIGINT), CAST(NULL AS BIGINT), CAST(2.5 AS DOUBLE PRECISION), "
+      "CAST(7.5 AS NUMERIC), 'forty-two'",
+      {});
+  ASSERT_EQ(row.size(), 1u);
+  EXPECT_EQ(vo::sql::intOf(row[0].at(0)), 42);
+  EXPECT_EQ(vo::sql::textOf(row[0].at(0)), "42");
+  EXPECT_EQ(vo::sql::intOf(row[0].at(1), -1), -1);  // NULL: the fallback
+  EXPECT_EQ(vo::sql::textOf(row[0].at(1)), "");
+  EXPECT_DOUBLE_EQ(vo::sql::doubleOf(row[0].at(2)), 2.5);
+  EXPECT_THROW(vo::sql::intOf(row[0].at(3)), Poco::SyntaxException);  // a fraction is no integer
+  EXPECT_THROW(vo::sql::intOf(row[0].at(4)), Poco::SyntaxException);
+  EXPECT_THROW(vo::sql::doubleOf(row[0].at(4)), Poco::SyntaxException);
 }
 
 TEST_F(PostgresPreparedStatementsTest, WithoutPreparingNothingIsPreparedAndAllStillRuns) {

@@ -20,7 +20,7 @@ namespace vo::sql {
 std::string textOf(const SqlField& field);
 std::string textOf(SqlField&& field);
 // Integer of a column, `fallback` for NULL. Throws Poco::SyntaxException for text that is no
-// number, as Poco's own conversions did.
+// integer (a fraction included), as Poco's own conversion did.
 int64_t intOf(const SqlField& field, int64_t fallback = 0);
 double doubleOf(const SqlField& field);
 // A column read through Poco::Data, as a field.
