@@ -1,7 +1,8 @@
-// SQLite alone: inserts rows of `calls` (tab-separated files, one transaction per file, in name
-// order) through one prepared INSERT, with the pragmas the SQLite store sets (WAL, synchronous
-// NORMAL), and prints the wall and CPU seconds. `--primary-key-only` drops the secondary
-// indexes first. The database must have the schema (`voice-orchestrator migrate`).
+// SQLite alone: inserts the rows of `calls` and `call_states` (rows.py's tab-separated files, one
+// transaction per batch, in name order) through one prepared INSERT per table, with the pragmas the
+// SQLite store sets (WAL, synchronous NORMAL), and prints the wall and CPU seconds.
+// `--primary-key-only` drops the secondary indexes first. The database must have the schema
+// (`voice-orchestrator migrate`).
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -15,37 +16,83 @@
 
 namespace {
 
-constexpr const char* kColumns =
-    "id,workspace_id,agent_id,agent_phone_number_id,campaign_id,to_number,from_number,"
-    "variables_json,status,lane,attempts,max_attempts,provider_call_id,provider_data_json,"
-    "last_error,duration_secs,end_reason,created_at_ms,created_day,updated_at_ms,"
-    "next_attempt_at_ms";
-constexpr int kColumnCount = 21;
-// The integer columns, by position.
-constexpr int kIntegers[] = {10, 11, 15, 17, 19, 20};
+// A table the floor fills: its columns, the integer ones by position, and its file suffix.
+struct Table {
+  const char* name;
+  const char* columns;
+  int columnCount;
+  std::vector<int> integers;
+  const char* suffix;
+};
+
+const Table kTables[] = {
+    {"calls",
+     "id,workspace_id,agent_id,agent_phone_number_id,campaign_id,to_number,from_number,"
+     "variables_json,lane,max_attempts,created_at_ms,created_day",
+     12,
+     {9, 10},
+     ".calls.tsv"},
+    {"call_states",
+     "id,status,attempts,provider_call_id,provider_data_json,last_error,duration_secs,"
+     "end_reason,updated_at_ms,next_attempt_at_ms",
+     10,
+     {2, 6, 8, 9},
+     ".states.tsv"},
+};
 
 using Row = std::vector<std::string>;
 
-std::vector<std::vector<Row>> readBatches(const std::filesystem::path& folder) {
-  std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
-    if (entry.path().extension() == ".tsv") files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
-  std::vector<std::vector<Row>> batches;
-  for (const auto& file : files) {
-    std::ifstream in(file);
-    std::vector<Row>& rows = batches.emplace_back();
-    for (std::string line; std::getline(in, line);) {
-      Row& row = rows.emplace_back();
-      std::size_t start = 0;
-      for (std::size_t tab; (tab = line.find('\t', start)) != std::string::npos; start = tab + 1) {
-        row.push_back(line.substr(start, tab - start));
-      }
-      row.push_back(line.substr(start));
+std::vector<Row> readRows(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::vector<Row> rows;
+  for (std::string line; std::getline(in, line);) {
+    Row& row = rows.emplace_back();
+    std::size_t start = 0;
+    for (std::size_t tab; (tab = line.find('\t', start)) != std::string::npos; start = tab + 1) {
+      row.push_back(line.substr(start, tab - start));
     }
+    row.push_back(line.substr(start));
+  }
+  return rows;
+}
+
+// Per batch, in name order: the rows of each table of kTables.
+std::vector<std::vector<std::vector<Row>>> readBatches(const std::filesystem::path& folder) {
+  std::vector<std::string> bases;
+  const std::string suffix = kTables[0].suffix;
+  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+    const std::string path = entry.path().string();
+    if (path.ends_with(suffix)) bases.push_back(path.substr(0, path.size() - suffix.size()));
+  }
+  std::sort(bases.begin(), bases.end());
+  std::vector<std::vector<std::vector<Row>>> batches;
+  for (const std::string& base : bases) {
+    auto& batch = batches.emplace_back();
+    for (const Table& table : kTables) batch.push_back(readRows(base + table.suffix));
   }
   return batches;
+}
+
+bool insertRow(sqlite3* db, sqlite3_stmt* statement, const Table& table, const Row& row) {
+  for (int column = 0; column < table.columnCount && column < static_cast<int>(row.size());
+       ++column) {
+    const std::string& value = row[static_cast<std::size_t>(column)];
+    if (value == "\\N") {
+      sqlite3_bind_null(statement, column + 1);
+    } else if (std::find(table.integers.begin(), table.integers.end(), column) !=
+               table.integers.end()) {
+      sqlite3_bind_int64(statement, column + 1, std::stoll(value));
+    } else {
+      sqlite3_bind_text(statement, column + 1, value.c_str(), static_cast<int>(value.size()),
+                        SQLITE_STATIC);
+    }
+  }
+  if (sqlite3_step(statement) != SQLITE_DONE) {
+    std::cerr << sqlite3_errmsg(db) << "\n";
+    return false;
+  }
+  sqlite3_reset(statement);
+  return true;
 }
 
 bool run(sqlite3* db, const char* sql) {
@@ -76,52 +123,42 @@ int main(int argc, char** argv) {
   if (!run(db, "PRAGMA journal_mode = WAL") || !run(db, "PRAGMA synchronous = NORMAL")) return 1;
   if (primaryKeyOnly) {
     for (const char* index :
-         {"calls_workspace", "calls_workspace_status", "calls_workspace_agent", "calls_campaign",
-          "calls_to", "calls_provider_call", "calls_status_id", "calls_status_due", "calls_day"}) {
+         {"calls_workspace", "calls_workspace_agent", "calls_campaign", "calls_to", "calls_day",
+          "call_states_status", "call_states_provider_call"}) {
       if (!run(db, ("DROP INDEX IF EXISTS " + std::string(index)).c_str())) return 1;
     }
   }
-  std::string insert = std::string("INSERT INTO calls (") + kColumns + ") VALUES (?";
-  for (int i = 1; i < kColumnCount; ++i) insert += ",?";
-  insert += ")";
-  sqlite3_stmt* statement = nullptr;
-  if (sqlite3_prepare_v2(db, insert.c_str(), -1, &statement, nullptr) != SQLITE_OK) {
-    std::cerr << sqlite3_errmsg(db) << "\n";
-    return 1;
+  std::vector<sqlite3_stmt*> statements;
+  for (const Table& table : kTables) {
+    std::string insert =
+        std::string("INSERT INTO ") + table.name + " (" + table.columns + ") VALUES (?";
+    for (int i = 1; i < table.columnCount; ++i) insert += ",?";
+    insert += ")";
+    sqlite3_stmt* statement = nullptr;
+    if (sqlite3_prepare_v2(db, insert.c_str(), -1, &statement, nullptr) != SQLITE_OK) {
+      std::cerr << sqlite3_errmsg(db) << "\n";
+      return 1;
+    }
+    statements.push_back(statement);
   }
   std::size_t rows = 0;
   const auto start = std::chrono::steady_clock::now();
   const double cpuStart = cpuSeconds();
   for (const auto& batch : batches) {
     if (!run(db, "BEGIN IMMEDIATE")) return 1;
-    for (const Row& row : batch) {
-      for (int column = 0; column < kColumnCount && column < static_cast<int>(row.size());
-           ++column) {
-        const std::string& value = row[static_cast<std::size_t>(column)];
-        if (value == "\\N") {
-          sqlite3_bind_null(statement, column + 1);
-        } else if (std::find(std::begin(kIntegers), std::end(kIntegers), column) !=
-                   std::end(kIntegers)) {
-          sqlite3_bind_int64(statement, column + 1, std::stoll(value));
-        } else {
-          sqlite3_bind_text(statement, column + 1, value.c_str(), static_cast<int>(value.size()),
-                            SQLITE_STATIC);
-        }
+    for (std::size_t t = 0; t < batch.size(); ++t) {
+      for (const Row& row : batch[t]) {
+        if (!insertRow(db, statements[t], kTables[t], row)) return 1;
       }
-      if (sqlite3_step(statement) != SQLITE_DONE) {
-        std::cerr << sqlite3_errmsg(db) << "\n";
-        return 1;
-      }
-      sqlite3_reset(statement);
-      ++rows;
     }
+    rows += batch.front().size();
     if (!run(db, "COMMIT")) return 1;
   }
   const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - start;
   std::cout << "sqlite, " << (primaryKeyOnly ? "primary key only" : "schema as migrated") << ": "
-            << rows << " rows in " << batches.size() << " transactions, " << wall.count()
+            << rows << " calls in " << batches.size() << " transactions, " << wall.count()
             << " s wall, " << cpuSeconds() - cpuStart << " s CPU\n";
-  sqlite3_finalize(statement);
+  for (sqlite3_stmt* statement : statements) sqlite3_finalize(statement);
   sqlite3_close(db);
   return 0;
 }

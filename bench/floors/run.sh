@@ -44,7 +44,7 @@ if [[ -z "${VO_FLOORS_IN_PG_VIRTUALENV:-}" ]]; then
     printf 'auth: {adminKey: %s}\nplugins:\n  store: {name: sqlite, config: {path: %s}}\n  queue: {name: memory}\n  provider: {name: simulator}\n' \
       "$admin_key" "$work/floor.db" >"$work/sqlite.yaml"
     if $beside_server; then wait_for_server; fi
-    echo "== SQLite: 100 transactions of 1,000 rows, one prepared INSERT"
+    echo "== SQLite: 100 transactions of 1,000 calls (a row of calls and one of call_states each), one prepared INSERT per table"
     for flag in "" --primary-key-only; do
       rm -f "$work"/floor.db*
       "$release/bin/voice-orchestrator" migrate --config "$work/sqlite.yaml" >/dev/null 2>&1
@@ -63,10 +63,10 @@ fi
 # --- inside a throwaway PostgreSQL 15 cluster (default settings) -----------------------------
 work=$VO_FLOORS_WORK
 export PGOPTIONS="-c client_min_messages=warning"
-columns="id,workspace_id,agent_id,agent_phone_number_id,campaign_id,to_number,from_number"
-columns+=",variables_json,status,lane,attempts,max_attempts,provider_call_id,provider_data_json"
-columns+=",last_error,duration_secs,end_reason,created_at_ms,created_day,updated_at_ms"
-columns+=",next_attempt_at_ms"
+record_columns="id,workspace_id,agent_id,agent_phone_number_id,campaign_id,to_number"
+record_columns+=",from_number,variables_json,lane,max_attempts,created_at_ms,created_day"
+state_columns="id,status,attempts,provider_call_id,provider_data_json,last_error,duration_secs"
+state_columns+=",end_reason,updated_at_ms,next_attempt_at_ms"
 printf 'auth: {adminKey: %s}\nplugins:\n  store: {name: postgres, config: {url: "${DATABASE_URL}"}}\n  queue: {name: memory}\n  provider: {name: simulator}\n' \
   "$admin_key" >"$work/postgres.yaml"
 fresh_schema() {  # fresh_schema <primary key only: true|false>
@@ -75,15 +75,20 @@ fresh_schema() {  # fresh_schema <primary key only: true|false>
     "$root/build/release/bin/voice-orchestrator" migrate --config "$work/postgres.yaml" \
     >/dev/null 2>&1
   if $1; then
-    psql -h 127.0.0.1 -q -d floor -c "DROP INDEX calls_workspace, calls_workspace_status,
-      calls_workspace_agent, calls_campaign, calls_to, calls_provider_call, calls_status_id,
-      calls_day" >/dev/null
+    psql -h 127.0.0.1 -q -d floor -c "DROP INDEX calls_workspace, calls_workspace_agent,
+      calls_campaign, calls_to, calls_day, call_states_status, call_states_provider_call" \
+      >/dev/null
   fi
   sync
 }
-copies() {  # copies <every nth file> <offset> <of the first n files>: psql \copy commands
-  ls "$work"/rows/*.tsv | head -"$3" | awk -v n="$1" -v k="$2" 'NR % n == k' \
-    | while read -r file; do echo "\\copy calls ($columns) from '$file'"; done
+copies() {  # copies <every nth batch> <offset> <of the first n batches>: psql commands
+  ls "$work"/rows/*.calls.tsv | head -"$3" | awk -v n="$1" -v k="$2" 'NR % n == k' \
+    | while read -r file; do
+      echo "BEGIN;"
+      echo "\\copy calls ($record_columns) from '$file'"
+      echo "\\copy call_states ($state_columns) from '${file%.calls.tsv}.states.tsv'"
+      echo "COMMIT;"
+    done
 }
 seconds_of() {  # seconds_of <command...>: runs it, prints its wall seconds
   local start end
@@ -98,12 +103,12 @@ four_in_flight() {
   wait
 }
 if [[ "$VO_FLOORS_BESIDE" == true ]]; then wait_for_server; fi
-echo "== PostgreSQL: COPY of the rows, one transaction per 1,000 (psql \\copy)"
+echo "== PostgreSQL: COPY of the rows of both tables, one transaction per 1,000 calls (psql \\copy)"
 for primary_key_only in false true; do
   label=$($primary_key_only && echo "primary key only" || echo "schema as migrated")
   fresh_schema $primary_key_only
-  echo "postgres, $label: 100,000 rows one transaction at a time: $(seconds_of sequential) s"
+  echo "postgres, $label: 100,000 calls one transaction at a time: $(seconds_of sequential) s"
   fresh_schema $primary_key_only
-  echo "postgres, $label: 50,000 rows, 4 transactions in flight: $(seconds_of four_in_flight) s"
+  echo "postgres, $label: 50,000 calls, 4 transactions in flight: $(seconds_of four_in_flight) s"
   if [[ "$VO_FLOORS_BESIDE" == true ]]; then break; fi  # the drain is over by the second pair
 done

@@ -34,9 +34,7 @@ std::string dayText(int64_t dayNumber) {
   return text;
 }
 
-SqlParams callParams(const vo::api::Call& call) {
-  SqlValue duration = nullptr;
-  if (call.durationSecs) duration = *call.durationSecs;
+SqlParams recordParams(const vo::api::Call& call) {
   return {call.id,
           call.workspaceId,
           call.agentId,
@@ -45,17 +43,23 @@ SqlParams callParams(const vo::api::Call& call) {
           call.to,
           call.from,
           call.variablesJson,
-          std::string(toString(call.status)),
           std::string(toString(call.lane)),
-          int64_t{call.attempts},
           int64_t{call.maxAttempts},
+          call.createdAtMs,
+          dayOf(call.createdAtMs)};
+}
+
+SqlParams stateParams(const vo::api::Call& call) {
+  SqlValue duration = nullptr;
+  if (call.durationSecs) duration = *call.durationSecs;
+  return {call.id,
+          std::string(toString(call.status)),
+          int64_t{call.attempts},
           textOrNull(call.providerCallId),
           call.providerDataJson,
           call.lastError,
           duration,
           call.endReason,
-          call.createdAtMs,
-          dayOf(call.createdAtMs),
           call.updatedAtMs,
           call.nextAttemptAtMs};
 }
@@ -101,7 +105,7 @@ std::vector<vo::api::Call> rowsToCalls(std::vector<SqlRow>&& rows) {
 }
 
 const std::string& selectCalls() {
-  static const std::string sql = "SELECT " + std::string(kCallColumns) + " FROM calls";
+  static const std::string sql = "SELECT " + std::string(kCallColumns) + " FROM calls_with_state";
   return sql;
 }
 

@@ -21,24 +21,6 @@ vo::api::Error SqlCallStore::failure(const Poco::Exception& error) const {
 
 namespace {
 
-// Gives every TEXT column of a DDL statement the backend's text type.
-std::string withTextType(const std::string& ddl, const std::string& textType) {
-  if (textType == "TEXT") return ddl;
-  std::string adapted;
-  std::size_t from = 0;
-  for (std::size_t at = ddl.find(" TEXT", from); at != std::string::npos;
-       at = ddl.find(" TEXT", from)) {
-    const std::size_t end = at + 5;
-    const bool word = end == ddl.size() || ddl[end] == ' ' || ddl[end] == ',' || ddl[end] == ')' ||
-                      ddl[end] == '\n';
-    adapted.append(ddl, from, at - from);
-    adapted += word ? " " + textType : std::string(" TEXT");
-    from = end;
-  }
-  adapted.append(ddl, from, std::string::npos);
-  return adapted;
-}
-
 int64_t nowMs() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();

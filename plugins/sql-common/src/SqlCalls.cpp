@@ -56,36 +56,47 @@ Result<void> checkParents(SqlRunner& sql, std::span<const Call> calls) {
   return Result<void>::success();
 }
 
-// One call inserted only if its parents exist, in one statement: where the backend pipelines
-// (PostgreSQL), BEGIN, INSERT and COMMIT then go in one round trip, as a priority call needs.
-// Each value is cast to its column's type, which a SELECT list does not infer.
+// Each value cast to its column's type, which a SELECT list does not infer.
+template <std::size_t N>
+std::string castParams(const std::array<const char*, N>& types) {
+  std::string text;
+  for (std::size_t i = 0; i < N; ++i) {
+    text += std::string(i == 0 ? "" : ", ") + "CAST(? AS " + types[i] + ")";
+  }
+  return text;
+}
+
+// One call inserted only if its parents exist, both its rows in one statement: where the backend
+// pipelines (PostgreSQL), BEGIN, INSERT and COMMIT then go in one round trip, as a priority call
+// needs.
 const std::string& insertOneIfParentsExist() {
   static const std::string sql = [] {
-    static constexpr std::array<const char*, kCallColumnCount> kTypes = {
-        "TEXT", "TEXT",   "TEXT", "TEXT",    "TEXT",    "TEXT",   "TEXT",
-        "TEXT", "TEXT",   "TEXT", "INTEGER", "INTEGER", "TEXT",   "TEXT",
-        "TEXT", "BIGINT", "TEXT", "BIGINT",  "TEXT",    "BIGINT", "BIGINT"};
-    std::string text = "INSERT INTO calls (" + std::string(kCallColumns) + ") SELECT ";
-    for (std::size_t i = 0; i < kTypes.size(); ++i) {
-      text += std::string(i == 0 ? "" : ", ") + "CAST(? AS " + kTypes[i] + ")";
-    }
-    text +=
-        " WHERE EXISTS (SELECT 1 FROM workspaces WHERE id = ?)"
-        " AND EXISTS (SELECT 1 FROM agents WHERE workspace_id = ? AND id = ?)"
-        " AND EXISTS (SELECT 1 FROM phone_numbers WHERE workspace_id = ? AND id = ?)"
-        " AND (? = '' OR EXISTS (SELECT 1 FROM campaigns WHERE id = ?)) RETURNING id";
-    return text;
+    static constexpr std::array<const char*, kCallRecordColumnCount> kRecordTypes = {
+        "TEXT", "TEXT", "TEXT", "TEXT",    "TEXT",   "TEXT",
+        "TEXT", "TEXT", "TEXT", "INTEGER", "BIGINT", "TEXT"};
+    static constexpr std::array<const char*, kCallStateColumnCount> kStateTypes = {
+        "TEXT", "TEXT", "INTEGER", "TEXT", "TEXT", "TEXT", "BIGINT", "TEXT", "BIGINT", "BIGINT"};
+    return "WITH inserted AS (INSERT INTO calls (" + std::string(kCallRecordColumns) + ") SELECT " +
+           castParams(kRecordTypes) +
+           " WHERE EXISTS (SELECT 1 FROM workspaces WHERE id = ?)"
+           " AND EXISTS (SELECT 1 FROM agents WHERE workspace_id = ? AND id = ?)"
+           " AND EXISTS (SELECT 1 FROM phone_numbers WHERE workspace_id = ? AND id = ?)"
+           " AND (? = '' OR EXISTS (SELECT 1 FROM campaigns WHERE id = ?)) RETURNING id) "
+           "INSERT INTO call_states (" +
+           std::string(kCallStateColumns) + ") SELECT " + castParams(kStateTypes) +
+           " FROM inserted RETURNING id";
   }();
   return sql;
 }
 
 SqlParams insertOneParams(const Call& call) {
-  SqlParams params = callParams(call);
+  SqlParams params = recordParams(call);
   for (const std::string* parent :
        {&call.workspaceId, &call.workspaceId, &call.agentId, &call.workspaceId,
         &call.agentPhoneNumberId, &call.campaignId, &call.campaignId}) {
     params.emplace_back(*parent);
   }
+  for (SqlValue& value : stateParams(call)) params.push_back(std::move(value));
   return params;
 }
 
@@ -179,10 +190,10 @@ Result<int64_t> SqlCallStore::transitionCampaignCalls(std::string_view campaignI
   if (from.empty()) return int64_t{0};
   SqlWhere where;
   where.params = {str(toString(to)), atMs};
-  where.add("campaign_id = ?", str(campaignId));
+  where.add("id IN (SELECT id FROM calls WHERE campaign_id = ?)", str(campaignId));
   where.addIn("status", statusTexts(from));
   return writeOne<int64_t>([&](SqlRunner& sql) -> Result<int64_t> {
-    return sql.execute("UPDATE calls SET status = ?, updated_at_ms = ?" + where.clause(),
+    return sql.execute("UPDATE call_states SET status = ?, updated_at_ms = ?" + where.clause(),
                        where.params);
   });
 }
@@ -205,7 +216,8 @@ Result<std::vector<Call>> SqlCallStore::scanCalls(const vo::api::CallScan& scan)
 Result<vo::api::StatusCounts> SqlCallStore::countByStatus() {
   return read<vo::api::StatusCounts>([&](SqlRunner& sql) {
     vo::api::StatusCounts counts;
-    for (const SqlRow& row : sql.query("SELECT status, COUNT(*) FROM calls GROUP BY status")) {
+    for (const SqlRow& row :
+         sql.query("SELECT status, COUNT(*) FROM call_states GROUP BY status")) {
       counts[statusOf(row[0])] += intOf(row[1]);
     }
     return counts;

@@ -91,12 +91,13 @@ Result<vo::api::Report> SqlCallStore::report(const vo::api::ReportQuery& query) 
       addReportFilters(query, "created_day", live);
       if (days) live.addIn("created_day", *days);
       // A day rolled up since liveDays() looked is read from its roll-up by this same statement.
-      live.sql += std::string(live.sql.empty() ? "" : " AND ") +
-                  "NOT EXISTS (SELECT 1 FROM call_days d WHERE d.day = calls.created_day)";
+      live.sql +=
+          std::string(live.sql.empty() ? "" : " AND ") +
+          "NOT EXISTS (SELECT 1 FROM call_days d WHERE d.day = calls_with_state.created_day)";
       statement +=
           " UNION ALL SELECT created_day AS day, workspace_id, agent_id, status, "
           "COUNT(*) AS total, CAST(COALESCE(SUM(duration_secs), 0) AS BIGINT) AS duration_secs "
-          "FROM calls" +
+          "FROM calls_with_state" +
           live.clause() + " GROUP BY created_day, workspace_id, agent_id, status";
       params.insert(params.end(), live.params.begin(), live.params.end());
     }

@@ -41,7 +41,7 @@ int64_t SqlCallStore::rollUp(SqlRunner& sql, const std::string& day, int64_t now
   sql.execute(
       "INSERT INTO call_daily_aggregates (day, workspace_id, agent_id, status, total, "
       "duration_secs) SELECT created_day, workspace_id, agent_id, status, COUNT(*), "
-      "CAST(COALESCE(SUM(duration_secs), 0) AS BIGINT) FROM calls WHERE created_day = ? "
+      "CAST(COALESCE(SUM(duration_secs), 0) AS BIGINT) FROM calls_with_state WHERE created_day = ? "
       "GROUP BY created_day, workspace_id, agent_id, status",
       {day});
   const auto counted = sql.query(
@@ -77,11 +77,13 @@ Result<int64_t> SqlCallStore::purgeDay(std::string_view day, int limit) {
       return makeError(ErrorCode::kConflict,
                        "day " + str(day) + " is not frozen; freeze it before purging its calls");
     }
-    // Attempts go with their calls (ON DELETE CASCADE).
-    return sql.execute(
-        "DELETE FROM calls WHERE id IN (SELECT id FROM calls WHERE created_day = ? "
-        "ORDER BY id LIMIT ?)",
-        {str(day), int64_t{limit}});
+    // The same page of the day's calls twice: their states first, then the calls themselves,
+    // whose attempts go with them (ON DELETE CASCADE).
+    const std::string page =
+        "id IN (SELECT id FROM calls WHERE created_day = ? ORDER BY id LIMIT ?)";
+    const SqlParams params{str(day), int64_t{limit}};
+    sql.execute("DELETE FROM call_states WHERE " + page, params);
+    return sql.execute("DELETE FROM calls WHERE " + page, params);
   });
 }
 

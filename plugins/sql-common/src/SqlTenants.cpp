@@ -322,9 +322,9 @@ Result<vo::api::StatusCounts> SqlCallStore::campaignProgress(std::string_view id
       return makeError(ErrorCode::kNotFound, "campaign " + str(id) + " not found");
     }
     vo::api::StatusCounts counts;
-    for (const SqlRow& row :
-         sql.query("SELECT status, COUNT(*) FROM calls WHERE campaign_id = ? GROUP BY status",
-                   {str(id)})) {
+    for (const SqlRow& row : sql.query(
+             "SELECT status, COUNT(*) FROM calls_with_state WHERE campaign_id = ? GROUP BY status",
+             {str(id)})) {
       counts[statusOf(row[0])] += intOf(row[1]);
     }
     return counts;

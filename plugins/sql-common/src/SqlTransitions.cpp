@@ -39,7 +39,7 @@ SqlStatement updateOf(const CallTransition& change) {
   where.add("id = ?", change.callId);
   where.addIn("status", statusTexts(change.from));
   if (change.whileAttempts) where.add("attempts = ?", int64_t{*change.whileAttempts});
-  return {"UPDATE calls SET " + set + where.clause() + " RETURNING attempts",
+  return {"UPDATE call_states SET " + set + where.clause() + " RETURNING attempts",
           std::move(where.params)};
 }
 
@@ -91,7 +91,7 @@ Result<bool> SqlCallStore::transition(const CallTransition& change) {
   if (applied.value().front()) return true;
   // Not applied: tell a missing call from one someone else moved (rare, so a second query).
   return read<bool>([&](SqlRunner& sql) -> Result<bool> {
-    if (sql.prepared().query("SELECT id FROM calls WHERE id = ?", {change.callId}).empty()) {
+    if (sql.prepared().query("SELECT id FROM call_states WHERE id = ?", {change.callId}).empty()) {
       return makeError(ErrorCode::kNotFound, "call " + change.callId + " not found");
     }
     return false;
@@ -142,22 +142,39 @@ Result<std::vector<bool>> SqlCallStore::transitionMany(std::span<const CallTrans
 Result<std::vector<Call>> SqlCallStore::beginDispatch(std::span<const std::string> callIds,
                                                       int64_t atMs) {
   if (callIds.empty()) return std::vector<Call>();
-  // `locked` reads (and, on PostgreSQL, locks in id order) the listed calls; a concurrent claim
-  // of the same calls waits for the first, then reads them moved. The UPDATE's only condition is
-  // on id, from that list: with a status condition too, PostgreSQL with statistics of a table
-  // still filling (a bulk just accepted: "queued is rare") ran a bitmap scan of every queued
-  // entry of calls_status_due per claim, 15-80 ms each (auto_explain, bench/RESULTS.md).
-  const std::string sql =
-      "WITH locked AS MATERIALIZED (SELECT id, status FROM calls WHERE " +
-      backend_->inJsonTextArray("id") + " ORDER BY id" + backend_->lockRowsRead() +
-      ") UPDATE calls SET status = ?, attempts = attempts + 1, updated_at_ms = ? WHERE " +
-      backend_->inSubquery("id", "SELECT id FROM locked WHERE status = ?") + " RETURNING " +
-      std::string(kCallColumns);
-  const SqlParams params{jsonArrayOf(callIds),
-                         std::string(toString(vo::api::CallStatus::kDispatching)), atMs,
-                         std::string(toString(vo::api::CallStatus::kQueued))};
+  const SqlValue ids = jsonArrayOf(callIds);
+  const SqlValue dispatching = std::string(toString(vo::api::CallStatus::kDispatching));
+  const SqlValue queued = std::string(toString(vo::api::CallStatus::kQueued));
+  const std::string moveQueued =
+      "UPDATE call_states SET status = ?, attempts = attempts + 1, updated_at_ms = ? WHERE ";
+  if (!backend_->batchesInOneRoundTrip()) {
+    // One writer at a time (SQLite): the move, then the moved calls, in one transaction.
+    return write<std::vector<Call>>([&](SqlRunner& runner) -> Result<std::vector<Call>> {
+      const auto moved = runner.prepared().query(
+          moveQueued + backend_->inJsonTextArray("id") + " AND status = ? RETURNING id",
+          {dispatching, atMs, ids, queued});
+      std::vector<std::string> movedIds;
+      for (const SqlRow& row : moved) movedIds.push_back(textOf(row[0]));
+      if (movedIds.empty()) return std::vector<Call>();
+      return rowsToCalls(runner.prepared().query(
+          selectCalls() + " WHERE " + backend_->inJsonTextArray("id"), {jsonArrayOf(movedIds)}));
+    });
+  }
+  // `locked` reads and locks the listed calls in id order; a concurrent claim of the same calls
+  // waits for the first, then reads them moved. The UPDATE's only condition is on id, from that
+  // list: with a status condition too, PostgreSQL with statistics of a table still filling (a
+  // bulk just accepted: "queued is rare") ran a bitmap scan of every queued entry of the status
+  // index per claim, 15-80 ms each (auto_explain, bench/RESULTS.md). The moved states come back
+  // joined with their calls: one statement, one round trip.
+  const std::string sql = "WITH locked AS MATERIALIZED (SELECT id, status FROM call_states WHERE " +
+                          backend_->inJsonTextArray("id") + " ORDER BY id" +
+                          backend_->lockRowsRead() + "), moved AS (" + moveQueued +
+                          backend_->inSubquery("id", "SELECT id FROM locked WHERE status = ?") +
+                          " RETURNING " + std::string(kCallStateColumns) + ") SELECT " +
+                          std::string(kJoinedCallColumns) +
+                          " FROM moved s JOIN calls c ON c.id = s.id";
   return writeOne<std::vector<Call>>([&](SqlRunner& runner) -> Result<std::vector<Call>> {
-    return rowsToCalls(runner.prepared().query(sql, params));
+    return rowsToCalls(runner.prepared().query(sql, {ids, dispatching, atMs, queued}));
   });
 }
 

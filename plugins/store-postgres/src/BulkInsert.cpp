@@ -41,18 +41,30 @@ void appendCopyValue(std::string& out, const vo::sql::SqlValue& value) {
   }
 }
 
-}  // namespace
+// A call is two rows: what never changes in `calls`, what does in `call_states`.
+struct CallTable {
+  const char* name;
+  std::string_view columns;
+  std::size_t columnCount;
+  vo::sql::SqlParams (*paramsOf)(const vo::api::Call&);
+};
 
-void copyCalls(PGconn* connection, std::span<const vo::api::Call> calls) {
-  const std::string command = "COPY calls (" + std::string(vo::sql::kCallColumns) + ") FROM STDIN";
-  expectPgStatus(connection, PgResultPtr(PQexec(connection, command.c_str())), PGRES_COPY_IN,
-                 "COPY calls");
+constexpr CallTable kCallTables[] = {
+    {"calls", vo::sql::kCallRecordColumns, vo::sql::kCallRecordColumnCount, &vo::sql::recordParams},
+    {"call_states", vo::sql::kCallStateColumns, vo::sql::kCallStateColumnCount,
+     &vo::sql::stateParams},
+};
+
+void copyRows(PGconn* connection, const CallTable& table, std::span<const vo::api::Call> calls) {
+  const std::string what = std::string("COPY ") + table.name;
+  const std::string command = what + " (" + std::string(table.columns) + ") FROM STDIN";
+  expectPgStatus(connection, PgResultPtr(PQexec(connection, command.c_str())), PGRES_COPY_IN, what);
   constexpr std::size_t kChunk = 1 << 20;
   std::string buffer;
   buffer.reserve(kChunk + 4096);
   bool sendFailed = false;
   for (const vo::api::Call& call : calls) {
-    const vo::sql::SqlParams values = vo::sql::callParams(call);
+    const vo::sql::SqlParams values = table.paramsOf(call);
     for (std::size_t i = 0; i < values.size(); ++i) {
       if (i > 0) buffer += '\t';
       appendCopyValue(buffer, values[i]);
@@ -70,21 +82,23 @@ void copyCalls(PGconn* connection, std::span<const vo::api::Call> calls) {
     sendFailed = PQputCopyData(connection, buffer.data(), static_cast<int>(buffer.size())) != 1;
   }
   if (PQputCopyEnd(connection, sendFailed ? "sending rows failed" : nullptr) != 1) {
-    throwPgError(connection, nullptr, "COPY calls");
+    throwPgError(connection, nullptr, what);
   }
   PgResultPtr result(PQgetResult(connection));
   // Drain every result so the connection is ready for the next command.
   for (PgResultPtr extra(PQgetResult(connection)); extra; extra.reset(PQgetResult(connection))) {
   }
-  expectPgStatus(connection, result, PGRES_COMMAND_OK, "COPY calls");
+  expectPgStatus(connection, result, PGRES_COMMAND_OK, what);
 }
 
-void insertCallsMultiRow(PGconn* connection, std::span<const vo::api::Call> calls,
-                         int rowsPerStatement) {
-  const std::size_t columns = vo::sql::kCallColumnCount;
+void insertRowsMultiRow(PGconn* connection, const CallTable& table,
+                        std::span<const vo::api::Call> calls, int rowsPerStatement) {
+  const std::size_t columns = table.columnCount;
+  const std::string what = std::string("INSERT ") + table.name;
   for (std::size_t first = 0; first < calls.size(); first += rowsPerStatement) {
     const std::size_t rows = std::min<std::size_t>(rowsPerStatement, calls.size() - first);
-    std::string sql = "INSERT INTO calls (" + std::string(vo::sql::kCallColumns) + ") VALUES ";
+    std::string sql =
+        std::string("INSERT INTO ") + table.name + " (" + std::string(table.columns) + ") VALUES ";
     PgTextParams params;
     for (std::size_t row = 0; row < rows; ++row) {
       sql += row == 0 ? "(" : ", (";
@@ -93,12 +107,25 @@ void insertCallsMultiRow(PGconn* connection, std::span<const vo::api::Call> call
         sql += "$" + std::to_string(row * columns + column + 1);
       }
       sql += ")";
-      params.append(vo::sql::callParams(calls[first + row]));
+      params.append(table.paramsOf(calls[first + row]));
     }
     expectPgStatus(connection,
                    PgResultPtr(PQexecParams(connection, sql.c_str(), params.count(), nullptr,
                                             params.values(), nullptr, nullptr, 0)),
-                   PGRES_COMMAND_OK, "INSERT calls");
+                   PGRES_COMMAND_OK, what);
+  }
+}
+
+}  // namespace
+
+void copyCalls(PGconn* connection, std::span<const vo::api::Call> calls) {
+  for (const CallTable& table : kCallTables) copyRows(connection, table, calls);
+}
+
+void insertCallsMultiRow(PGconn* connection, std::span<const vo::api::Call> calls,
+                         int rowsPerStatement) {
+  for (const CallTable& table : kCallTables) {
+    insertRowsMultiRow(connection, table, calls, rowsPerStatement);
   }
 }
 

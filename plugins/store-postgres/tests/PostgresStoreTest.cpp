@@ -4,9 +4,11 @@
 
 #include <thread>
 
+#include "OlderSchemaDatabase.h"
 #include "PostgresTestDatabase.h"
 #include "vo/contract/StoreContract.h"
 #include "vo/sql/Migrations.h"
+#include "vo/store_postgres/PostgresBackend.h"
 #include "vo/store_postgres/PostgresStoreFactory.h"
 
 namespace vo::contract {
@@ -53,6 +55,21 @@ TEST_F(PostgresStore, InstancesMigratingTogetherApplyEachVersionOnce) {
             std::to_string(vo::sql::schemaMigrations().size()));
   EXPECT_TRUE(stores[0]->createWorkspace({"w", "W", "", {}, 1}).ok());
   EXPECT_EQ(stores[5]->getWorkspace("w")->name, "W");
+}
+
+TEST_F(PostgresStore, MigratesAVersion3DatabaseKeepingEveryCall) {
+  const std::string schema = pg::uniqueSchema("version3");
+  pg::adminQuery("CREATE SCHEMA \"" + schema + "\"");
+  std::string script = "SET search_path TO \"" + schema + "\"";
+  for (const std::string& statement : vo::sql::testing::version3DatabaseWithCalls(
+           std::string(vo::store_postgres::PostgresBackend::kTextType))) {
+    script += ";\n" + statement;
+  }
+  pg::adminQuery(script);
+  auto store = pg::openStore(schema);
+  const auto migrated = store->migrate();
+  ASSERT_TRUE(migrated.ok()) << migrated.error().message;
+  vo::sql::testing::expectVersion3CallsKept(*store);
 }
 
 TEST_F(PostgresStore, RefusesADatabaseNewerThanTheBinary) {

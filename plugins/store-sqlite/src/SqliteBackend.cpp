@@ -38,14 +38,12 @@ void run(sqlite3* db, const std::string& sql, int busyRetryMs = 0) {
   }
 }
 
-// The bulk INSERT of every call column.
-const std::string& insertCallSql() {
-  static const std::string sql = [] {
-    std::string text = "INSERT INTO calls (" + std::string(vo::sql::kCallColumns) + ") VALUES (?";
-    for (int i = 1; i < vo::sql::kCallColumnCount; ++i) text += ", ?";
-    return text + ")";
-  }();
-  return sql;
+// "INSERT INTO <table> (<columns>) VALUES (?, ..., ?)"
+std::string insertSql(std::string_view table, std::string_view columns, int count) {
+  std::string text =
+      "INSERT INTO " + std::string(table) + " (" + std::string(columns) + ") VALUES (?";
+  for (int i = 1; i < count; ++i) text += ", ?";
+  return text + ")";
 }
 
 }  // namespace
@@ -97,9 +95,15 @@ void SqliteBackend::lockForMigration(Poco::Data::Session&) {
 }
 
 void SqliteBackend::insertCalls(vo::sql::SqlRunner& sql, std::span<const vo::api::Call> calls) {
-  // One statement, prepared once per connection, stepped once per row.
-  for (const vo::api::Call& call : calls)
-    sql.prepared().query(insertCallSql(), vo::sql::callParams(call));
+  // Two statements, prepared once per connection, each stepped once per call.
+  static const std::string records =
+      insertSql("calls", vo::sql::kCallRecordColumns, vo::sql::kCallRecordColumnCount);
+  static const std::string states =
+      insertSql("call_states", vo::sql::kCallStateColumns, vo::sql::kCallStateColumnCount);
+  for (const vo::api::Call& call : calls) {
+    sql.prepared().query(records, vo::sql::recordParams(call));
+    sql.prepared().query(states, vo::sql::stateParams(call));
+  }
 }
 
 std::unique_ptr<vo::sql::PreparedStatements> SqliteBackend::prepareStatements(

@@ -6,8 +6,10 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
+#include "OlderSchemaDatabase.h"
 #include "vo/api/ConfigReader.h"
 #include "vo/contract/StoreContract.h"
 #include "vo/store_sqlite/SqliteStoreFactory.h"
@@ -135,6 +137,24 @@ TEST(SqliteStoreFile, TwoStoresMigratingOneFileAtOnceBothSucceed) {
   EXPECT_TRUE(secondResult.ok()) << secondResult.error().message;
   EXPECT_TRUE(first->createWorkspace({"w", "W", "", {}, 1}).ok());
   EXPECT_EQ(second->getWorkspace("w")->name, "W");
+}
+
+TEST(SqliteStoreFile, MigratesAVersion3DatabaseKeepingEveryCall) {
+  const fs::path path = scratch() / "version3.db";
+  const fs::path script = scratch() / "version3.sql";
+  {
+    std::ofstream out(script);
+    for (const std::string& statement : vo::sql::testing::version3DatabaseWithCalls("TEXT")) {
+      out << statement << ";\n";
+    }
+  }
+  ASSERT_EQ(
+      std::system(("sqlite3 -bail '" + path.string() + "' < '" + script.string() + "'").c_str()),
+      0);
+  auto store = openStore(path);
+  const auto migrated = store->migrate();
+  ASSERT_TRUE(migrated.ok()) << migrated.error().message;
+  vo::sql::testing::expectVersion3CallsKept(*store);
 }
 
 TEST(SqliteStoreFile, RefusesADatabaseNewerThanTheBinary) {

@@ -14,13 +14,30 @@
 
 namespace vo::sql {
 
-// The calls table's columns in the order of callParams() and rowToCall().
+// A call's columns as calls_with_state reads them, in the order of rowToCall().
 inline constexpr std::string_view kCallColumns =
     "id, workspace_id, agent_id, agent_phone_number_id, campaign_id, to_number, from_number, "
     "variables_json, status, lane, attempts, max_attempts, provider_call_id, provider_data_json, "
     "last_error, duration_secs, end_reason, created_at_ms, created_day, updated_at_ms, "
     "next_attempt_at_ms";
 inline constexpr int kCallColumnCount = 21;
+
+// What never changes after a call is accepted: the calls table, in the order of recordParams().
+inline constexpr std::string_view kCallRecordColumns =
+    "id, workspace_id, agent_id, agent_phone_number_id, campaign_id, to_number, from_number, "
+    "variables_json, lane, max_attempts, created_at_ms, created_day";
+inline constexpr int kCallRecordColumnCount = 12;
+// What changes along the call's life: the call_states table, in the order of stateParams().
+inline constexpr std::string_view kCallStateColumns =
+    "id, status, attempts, provider_call_id, provider_data_json, last_error, duration_secs, "
+    "end_reason, updated_at_ms, next_attempt_at_ms";
+inline constexpr int kCallStateColumnCount = 10;
+// kCallColumns of calls joined as `c` with call_states (or rows returned from it) as `s`.
+inline constexpr std::string_view kJoinedCallColumns =
+    "c.id, c.workspace_id, c.agent_id, c.agent_phone_number_id, c.campaign_id, c.to_number, "
+    "c.from_number, c.variables_json, s.status, c.lane, s.attempts, c.max_attempts, "
+    "s.provider_call_id, s.provider_data_json, s.last_error, s.duration_secs, s.end_reason, "
+    "c.created_at_ms, c.created_day, s.updated_at_ms, s.next_attempt_at_ms";
 
 // The UTC date "YYYY-MM-DD" of a Unix time in milliseconds.
 std::string dayOf(int64_t unixMs);
@@ -29,11 +46,12 @@ std::optional<int64_t> dayNumber(std::string_view day);
 // "YYYY-MM-DD" of a day number.
 std::string dayText(int64_t dayNumber);
 
-SqlParams callParams(const vo::api::Call& call);
+SqlParams recordParams(const vo::api::Call& call);
+SqlParams stateParams(const vo::api::Call& call);
 // The call of a row of kCallColumns; its text is moved out of the row.
 vo::api::Call rowToCall(SqlRow&& row);
 std::vector<vo::api::Call> rowsToCalls(std::vector<SqlRow>&& rows);
-// "SELECT <every call column> FROM calls"
+// "SELECT <every call column> FROM calls_with_state"
 const std::string& selectCalls();
 std::vector<std::string> statusTexts(std::span<const vo::api::CallStatus> statuses);
 

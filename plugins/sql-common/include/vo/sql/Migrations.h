@@ -18,4 +18,7 @@ struct Migration {
 // Every version this binary knows, oldest first. Append new versions; never edit old ones.
 const std::vector<Migration>& schemaMigrations();
 
+// Gives every TEXT column of a DDL statement the backend's text type (SqlBackend::textType()).
+std::string withTextType(const std::string& ddl, const std::string& textType);
+
 }  // namespace vo::sql

@@ -19,7 +19,8 @@ class PostgresBackend final : public vo::sql::SqlBackend {
   std::string placeholders(std::string_view sql) const override { return numbered(sql); }
   // The shared SQL's `?` placeholders as PostgreSQL's $1, $2, ...
   static std::string numbered(std::string_view sql);
-  std::string textType() const override { return "TEXT COLLATE \"C\""; }
+  static constexpr std::string_view kTextType = "TEXT COLLATE \"C\"";
+  std::string textType() const override { return std::string(kTextType); }
   std::unique_lock<std::mutex> lockWriter() override { return {}; }
   void beginWrite(Poco::Data::Session& session) override;
   void lockForMigration(Poco::Data::Session& session) override;
