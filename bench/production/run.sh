@@ -327,7 +327,9 @@ stop_server() {  # stop_server <figures file>: CPU and peak RSS of the phase, th
 statement_costs() {
   psql "$database_url" -q -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
   psql "$database_url" -c "SELECT calls, round(total_exec_time) AS exec_ms, rows,
-      left(regexp_replace(query, '\s+', ' ', 'g'), 150) AS statement
+      left(regexp_replace(regexp_replace(query, '\s+', ' ', 'g'),
+        'id, workspace_id, agent_id, .*?, next_attempt_at_ms', '<every call column>'), 250)
+        AS statement
     FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25"
   psql "$database_url" -q -c "SELECT pg_stat_statements_reset()" >/dev/null
 }
