@@ -49,6 +49,22 @@ class BatchWorker {
     changed_.notify_all();
   }
 
+  void addAll(std::vector<Item>&& items) {
+    {
+      std::lock_guard lock(mutex_);
+      waiting_.insert(waiting_.end(), std::make_move_iterator(items.begin()),
+                      std::make_move_iterator(items.end()));
+    }
+    items.clear();
+    changed_.notify_all();
+  }
+
+  // Items added and not yet taken into a batch.
+  std::size_t waiting() {
+    std::lock_guard lock(mutex_);
+    return waiting_.size();
+  }
+
   // Returns once every item added before the call was applied.
   void drain() {
     std::unique_lock lock(mutex_);

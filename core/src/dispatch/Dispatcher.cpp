@@ -26,6 +26,10 @@ namespace {
 
 // The most dial outcomes recorded in one write (each batch is one transaction).
 constexpr std::size_t kRecordBatch = 500;
+// Accepted calls put in line per queue round trip by enqueueSoon's thread, and how many may
+// wait for it before an accept enqueues its own calls (a few bulk requests' worth).
+constexpr std::size_t kEnqueueBatch = 1000;
+constexpr std::size_t kEnqueueBacklog = 20000;
 
 }  // namespace
 
@@ -43,7 +47,9 @@ class Dispatcher::Impl : public api::CallEventSink {
         events(context),
         recovery(context, events),
         campaigns(context),
-        priority(context, dials) {
+        priority(context, dials),
+        enqueuer([this](std::vector<api::Call>& batch) { enqueueNow(batch); }, kEnqueueBatch,
+                 "vo-enqueue") {
     context.wakeWorkers = [this] { claimer.wake(); };
   }
   ~Impl() override {
@@ -80,8 +86,18 @@ class Dispatcher::Impl : public api::CallEventSink {
     }
     dialer.stop();
     recorder.drain();  // every dial's outcome written before stop() returns
+    enqueuer.drain();  // every accepted call in line before the queue goes
     started_ = false;
     context.logger.info("dispatcher stopped");
+  }
+
+  void enqueueNow(std::span<const api::Call> calls) {
+    if (auto added = context.enqueueCalls(calls, context.clock.nowMs()); !added) {
+      context.logger.warn(
+          "{} stored calls (the first '{}') not put in line ({}); the sweeper "
+          "will put them in line",
+          calls.size(), calls.front().id, added.error().message);
+    }
   }
 
   void publish(std::span<const api::CallEvent> pushed) override {
@@ -104,6 +120,9 @@ class Dispatcher::Impl : public api::CallEventSink {
   dispatch::Recovery recovery;
   dispatch::Campaigns campaigns;
   dispatch::PriorityLane priority;
+  // Puts accepted calls in line off the request's thread (enqueueSoon). Last, so it is destroyed
+  // first: what still waits goes in line while everything else is there.
+  dispatch::BatchWorker<api::Call> enqueuer;
 
  private:
   bool started_ = false;  // start() and stop() come from one thread (the application's)
@@ -130,6 +149,15 @@ api::Result<void> Dispatcher::enqueue(std::span<const api::Call> calls) {
   auto added = impl_->context.enqueueCalls(calls, impl_->context.clock.nowMs());
   if (!added) return added.error();
   return api::Result<void>::success();
+}
+
+void Dispatcher::enqueueSoon(std::vector<api::Call> calls) {
+  if (calls.empty()) return;
+  if (impl_->enqueuer.waiting() >= kEnqueueBacklog) {
+    impl_->enqueueNow(calls);
+    return;
+  }
+  impl_->enqueuer.addAll(std::move(calls));
 }
 
 api::Result<api::Call> Dispatcher::submitPriority(api::Call call) {

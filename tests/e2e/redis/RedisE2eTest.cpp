@@ -32,6 +32,24 @@ TEST_F(RedisE2e, ThreeProcessesShareABulkAndOneKilledMidDrainLosesNothing) {
   EXPECT_GT(dialLines(), dialedAtKill);
 }
 
+// A bulk is answered once it is stored; its calls go in line just after, off the request's
+// thread. A process killed at once, before or while it puts them in line, loses none of them:
+// the next process's start finds them queued in the store and puts them in line.
+TEST_F(RedisE2e, AProcessKilledAsItAnswersABulkLosesNoneOfIt) {
+  Scenario scenario;
+  scenario.concurrency = 16;
+  startServers(scenario);
+  const int total = 5000;
+  const auto campaigns = bulk("acme", "agent_a", "phnum_a", total, 0);
+  ASSERT_EQ(campaigns.size(), 1u);
+  EXPECT_EQ(server(0).kill(SIGKILL), 128 + SIGKILL);
+  EXPECT_LT(dialLines(), total) << "the drain ended before the kill; nothing was tested";
+
+  server(0).start();  // the same config, store and Redis
+  ASSERT_TRUE(allFinished(campaigns, total)) << logs();
+  expectEveryCallSettledOnce(campaigns, total);
+}
+
 TEST_F(RedisE2e, RedisRestartedEmptyMidDrainTheSweeperRestoresEverything) {
   Scenario scenario;
   scenario.processes = 2;

@@ -52,6 +52,11 @@ class Dispatcher {
 
   // Puts stored `queued` calls in line (after CallStore::insertCalls).
   api::Result<void> enqueue(std::span<const api::Call> calls);
+  // The same without waiting for the queue: a thread of the dispatcher puts them in line, in
+  // the order given, and logs a failure (the sweeper then puts them in line, as it does for
+  // calls whose process died before they were). When many calls are waiting already, the
+  // caller enqueues these itself, so a slow queue slows the accept instead of filling memory.
+  void enqueueSoon(std::vector<api::Call> calls);
   // The priority call (status `queued`, not stored yet), on the caller's thread: when its pacing
   // limits have room it is stored already `dispatching` and dialed now; otherwise stored
   // `queued`, first in line. Returns the call as it stands afterwards; an error only when it
