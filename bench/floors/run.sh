@@ -7,6 +7,7 @@
 #       # start the drain first: bash bench/production/run.sh --stack production \
 #       #   --phases dispatch100 --scale 2
 #   bash bench/floors/run.sh --sqlite-only --beside-server    # the same beside the embedded one
+#   bash bench/floors/run.sh --kernel-only --beside-server    # the kernel and the scheduler
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 release=$root/build/release
@@ -23,22 +24,27 @@ if [[ -z "${VO_FLOORS_IN_PG_VIRTUALENV:-}" ]]; then
     case $arg in
       --postgres-only) run_kernel=false run_sqlite=false ;;
       --sqlite-only) run_kernel=false run_postgres=false ;;
+      --kernel-only) run_sqlite=false run_postgres=false ;;
       --beside-server) beside_server=true ;;
-      *) echo "usage: run.sh [--postgres-only|--sqlite-only] [--beside-server]" >&2; exit 2 ;;
+      *) echo "usage: run.sh [--postgres-only|--sqlite-only|--kernel-only] [--beside-server]" >&2
+         exit 2 ;;
     esac
   done
   export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=true
   cmake -S "$root" -B "$release" -DCMAKE_BUILD_TYPE=Release -DVO_BUILD_TESTS=ON \
     -DVO_BUILD_BENCH=ON >/dev/null
   cmake --build "$release" -j2 --target voice-orchestrator vo-sqlite-insert-floor \
-    vo-loopback-floor >/dev/null
+    vo-loopback-floor vo-wakeup-chain-floor >/dev/null
   work=$(mktemp -d)
   trap 'rm -rf "$work"' EXIT
   python3 "$root/bench/floors/rows.py" "$work/rows" 100 1000
   echo "== $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
   if $run_kernel; then
+    if $beside_server; then wait_for_server; fi
     echo "== the kernel: 100,000 request/answer exchanges of 300 bytes on 127.0.0.1"
     "$release/bin/vo-loopback-floor" 100000 300
+    echo "== the scheduler: chains of round trips to other processes, 200 a second for 20 s"
+    for hops in 1 3; do "$release/bin/vo-wakeup-chain-floor" $hops 200 20; done
   fi
   if $run_sqlite; then
     printf 'auth: {adminKey: %s}\nplugins:\n  store: {name: sqlite, config: {path: %s}}\n  queue: {name: memory}\n  provider: {name: simulator}\n' \
@@ -102,7 +108,22 @@ four_in_flight() {
   for k in 0 1 2 3; do copies 4 "$k" 50 | psql -h 127.0.0.1 -q -d floor -f - >/dev/null & done
   wait
 }
+# One-row commits at 200 a second for 20 s (pgbench, latency from each one's scheduled start):
+# the least a priority call's insert waits for, since it must be durable before the dial.
+commit_latency() {
+  psql -h 127.0.0.1 -q -d floor -c "CREATE TABLE commits (id bigserial PRIMARY KEY)"
+  echo "INSERT INTO commits DEFAULT VALUES;" >"$work/commit.sql"
+  (cd "$work" && pgbench -h 127.0.0.1 -n -f commit.sql -R 200 -T 20 -l --log-prefix=commits \
+    floor >/dev/null 2>&1)
+  cat "$work"/commits.* | awk '{print $3 / 1000}' | sort -n | awk '{a[NR] = $1} END {
+    printf "postgres, one-row commits at 200/s for 20 s: p50 %.2f / p99 %.2f / max %.2f ms\n",
+      a[int(NR * 0.5)], a[int(NR * 0.99)], a[NR]}'
+  rm -f "$work"/commits.*
+}
 if [[ "$VO_FLOORS_BESIDE" == true ]]; then wait_for_server; fi
+echo "== PostgreSQL: a priority call's commit"
+fresh_schema false
+commit_latency
 echo "== PostgreSQL: COPY of the rows of both tables, one transaction per 1,000 calls (psql \\copy)"
 for primary_key_only in false true; do
   label=$($primary_key_only && echo "primary key only" || echo "schema as migrated")

@@ -16,7 +16,9 @@
 #   --tools-dir   where bin/vo-load and bin/fake-elevenlabs come from (default build/release)
 #   --scale       multiplies every call count and the priority runs' length (0.01: smoke run)
 #   --phases      any of: accept accept4 dispatch10 dispatch100 dispatch1000 bulk10k priority
-#                 prioritydrain connections (default: all)
+#                 prioritydrain connections (default: all), and commitsdrain (a floor, not a
+#                 figure of the server: one-row commits in the server's own database at 200/s
+#                 while a 100,000-call bulk drains; production stack only)
 #   --perf PHASE  perf record -g the server during PHASE; summary in the --out directory
 #                 (VO_BENCH_PERF_CALLGRAPH="--call-graph dwarf" for call chains of a build
 #                 without frame pointers)
@@ -76,7 +78,8 @@ case "$stack" in
   *) echo "run.sh: --stack production|embedded|both" >&2; exit 2 ;;
 esac
 for phase in $phases; do
-  [[ " $all_phases " == *" $phase "* ]] || { echo "run.sh: unknown phase $phase" >&2; exit 2; }
+  [[ " $all_phases commitsdrain " == *" $phase "* ]] \
+    || { echo "run.sh: unknown phase $phase" >&2; exit 2; }
 done
 
 # The production stack needs PostgreSQL: run the rest inside a throwaway pg_virtualenv cluster
@@ -326,12 +329,32 @@ stop_server() {  # stop_server <figures file>: CPU and peak RSS of the phase, th
 # locks and for a core), then the counters cleared for the next phase.
 statement_costs() {
   psql "$database_url" -q -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
-  psql "$database_url" -c "SELECT calls, round(total_exec_time) AS exec_ms, rows,
+  psql "$database_url" -c "SELECT calls, round(total_exec_time) AS exec_ms,
+      round(max_exec_time::numeric, 1) AS max_ms, rows,
       left(regexp_replace(regexp_replace(query, '\s+', ' ', 'g'),
         'id, workspace_id, agent_id, .*?, next_attempt_at_ms', '<every call column>'), 250)
         AS statement
     FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25"
   psql "$database_url" -q -c "SELECT pg_stat_statements_reset()" >/dev/null
+}
+
+# One-row commits in the server's own database, 200 a second for the priority runs' length
+# (pgbench; each latency from its scheduled start, as vo-load counts a request): the least a
+# priority call waits for its insert, which must be durable before the dial, while the drain
+# writes to the same WAL.
+commits_beside_the_drain() {
+  local figures=$1 script=$work/commit.sql
+  psql "$database_url" -q -c "CREATE TABLE IF NOT EXISTS bench_commits (id bigserial PRIMARY KEY)"
+  echo "INSERT INTO bench_commits DEFAULT VALUES;" >"$script"
+  (cd "$work" && pgbench "$database_url" -n -f "$script" -R 200 -T "$priority_seconds" -l \
+    --log-prefix=commits >/dev/null 2>&1) || true
+  cat "$work"/commits.* | awk '{print $3 / 1000}' | sort -n | awk '{a[NR] = $1} END {
+    if (NR == 0) exit
+    printf "commit_p50 %.2f\ncommit_p99 %.2f\ncommit_max %.2f\n", a[int(NR * 0.5)],
+      a[int(NR * 0.99)], a[NR]}' >>"$figures"
+  rm -f "$work"/commits.*
+  echo "  one-row commits at 200/s: p50 $(awk '$1 == "commit_p50" {print $2}' "$figures") / p99 \
+$(awk '$1 == "commit_p99" {print $2}' "$figures") ms"
 }
 
 # --- phases ---------------------------------------------------------------------------------
@@ -403,6 +426,13 @@ run_phase() {
         | awk '/^vo_calls\{status="(queued|dispatching)"\}/{s+=$2} END{print s+0}')
       echo "prio_queued_after $queued" >>"$figures"
       echo "  calls still queued or dispatching when the priority run ended: $queued"
+      ;;
+    commitsdrain)
+      [[ "$stack" == production ]] || return 0
+      n=$(scaled 100000 10)
+      start_server "$stack" "$phase" 100
+      load bulk --calls "$n" --batch "$accept_batch" --figures "$figures" || true
+      commits_beside_the_drain "$figures"
       ;;
     connections)
       start_server "$stack" "$phase" 100
@@ -488,6 +518,9 @@ table() {
   fi
   if ran "$s" prioritydrain; then
     echo "| /calls/priority at 200/s for $priority_seconds s while a $(fig "$s" prioritydrain accept_calls)-call bulk drains at c=100 | $(priority_row "$s" prioritydrain); $(fig "$s" prioritydrain prio_queued_after) calls still queued or dispatching at the end | $(cost "$s" prioritydrain) |"
+  fi
+  if ran "$s" commitsdrain; then
+    echo "| floor: one-row commits in the same database at 200/s for $priority_seconds s while a $(fig "$s" commitsdrain accept_calls)-call bulk drains at c=100 | p50 $(fig "$s" commitsdrain commit_p50) / p99 $(fig "$s" commitsdrain commit_p99) / max $(fig "$s" commitsdrain commit_max) ms | $(cost "$s" commitsdrain) |"
   fi
   if ran "$s" connections; then
     echo "| a new client while $idle_connections idle + $busy_connections busy keep-alive connections are open (worst of 3; -1: no answer in 30 s) | /health $(fig "$s" connections conn_health_ms) ms, /calls/priority $(fig "$s" connections conn_priority_ms) ms, POST without a body $(fig "$s" connections conn_nobody_ms) ms | $(cost "$s" connections) |"
