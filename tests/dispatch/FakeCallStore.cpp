@@ -152,6 +152,22 @@ api::Result<void> FakeCallStore::insertCalls(std::span<const api::Call> calls) {
   return {};
 }
 
+api::Result<void> FakeCallStore::createCampaignWithCalls(const api::Campaign& campaign,
+                                                         std::span<const api::Call> calls) {
+  std::lock_guard lock(mutex_);
+  if (campaigns_.contains(campaign.id)) {
+    return api::makeError(api::ErrorCode::kConflict, campaign.id + " exists");
+  }
+  for (const auto& call : calls) {
+    if (calls_.contains(call.id)) {
+      return api::makeError(api::ErrorCode::kConflict, call.id + " exists");
+    }
+  }
+  campaigns_[campaign.id] = campaign;
+  for (const auto& call : calls) calls_[call.id] = call;
+  return {};
+}
+
 void FakeCallStore::putCall(const api::Call& call) {
   std::lock_guard lock(mutex_);
   calls_[call.id] = call;

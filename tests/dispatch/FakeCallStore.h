@@ -59,6 +59,8 @@ class FakeCallStore : public api::CallStore {
   api::Result<api::StatusCounts> campaignProgress(std::string_view id) override;
 
   api::Result<void> insertCalls(std::span<const api::Call> calls) override;
+  api::Result<void> createCampaignWithCalls(const api::Campaign& campaign,
+                                            std::span<const api::Call> calls) override;
   api::Result<api::Call> getCall(std::string_view id) override;
   api::Result<std::vector<api::CallAttempt>> getAttempts(std::string_view callId) override;
   api::Result<api::Call> findByProviderCallId(std::string_view providerCallId) override;

@@ -185,14 +185,8 @@ ApiResponse CallWriteRoutes::bulk(const RouteContext& route) {
   }
   std::vector<BulkRow>().swap(request.rows);  // free the rows before the store copies the calls
 
-  api::CallStore& store = context_.services.store;
-  if (auto created = store.createCampaign(campaign); !created) {
-    return errorResponse(dependencyError(created.error(), "creating the campaign"));
-  }
-  if (auto inserted = store.insertCalls(calls); !inserted) {
-    // No call was written (all or none): close the empty campaign so it shows as nothing.
-    (void)store.setCampaignStatus(campaign.id, api::CampaignStatus::kCanceled, atMs);
-    return errorResponse(dependencyError(inserted.error(), "storing the calls"));
+  if (auto created = context_.services.store.createCampaignWithCalls(campaign, calls); !created) {
+    return errorResponse(dependencyError(created.error(), "storing the campaign and its calls"));
   }
   // Stored is accepted: the answer does not wait for the queue (a request of 1,000 calls spent
   // a fifth of its time there, bench/RESULTS.md), and the sweeper puts in line what a crash

@@ -97,6 +97,10 @@ class ForwardingCallStore : public vo::api::CallStore {
   vo::api::Result<void> insertCalls(std::span<const vo::api::Call> calls) override {
     return inner_.insertCalls(calls);
   }
+  vo::api::Result<void> createCampaignWithCalls(const vo::api::Campaign& campaign,
+                                                std::span<const vo::api::Call> calls) override {
+    return inner_.createCampaignWithCalls(campaign, calls);
+  }
   vo::api::Result<vo::api::Call> getCall(std::string_view id) override {
     return inner_.getCall(id);
   }

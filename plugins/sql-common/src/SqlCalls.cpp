@@ -121,6 +121,19 @@ Result<void> SqlCallStore::insertCalls(std::span<const Call> calls) {
   });
 }
 
+Result<void> SqlCallStore::createCampaignWithCalls(const vo::api::Campaign& campaign,
+                                                   std::span<const Call> calls) {
+  // One transaction, one commit: a bulk request of 1,000 calls spent 2.2 ms of its ~23 on the
+  // campaign's own commit (bench/RESULTS.md).
+  return write<void>([&](SqlRunner& sql) -> Result<void> {
+    insertCampaign(sql, campaign);
+    Result<void> parents = checkParents(sql, calls);
+    if (!parents.ok()) return parents;
+    if (!calls.empty()) backend_->insertCalls(sql, calls);
+    return Result<void>::success();
+  });
+}
+
 Result<Call> SqlCallStore::getCall(std::string_view id) {
   return read<Call>([&](SqlRunner& sql) {
     return singleCall(sql.prepared().query(selectCalls() + " WHERE id = ?", {str(id)}),

@@ -279,13 +279,18 @@ Result<void> SqlCallStore::deleteIdempotency(std::string_view scope, std::string
   });
 }
 
+void SqlCallStore::insertCampaign(SqlRunner& sql, const vo::api::Campaign& campaign) {
+  static const std::string insert =
+      "INSERT INTO campaigns (" + str(kCampaignColumns) + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  sql.prepared().query(
+      insert, {campaign.id, campaign.workspaceId, campaign.agentId, campaign.agentPhoneNumberId,
+               campaign.name, str(toString(campaign.status)), campaign.totalCalls,
+               campaign.createdAtMs, campaign.updatedAtMs});
+}
+
 Result<void> SqlCallStore::createCampaign(const vo::api::Campaign& campaign) {
   return writeOne<void>([&](SqlRunner& sql) -> Result<void> {
-    sql.execute(
-        "INSERT INTO campaigns (" + str(kCampaignColumns) + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        {campaign.id, campaign.workspaceId, campaign.agentId, campaign.agentPhoneNumberId,
-         campaign.name, str(toString(campaign.status)), campaign.totalCalls, campaign.createdAtMs,
-         campaign.updatedAtMs});
+    insertCampaign(sql, campaign);
     return Result<void>::success();
   });
 }

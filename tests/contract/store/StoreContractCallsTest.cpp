@@ -138,6 +138,47 @@ TEST_P(StoreContract, InsertCallsWritesAllOrNothing) {
   EXPECT_EQ(store_->countByStatus()->at(CallStatus::kQueued), 50);
 }
 
+TEST_P(StoreContract, CreateCampaignWithCallsWritesTheCampaignAndItsCallsOrNothing) {
+  seedTenants();
+  vo::api::Campaign campaign;
+  campaign.id = "cmp-bulk";
+  campaign.workspaceId = "ws1";
+  campaign.agentId = "ag1";
+  campaign.agentPhoneNumberId = "ph1";
+  campaign.name = "Bulk";
+  campaign.totalCalls = 3;
+  campaign.createdAtMs = msOfDay(0);
+  campaign.updatedAtMs = campaign.createdAtMs;
+  std::vector<Call> calls;
+  for (int i = 200; i < 203; ++i) {
+    calls.push_back(makeCall(idOf(i), msOfDay(0, i)));
+    calls.back().campaignId = campaign.id;
+  }
+  // A call naming an unknown agent: neither the campaign nor any call is written.
+  calls.back().agentId = "ag-x";
+  const auto refused = store_->createCampaignWithCalls(campaign, calls);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kInvalid);
+  EXPECT_NE(refused.error().message.find("ag-x"), std::string::npos) << refused.error().message;
+  EXPECT_EQ(store_->getCampaign(campaign.id).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->getCall(idOf(200)).error().code, ErrorCode::kNotFound);
+
+  calls.back().agentId = "ag1";
+  const auto created = store_->createCampaignWithCalls(campaign, calls);
+  ASSERT_TRUE(created.ok()) << created.error().message;
+  EXPECT_EQ(store_->getCampaign(campaign.id)->totalCalls, 3);
+  EXPECT_EQ(store_->campaignProgress(campaign.id)->at(CallStatus::kQueued), 3);
+  EXPECT_EQ(store_->getCall(idOf(202))->campaignId, campaign.id);
+
+  // The same campaign id again is a conflict, and writes none of the new calls.
+  std::vector<Call> more{makeCall(idOf(210), msOfDay(0))};
+  more.front().campaignId = campaign.id;
+  const auto again = store_->createCampaignWithCalls(campaign, more);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(store_->getCall(idOf(210)).error().code, ErrorCode::kNotFound);
+}
+
 TEST_P(StoreContract, FindsCallsByProviderCallId) {
   seedTenants();
   Call call = makeCall("c1", msOfDay(0));

@@ -98,6 +98,9 @@ class CallStore {
   // --- calls ---
   // Writes all calls or none, in one transaction (up to 100,000 at once).
   virtual Result<void> insertCalls(std::span<const Call> calls) = 0;
+  // A bulk: the campaign and all its calls, or nothing, in one transaction.
+  virtual Result<void> createCampaignWithCalls(const Campaign& campaign,
+                                               std::span<const Call> calls) = 0;
   virtual Result<Call> getCall(std::string_view id) = 0;
   virtual Result<std::vector<CallAttempt>> getAttempts(std::string_view callId) = 0;
   virtual Result<Call> findByProviderCallId(std::string_view providerCallId) = 0;

@@ -60,6 +60,8 @@ class SqlCallStore final : public vo::api::CallStore {
   vo::api::Result<vo::api::StatusCounts> campaignProgress(std::string_view id) override;
 
   vo::api::Result<void> insertCalls(std::span<const vo::api::Call> calls) override;
+  vo::api::Result<void> createCampaignWithCalls(const vo::api::Campaign& campaign,
+                                                std::span<const vo::api::Call> calls) override;
   vo::api::Result<vo::api::Call> getCall(std::string_view id) override;
   vo::api::Result<std::vector<vo::api::CallAttempt>> getAttempts(std::string_view callId) override;
   vo::api::Result<vo::api::Call> findByProviderCallId(std::string_view providerCallId) override;
@@ -103,6 +105,8 @@ class SqlCallStore final : public vo::api::CallStore {
 
   vo::api::Error failure(const Poco::Exception& error) const;
   int64_t rollUp(SqlRunner& sql, const std::string& day, int64_t nowMs, bool freeze);
+  // Inside a write: the campaign's row (a duplicate id throws, as a conflict).
+  void insertCampaign(SqlRunner& sql, const vo::api::Campaign& campaign);
 
   std::unique_ptr<SqlBackend> backend_;
   SqlSessionPool pool_;
