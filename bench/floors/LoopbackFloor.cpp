@@ -1,7 +1,6 @@
 // The kernel alone: two processes exchange a request and an answer of `bytes` bytes over one
 // TCP connection on 127.0.0.1 (blocking send and recv, TCP_NODELAY), `count` times, and each
 // prints its CPU time per exchange: the least a call's dial or webhook costs a process here.
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/resource.h>
@@ -15,6 +14,8 @@
 #include <cstdlib>
 #include <string>
 #include <vector>
+
+#include "LoopbackListener.h"
 
 namespace {
 
@@ -53,14 +54,9 @@ void report(const char* side, CpuSeconds start, int count) {
 int main(int argc, char** argv) {
   const int count = argc > 1 ? std::atoi(argv[1]) : 100000;
   const std::size_t bytes = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 300;
-  const int listener = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  if (bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-      getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) != 0 ||
-      listen(listener, 1) != 0) {
+  const int listener = listenOnLoopback(address);
+  if (listener < 0) {
     std::perror("listen");
     return 1;
   }

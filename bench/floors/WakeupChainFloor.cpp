@@ -5,7 +5,6 @@
 // (a late chain is counted from when it should have started, as vo-load counts a request).
 // Prints the chain's p50 / p99 / max: run it on the quiet machine, then beside a drain, to see
 // what the machine's run queues alone add to any path of that many hops.
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -18,6 +17,8 @@
 #include <cstdlib>
 #include <thread>
 #include <vector>
+
+#include "LoopbackListener.h"
 
 namespace {
 
@@ -68,14 +69,9 @@ int main(int argc, char** argv) {
   }
   std::vector<int> connections;
   for (int hop = 0; hop < hops; ++hop) {
-    const int listener = socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    if (bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-        getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) != 0 ||
-        listen(listener, 1) != 0) {
+    const int listener = listenOnLoopback(address);
+    if (listener < 0) {
       std::perror("listen");
       return 1;
     }

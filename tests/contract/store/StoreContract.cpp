@@ -42,14 +42,21 @@ void StoreContract::seedTenants() {
     ASSERT_TRUE(
         store_->createPhoneNumber({"ph1", workspace, "+34601893170", "twilio", {}, 3, true}).ok());
   }
+  ASSERT_TRUE(store_->createCampaign(makeCampaign("cmp1", "Spring", 0, 0)).ok());
+}
+
+vo::api::Campaign makeCampaign(const std::string& id, const std::string& name, int64_t totalCalls,
+                               int64_t createdAtMs) {
   vo::api::Campaign campaign;
-  campaign.id = "cmp1";
+  campaign.id = id;
   campaign.workspaceId = "ws1";
   campaign.agentId = "ag1";
   campaign.agentPhoneNumberId = "ph1";
-  campaign.name = "Spring";
-  campaign.totalCalls = 0;
-  ASSERT_TRUE(store_->createCampaign(campaign).ok());
+  campaign.name = name;
+  campaign.totalCalls = totalCalls;
+  campaign.createdAtMs = createdAtMs;
+  campaign.updatedAtMs = createdAtMs;
+  return campaign;
 }
 
 vo::api::Call makeCall(const std::string& id, int64_t createdAtMs) {

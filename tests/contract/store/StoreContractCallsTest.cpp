@@ -140,15 +140,7 @@ TEST_P(StoreContract, InsertCallsWritesAllOrNothing) {
 
 TEST_P(StoreContract, CreateCampaignWithCallsWritesTheCampaignAndItsCallsOrNothing) {
   seedTenants();
-  vo::api::Campaign campaign;
-  campaign.id = "cmp-bulk";
-  campaign.workspaceId = "ws1";
-  campaign.agentId = "ag1";
-  campaign.agentPhoneNumberId = "ph1";
-  campaign.name = "Bulk";
-  campaign.totalCalls = 3;
-  campaign.createdAtMs = msOfDay(0);
-  campaign.updatedAtMs = campaign.createdAtMs;
+  const vo::api::Campaign campaign = makeCampaign("cmp-bulk", "Bulk", 3, msOfDay(0));
   std::vector<Call> calls;
   for (int i = 200; i < 203; ++i) {
     calls.push_back(makeCall(idOf(i), msOfDay(0, i)));

@@ -175,15 +175,8 @@ TEST_P(StoreContract, IdempotencyIsReservedOnceCompletedAndDeleted) {
 
 TEST_P(StoreContract, CampaignsKeepStatusAndReportProgress) {
   seedTenants();
-  vo::api::Campaign second;
-  second.id = "cmp2";
-  second.workspaceId = "ws1";
+  vo::api::Campaign second = makeCampaign("cmp2", "Autumn", 3, 7);
   second.agentId = "ag2";
-  second.agentPhoneNumberId = "ph1";
-  second.name = "Autumn";
-  second.totalCalls = 3;
-  second.createdAtMs = 7;
-  second.updatedAtMs = 7;
   ASSERT_TRUE(store_->createCampaign(second).ok());
   EXPECT_EQ(store_->createCampaign(second).error().code, ErrorCode::kConflict);
 

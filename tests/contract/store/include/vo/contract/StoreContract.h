@@ -45,6 +45,9 @@ std::string dayText(int day);
 
 // A queued bulk call of ws1/ag1/ph1 in campaign cmp1, to be changed by the caller.
 vo::api::Call makeCall(const std::string& id, int64_t createdAtMs);
+// An active campaign of ws1/ag1/ph1, to be changed by the caller.
+vo::api::Campaign makeCampaign(const std::string& id, const std::string& name, int64_t totalCalls,
+                               int64_t createdAtMs);
 // A transition of `callId` from any of `from` to `to` at `atMs`, carrying nothing else.
 vo::api::CallTransition transitionOf(const std::string& callId,
                                      std::vector<vo::api::CallStatus> from, vo::api::CallStatus to,
