@@ -54,8 +54,8 @@ class Dispatcher {
   api::Result<void> enqueue(std::span<const api::Call> calls);
   // The same without waiting for the queue: a thread of the dispatcher puts them in line, in
   // the order given, and logs a failure (the sweeper then puts them in line, as it does for
-  // calls whose process died before they were). When many calls are waiting already, the
-  // caller enqueues these itself, so a slow queue slows the accept instead of filling memory.
+  // calls whose process died before they were). When these would make too many calls wait
+  // (a large bulk, or a slow queue), the caller enqueues them itself: memory stays bounded.
   void enqueueSoon(std::vector<api::Call> calls);
   // The priority call (status `queued`, not stored yet), on the caller's thread: when its pacing
   // limits have room it is stored already `dispatching` and dialed now; otherwise stored
