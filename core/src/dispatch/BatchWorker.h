@@ -49,20 +49,19 @@ class BatchWorker {
     changed_.notify_all();
   }
 
-  void addAll(std::vector<Item>&& items) {
+  // Adds every item when at most `capacity` would then wait, and returns true; otherwise adds
+  // none, leaves `items` as they were and returns false. The check and the add are one step, so
+  // callers on many threads never take the backlog past `capacity` together.
+  bool addAllWithin(std::vector<Item>& items, std::size_t capacity) {
     {
       std::lock_guard lock(mutex_);
+      if (waiting_.size() + items.size() > capacity) return false;
       waiting_.insert(waiting_.end(), std::make_move_iterator(items.begin()),
                       std::make_move_iterator(items.end()));
     }
     items.clear();
     changed_.notify_all();
-  }
-
-  // Items added and not yet taken into a batch.
-  std::size_t waiting() {
-    std::lock_guard lock(mutex_);
-    return waiting_.size();
+    return true;
   }
 
   // Returns once every item added before the call was applied.

@@ -155,11 +155,7 @@ api::Result<void> Dispatcher::enqueue(std::span<const api::Call> calls) {
 
 void Dispatcher::enqueueSoon(std::vector<api::Call> calls) {
   if (calls.empty()) return;
-  if (impl_->enqueuer.waiting() + calls.size() > kEnqueueBacklog) {
-    impl_->enqueueNow(calls);
-    return;
-  }
-  impl_->enqueuer.addAll(std::move(calls));
+  if (!impl_->enqueuer.addAllWithin(calls, kEnqueueBacklog)) impl_->enqueueNow(calls);
 }
 
 api::Result<api::Call> Dispatcher::submitPriority(api::Call call) {
