@@ -143,6 +143,10 @@ api::Result<api::StatusCounts> FakeCallStore::campaignProgress(std::string_view 
 
 api::Result<void> FakeCallStore::insertCalls(std::span<const api::Call> calls) {
   std::lock_guard lock(mutex_);
+  return insertNewCalls(calls);
+}
+
+api::Result<void> FakeCallStore::insertNewCalls(std::span<const api::Call> calls) {
   for (const auto& call : calls) {
     if (calls_.contains(call.id)) {
       return api::makeError(api::ErrorCode::kConflict, call.id + " exists");
@@ -158,14 +162,9 @@ api::Result<void> FakeCallStore::createCampaignWithCalls(const api::Campaign& ca
   if (campaigns_.contains(campaign.id)) {
     return api::makeError(api::ErrorCode::kConflict, campaign.id + " exists");
   }
-  for (const auto& call : calls) {
-    if (calls_.contains(call.id)) {
-      return api::makeError(api::ErrorCode::kConflict, call.id + " exists");
-    }
-  }
-  campaigns_[campaign.id] = campaign;
-  for (const auto& call : calls) calls_[call.id] = call;
-  return {};
+  auto inserted = insertNewCalls(calls);
+  if (inserted) campaigns_[campaign.id] = campaign;
+  return inserted;
 }
 
 void FakeCallStore::putCall(const api::Call& call) {

@@ -114,6 +114,8 @@ class FakeCallStore : public api::CallStore {
   }
 
   api::Result<bool> transitionLocked(const api::CallTransition& change);
+  // Under mutex_: all the calls or none (a known id is a conflict).
+  api::Result<void> insertNewCalls(std::span<const api::Call> calls);
   api::Result<void> batchFailure();
 
   std::mutex holdMutex_;

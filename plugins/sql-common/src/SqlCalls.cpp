@@ -56,6 +56,15 @@ Result<void> checkParents(SqlRunner& sql, std::span<const Call> calls) {
   return Result<void>::success();
 }
 
+// Inside a write: the calls' rows once every parent they name is known to exist.
+Result<void> insertWithParents(SqlBackend& backend, SqlRunner& sql, std::span<const Call> calls) {
+  if (calls.empty()) return Result<void>::success();
+  Result<void> parents = checkParents(sql, calls);
+  if (!parents.ok()) return parents;
+  backend.insertCalls(sql, calls);
+  return Result<void>::success();
+}
+
 // Each value cast to its column's type, which a SELECT list does not infer.
 template <std::size_t N>
 std::string castParams(const std::array<const char*, N>& types) {
@@ -113,12 +122,8 @@ Result<void> SqlCallStore::insertCalls(std::span<const Call> calls) {
     if (inserted.value()) return Result<void>::success();
     // A parent is missing: the general path below names it.
   }
-  return write<void>([&](SqlRunner& sql) -> Result<void> {
-    Result<void> parents = checkParents(sql, calls);
-    if (!parents.ok()) return parents;
-    backend_->insertCalls(sql, calls);
-    return Result<void>::success();
-  });
+  return write<void>(
+      [&](SqlRunner& sql) -> Result<void> { return insertWithParents(*backend_, sql, calls); });
 }
 
 Result<void> SqlCallStore::createCampaignWithCalls(const vo::api::Campaign& campaign,
@@ -127,10 +132,7 @@ Result<void> SqlCallStore::createCampaignWithCalls(const vo::api::Campaign& camp
   // campaign's own commit (bench/RESULTS.md).
   return write<void>([&](SqlRunner& sql) -> Result<void> {
     insertCampaign(sql, campaign);
-    Result<void> parents = checkParents(sql, calls);
-    if (!parents.ok()) return parents;
-    if (!calls.empty()) backend_->insertCalls(sql, calls);
-    return Result<void>::success();
+    return insertWithParents(*backend_, sql, calls);
   });
 }
 
