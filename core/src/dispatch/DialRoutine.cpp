@@ -240,7 +240,7 @@ std::vector<bool> DialRoutine::record(std::span<const PlacedDial> dials,
     recorded.push_back(changeFor(placed));
     changes.push_back(recorded.back().change);
   }
-  auto moved = context_.writer.applyAll(std::move(changes));
+  auto moved = context_.store.transitionMany(changes);
   if (!moved) {
     // Left `dispatching` with their leases held: recovery marks them unknown (and reconciles
     // an accepted one with the provider); nobody redials them.

@@ -12,8 +12,6 @@ namespace {
 // short enough that a priority call's lease does not wait long behind a bulk being put in line.
 constexpr int kEnqueueChunk = 250;
 constexpr int64_t kRegistryRefreshMs = 60000;
-// Transitions per store transaction in the group-commit writer.
-constexpr std::size_t kWriteBatch = 500;
 // Calls whose pacing slots are released in one queue round trip.
 constexpr std::size_t kReleaseBatch = 1000;
 
@@ -32,7 +30,6 @@ DispatchContext::DispatchContext(const DispatcherConfig& dispatcherConfig,
       clock(timeSource),
       metrics(allMetrics),
       registry(pacing, providerName, callStore, callQueue, kRegistryRefreshMs),
-      writer(callStore, kWriteBatch),
       slotRelease(
           [this](std::span<const std::string> ids) -> api::Result<std::vector<bool>> {
             releaseNow(ids);

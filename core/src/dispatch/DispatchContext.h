@@ -9,7 +9,6 @@
 #include "dispatch/DispatchSupport.h"
 #include "dispatch/GroupCommit.h"
 #include "dispatch/RegistryCache.h"
-#include "dispatch/TransitionWriter.h"
 #include "vo/api/CallQueue.h"
 #include "vo/api/CallStore.h"
 #include "vo/api/VoiceProvider.h"
@@ -23,7 +22,7 @@ class logger;
 namespace vo::core::dispatch {
 
 // What the dispatcher's parts share: its settings and dependencies, the calls in flight, the
-// group-commit writer of transitions, and the way to wake the claimer.
+// batched release of pacing slots, and the way to wake the claimer.
 struct DispatchContext {
   DispatchContext(const DispatcherConfig& config, const PacingConfig& pacing, api::CallStore& store,
                   api::CallQueue& queue, api::VoiceProvider& provider,
@@ -49,7 +48,6 @@ struct DispatchContext {
   DispatchMetrics metrics;
   RegistryCache registry;
   InFlightCalls inFlight;
-  TransitionWriter writer;
   std::function<void()> wakeWorkers = [] {};  // set by the dispatcher to wake its claimer
   // Releases ended calls' pacing slots, many concurrent callers' in one queue round trip.
   GroupCommit<std::string, bool> slotRelease;

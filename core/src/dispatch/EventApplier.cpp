@@ -256,14 +256,14 @@ api::Result<void> EventApplier::finish(std::span<const api::CallEvent> events,
 bool EventApplier::applyTo(const api::Call& call, const api::CallEvent& event) {
   auto change = changeFor(call, event);
   if (!change) return false;
-  auto moved = context_.writer.apply(*change);
+  auto moved = context_.store.transitionMany(std::span(&*change, 1));
   if (!moved) {
     context_.logger.warn("outcome {} for call {} not applied: {}", api::toString(event.status),
                          call.id, moved.error().message);
     return false;
   }
-  context_.releaseAfterFinal(settle(std::span(&*change, 1), {moved.value()}));
-  return moved.value();
+  context_.releaseAfterFinal(settle(std::span(&*change, 1), moved.value()));
+  return moved->front();
 }
 
 std::optional<api::CallTransition> EventApplier::changeFor(const api::Call& call,

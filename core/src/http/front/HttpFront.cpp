@@ -403,6 +403,9 @@ void HttpFront::handBack(Connection& connection) {
   {
     std::lock_guard lock(handedBackMutex_);
     handedBack_.push_back(&connection);
+    // One wake per batch of answers: a list already waiting has its wake written (the loop
+    // reads the counter before it takes the list, so none is lost).
+    if (handedBack_.size() > 1) return;
   }
   const uint64_t one = 1;
   if (::write(wakeFd_, &one, sizeof one) < 0) {
