@@ -15,6 +15,10 @@ namespace {
 // How often the claiming thread looks again when nothing was claimable: rate-limit windows
 // and retry times pass without any event to wake it.
 constexpr auto kIdleClaimInterval = std::chrono::milliseconds(20);
+// How often the jobs held ready are topped up while every dial slot has one: a claim per
+// finished dial or two would cost two round trips and a wake-up each. A slot left without a job
+// is claimed for at once.
+constexpr auto kClaimSpacing = std::chrono::milliseconds(5);
 
 }  // namespace
 
@@ -61,10 +65,19 @@ bool Claimer::claimWanted() const {
   return handoff_.size() + claiming_ < freeSlots_ + claimAhead_;
 }
 
+bool Claimer::slotWithoutJob() const {
+  return handoff_.size() + claiming_ < freeSlots_;
+}
+
+bool Claimer::claimerToWake() const {
+  // A claiming thread waiting out the spacing tops up the ready jobs then by itself.
+  return claimWanted() && (spacingOut_ == 0 || slotWithoutJob());
+}
+
 std::vector<ReadyDial> Claimer::take() {
   std::vector<ReadyDial> jobs;
   std::unique_lock lock(mutex_);
-  if (claimWanted()) claimerWake_.notify_one();
+  if (claimerToWake()) claimerWake_.notify_one();
   workAvailable_.wait(lock, [&] {
     return (stopping_ && handoff_.empty()) || (freeSlots_ > 0 && !handoff_.empty());
   });
@@ -74,18 +87,21 @@ std::vector<ReadyDial> Claimer::take() {
     --freeSlots_;
   }
   taken_ += jobs.size();
-  if (claimWanted()) claimerWake_.notify_one();
+  if (claimerToWake()) claimerWake_.notify_one();
   return jobs;  // empty: stopping, nothing left to hand out
 }
 
 void Claimer::release(std::size_t slots) {
+  bool jobsReady = false;
+  bool wakeClaimer = false;
   {
     std::lock_guard lock(mutex_);
     freeSlots_ += slots;
-    if (handoff_.empty() && !claimWanted()) return;
+    jobsReady = !handoff_.empty();
+    wakeClaimer = claimerToWake();
   }
-  workAvailable_.notify_all();
-  claimerWake_.notify_one();
+  if (jobsReady) workAvailable_.notify_all();
+  if (wakeClaimer) claimerWake_.notify_one();
 }
 
 std::optional<ReadyDial> Claimer::tryTake() {
@@ -94,7 +110,7 @@ std::optional<ReadyDial> Claimer::tryTake() {
   ReadyDial job = std::move(handoff_.front());
   handoff_.pop_front();
   ++taken_;
-  if (claimWanted()) claimerWake_.notify_one();
+  if (claimerToWake()) claimerWake_.notify_one();
   return job;
 }
 
@@ -106,8 +122,18 @@ void Claimer::claimLoop() {
       claimerWake_.wait(lock, [&] { return stopping_ || claimWanted() || wakeups_ != seen; });
       if (!claimWanted()) continue;
     }
+    if (const auto due = lastClaimStart_ + kClaimSpacing;
+        !slotWithoutJob() && std::chrono::steady_clock::now() < due) {
+      ++spacingOut_;
+      claimerWake_.wait_until(lock, due, [&] { return stopping_ || slotWithoutJob(); });
+      --spacingOut_;
+      if (stopping_ || !claimWanted()) continue;  // or the other thread claimed meanwhile
+    }
+    lastClaimStart_ = std::chrono::steady_clock::now();
     const uint64_t seen = wakeups_;
     const uint64_t takenBefore = taken_;
+    const uint64_t takenSincePreviousClaim = taken_ - takenAtLastClaimStart_;
+    takenAtLastClaimStart_ = taken_;
     const std::size_t wanted = freeSlots_ + claimAhead_ - handoff_.size() - claiming_;
     claiming_ += wanted;
     api::ClaimRequest request;
@@ -128,10 +154,12 @@ void Claimer::claimLoop() {
     claiming_ -= wanted;
     for (auto& job : jobs) handoff_.push_back(std::move(job));
     if (!jobs.empty()) workAvailable_.notify_all();
-    // Hold ready about what is taken during the next claim (twice what was taken during this
-    // one); at most half the dial slots, so a batch is never all claimed ahead.
+    // Hold ready about what is taken until the next claim returns: twice what was taken during
+    // this one, and what was taken between the last two (the spacing); at most half the dial
+    // slots, so a batch is never all claimed ahead.
     const auto slots = static_cast<std::size_t>(std::max(1, context_.config.concurrency));
-    claimAhead_ = std::min<std::size_t>(2 * (taken_ - takenBefore), slots / 2);
+    claimAhead_ =
+        std::min<std::size_t>(2 * (taken_ - takenBefore) + takenSincePreviousClaim, slots / 2);
     if (!anyClaimed && !stopping_) {
       // Nothing claimable: look again when woken or after a short interval.
       claimerWake_.wait_for(lock, kIdleClaimInterval,

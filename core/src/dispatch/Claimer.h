@@ -1,6 +1,7 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -42,6 +43,10 @@ class Claimer {
   void claimLoop();
   // Under the lock: the claiming thread has work to do.
   bool claimWanted() const;
+  // Under the lock: a free dial slot will find no job when it looks.
+  bool slotWithoutJob() const;
+  // Under the lock: a claiming thread should be woken now.
+  bool claimerToWake() const;
 
   DispatchContext& context_;
   DialRoutine& dials_;
@@ -55,6 +60,9 @@ class Claimer {
   uint64_t wakeups_ = 0;
   bool stopping_ = true;
   std::size_t claiming_ = 0;  // jobs being claimed now
+  int spacingOut_ = 0;        // claiming threads waiting for the claim spacing to pass
+  std::chrono::steady_clock::time_point lastClaimStart_;
+  uint64_t takenAtLastClaimStart_ = 0;
   // Two claiming threads: one's store write overlaps the other's queue round trip.
   std::array<std::thread, 2> threads_;
 };

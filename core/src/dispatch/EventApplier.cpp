@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <string_view>
 #include <unordered_map>
@@ -21,6 +22,9 @@ constexpr std::size_t kLookupBatch = 500;
 // flusher instead of waiting (transitions lock their calls in id order, so they never
 // deadlock). Measured: webhook p99 43–51 ms during the c=100 drain, against 40–71 with two.
 constexpr int kBatchFlushers = 3;
+// How often a batch may start: a webhook waits at most this much more, and a stream of them is
+// looked up and written in fewer, larger batches (bench/RESULTS.md).
+constexpr auto kBatchSpacing = std::chrono::milliseconds(5);
 
 bool isEmptyJson(const std::string& json) {
   return json.empty() || json == "{}";
@@ -105,7 +109,7 @@ api::Result<std::vector<std::optional<api::Call>>> inOrderOf(
 EventApplier::EventApplier(DispatchContext& context)
     : context_(context),
       batches_([this](std::span<const api::CallEvent> events) { return applyBatch(events); },
-               kLookupBatch, kBatchFlushers, "vo-events") {}
+               kLookupBatch, kBatchFlushers, "vo-events", kBatchSpacing) {}
 
 EventApplier::~EventApplier() = default;
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -25,6 +26,9 @@ namespace vo::core::dispatch {
 // flush fails every caller in it.
 // With `flushers` > 1, a batch can start while another is still being applied (`flush` must
 // then be safe to run concurrently), so a caller arriving mid-flush does not wait for it.
+// With a `spacing`, batches start at most that often (unless one is full), whichever flusher
+// runs them: a steady stream of callers costs a wake-up and a round trip per batch instead of
+// per caller, for at most `spacing` more wait.
 template <typename Item, typename Answer>
 class GroupCommit {
  public:
@@ -35,8 +39,9 @@ class GroupCommit {
 
   // `threadName`: what `top -H` shows for the flushers (15 characters at most).
   GroupCommit(Flush flush, std::size_t maxBatch, int flushers = 1,
-              const char* threadName = "vo-flush")
-      : flush_(std::move(flush)), maxBatch_(maxBatch > 0 ? maxBatch : 1) {
+              const char* threadName = "vo-flush",
+              std::chrono::milliseconds spacing = std::chrono::milliseconds(0))
+      : flush_(std::move(flush)), maxBatch_(maxBatch > 0 ? maxBatch : 1), spacing_(spacing) {
     for (int i = 0; i < std::max(1, flushers); ++i) {
       flushers_.emplace_back([this, threadName] {
         nameThisThread(threadName);
@@ -51,6 +56,7 @@ class GroupCommit {
       stopping_ = true;
     }
     work_.notify_all();
+    spacingOver_.notify_all();
     for (auto& flusher : flushers_) flusher.join();
   }
   GroupCommit(const GroupCommit&) = delete;
@@ -65,9 +71,9 @@ class GroupCommit {
       lock.unlock();
       return flush_(waiter.items);  // no flusher any more: apply alone
     }
-    waiting_.push_back(&waiter);
+    std::condition_variable* wake = add(&waiter);
     lock.unlock();
-    work_.notify_one();
+    if (wake) wake->notify_one();
     lock.lock();
     waiter.done.wait(lock, [&] { return waiter.answer.has_value(); });
     return std::move(*waiter.answer);
@@ -86,9 +92,9 @@ class GroupCommit {
       waiter->onDone(waiter->items, std::move(answers));
       return;
     }
-    waiting_.push_back(waiter.release());  // the flusher deletes it after calling back
-    lock.unlock();
-    work_.notify_one();
+    std::condition_variable* wake = add(waiter.release());  // the flusher deletes it after
+    lock.unlock();                                          // calling back
+    if (wake) wake->notify_one();
   }
 
   // How many callers wait for the next flush (for tests).
@@ -111,11 +117,27 @@ class GroupCommit {
     Done onDone;  // set by submitAsync: called back instead of waking a waiting caller
   };
 
+  // Under the lock: queues a caller; what to notify for it, if anything. A flusher waiting for
+  // the spacing to pass takes it then, unless the batch is full now.
+  std::condition_variable* add(Waiter* waiter) {
+    waiting_.push_back(waiter);
+    waitingItems_ += waiter->items.size();
+    if (!spacingOut_) return &work_;
+    return waitingItems_ >= maxBatch_ ? &spacingOver_ : nullptr;
+  }
+
   void flushLoop() {
     std::unique_lock lock(mutex_);
     for (;;) {
-      work_.wait(lock, [&] { return stopping_ || !waiting_.empty(); });
+      work_.wait(lock, [&] { return stopping_ || (!waiting_.empty() && !spacingOut_); });
       if (waiting_.empty()) return;  // stopping and nothing left
+      if (const auto due = lastStart_ + spacing_;
+          !stopping_ && waitingItems_ < maxBatch_ && std::chrono::steady_clock::now() < due) {
+        spacingOut_ = true;
+        spacingOver_.wait_until(lock, due, [&] { return stopping_ || waitingItems_ >= maxBatch_; });
+        spacingOut_ = false;
+      }
+      lastStart_ = std::chrono::steady_clock::now();
       std::vector<Waiter*> batch;
       std::size_t count = 0;
       while (!waiting_.empty() &&
@@ -124,6 +146,8 @@ class GroupCommit {
         batch.push_back(waiting_.front());
         waiting_.pop_front();
       }
+      waitingItems_ -= count;
+      if (!waiting_.empty()) work_.notify_one();  // more than a batch: another flusher starts
       ++flushes_;
       lock.unlock();
       // Moved, not copied (a webhook's outcome carries its detail): a caller's items are read
@@ -174,9 +198,14 @@ class GroupCommit {
 
   const Flush flush_;
   const std::size_t maxBatch_;
+  const std::chrono::milliseconds spacing_;
   std::mutex mutex_;
-  std::condition_variable work_;
+  std::condition_variable work_;         // callers waiting, or stopping
+  std::condition_variable spacingOver_;  // the batch is full, or stopping
   std::deque<Waiter*> waiting_;
+  std::size_t waitingItems_ = 0;                     // the items of waiting_'s callers
+  std::chrono::steady_clock::time_point lastStart_;  // of the last batch, on any flusher
+  bool spacingOut_ = false;  // a flusher waits for the spacing to pass before its batch
   bool stopping_ = false;
   std::size_t flushes_ = 0;
   std::vector<std::thread> flushers_;
