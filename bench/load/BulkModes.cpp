@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <numeric>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -142,6 +143,18 @@ int runBulk(const LoadOptions& options) {
       "request p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
       accepted.load(), bodies.size(), options.batch, elapsed, rate, options.inFlight, requests.p50,
       requests.p99, requests.max);
+  // Which requests were slow says whether the tail is a cold start or something periodic.
+  std::vector<std::size_t> slowest(requestMs.size());
+  std::iota(slowest.begin(), slowest.end(), std::size_t{0});
+  const std::size_t shown = std::min<std::size_t>(3, slowest.size());
+  std::partial_sort(slowest.begin(), slowest.begin() + static_cast<std::ptrdiff_t>(shown),
+                    slowest.end(),
+                    [&](std::size_t a, std::size_t b) { return requestMs[a] > requestMs[b]; });
+  std::printf("bulk: slowest requests:");
+  for (std::size_t k = 0; k < shown; ++k) {
+    std::printf(" #%zu %.1f ms", slowest[k] + 1, requestMs[slowest[k]]);
+  }
+  std::printf("\n");
   Figures figures(options.figuresPath);
   figures.add("accept_calls", static_cast<double>(accepted));
   figures.add("accept_s", elapsed);

@@ -173,7 +173,8 @@ thread_ticks() {
   local task
   for task in /proc/"$1"/task/*; do
     awk -v tid="${task##*/}" -v name="$(cat "$task/comm" 2>/dev/null)" \
-      '{print tid, name, $14 + $15}' "$task/stat" 2>/dev/null || true
+      'FNR == NR {ticks = $14 + $15; next} /ctxt_switches/ {switches += $2}
+       END {print tid, name, ticks, switches + 0}' "$task/stat" "$task/status" 2>/dev/null || true
   done
 }
 
@@ -316,9 +317,10 @@ stop_server() {  # stop_server <figures file>: CPU and peak RSS of the phase, th
   # The server's CPU by thread kind (threads named by the service: vo-dial, vo-http-loop, ...),
   # for the profile's question "which part costs what".
   thread_ticks "$server_pid" | awk -v t="$clk_tck" '
-    NR == FNR {start[$1] = $3; next}
-    {cpu[$2] += $3 - start[$1]; count[$2]++}
-    END {for (n in cpu) printf "%-16s %3d threads %8.2f s\n", n, count[n], cpu[n] / t}' \
+    NR == FNR {start[$1] = $3; switched[$1] = $4; next}
+    {cpu[$2] += $3 - start[$1]; switches[$2] += $4 - switched[$1]; count[$2]++}
+    END {for (n in cpu) printf "%-16s %3d threads %8.2f s %9d context switches\n", n, count[n],
+           cpu[n] / t, switches[n]}' \
     "$work/threads-start.txt" - | sort -k4 -rn >"$out/threads-$current_stack-$current_phase.txt"
   stop_pid "$server_pid"; server_pid=""
   stop_pid "$perf_pid"; perf_pid=""  # perf ends with the server it started, data written

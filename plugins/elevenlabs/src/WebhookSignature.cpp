@@ -1,8 +1,9 @@
 #include "WebhookSignature.h"
 
 #include <Poco/DigestEngine.h>
-#include <Poco/HMACEngine.h>
-#include <Poco/SHA2Engine.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <charconv>
 #include <string_view>
@@ -11,20 +12,8 @@
 namespace vo::elevenlabs {
 namespace {
 
-// Poco's HMACEngine wants a hash with BLOCK_SIZE/DIGEST_SIZE constants.
-class Sha256 : public Poco::SHA2Engine {
- public:
-  enum { BLOCK_SIZE = 64, DIGEST_SIZE = 32 };
-  Sha256() : Poco::SHA2Engine(Poco::SHA2Engine::SHA_256) {}
-};
-
 bool constantTimeEquals(std::string_view left, std::string_view right) {
-  if (left.size() != right.size()) return false;
-  unsigned char difference = 0;
-  for (size_t i = 0; i < left.size(); ++i) {
-    difference |= static_cast<unsigned char>(left[i] ^ right[i]);
-  }
-  return difference == 0;
+  return left.size() == right.size() && CRYPTO_memcmp(left.data(), right.data(), left.size()) == 0;
 }
 
 struct ParsedHeader {
@@ -64,11 +53,19 @@ ParsedHeader parseHeader(std::string_view header) {
 
 std::string signatureDigest(const std::string& secret, int64_t timestampSecs,
                             const std::string& rawBody) {
-  Poco::HMACEngine<Sha256> hmac(secret);
-  const std::string prefix = std::to_string(timestampSecs) + ".";
-  hmac.update(prefix.data(), static_cast<unsigned>(prefix.size()));
-  hmac.update(rawBody.data(), static_cast<unsigned>(rawBody.size()));
-  return Poco::DigestEngine::digestToHex(hmac.digest());
+  // OpenSSL's HMAC (the same library as the fake's and the TLS client's): it uses the CPU's SHA
+  // instructions, where Poco's portable SHA-256 took 13 % of the HTTP loop during a drain.
+  std::string message = std::to_string(timestampSecs);
+  message += '.';
+  message += rawBody;
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+           reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest,
+           &length) == nullptr) {
+    return {};  // matches no signature: the webhook is refused, never accepted unchecked
+  }
+  return Poco::DigestEngine::digestToHex(Poco::DigestEngine::Digest(digest, digest + length));
 }
 
 SignatureCheck checkSignature(const std::string& header, const std::string& rawBody,
@@ -84,6 +81,7 @@ SignatureCheck checkSignature(const std::string& header, const std::string& rawB
     return {false, "signature timestamp in the future"};
   }
   const std::string expected = signatureDigest(secret, parsed.timestamp, rawBody);
+  if (expected.empty()) return {false, "signature could not be computed"};
   bool matched = false;
   for (const std::string& digest : parsed.digests) matched |= constantTimeEquals(digest, expected);
   if (!matched) return {false, "signature does not match"};
