@@ -229,6 +229,30 @@ Migration narrowCallStates() {
   return {4, "a call's changing state in its own table", std::move(statements), {}};
 }
 
+// A call's attempts without a foreign key to its call: each attempt's insert had PostgreSQL
+// check the call and lock its row (FOR KEY SHARE: a write to the wide `calls` page and to the
+// WAL), the costliest part of recording a dial (bench/RESULTS.md). Attempts are only ever
+// written by the conditional transition that moves their call, which exists, and the purge
+// deletes them with their calls. Rebuilt rather than altered: SQLite cannot drop a constraint.
+Migration attemptsWithoutForeignKey() {
+  return {5,
+          "a call's attempts without a foreign key",
+          {R"(CREATE TABLE call_attempts_unchecked (
+  call_id TEXT NOT NULL,
+  attempt_number INTEGER NOT NULL,
+  started_at_ms BIGINT NOT NULL,
+  outcome TEXT NOT NULL,
+  provider_call_id TEXT NOT NULL,
+  error TEXT NOT NULL,
+  PRIMARY KEY (call_id, attempt_number)))",
+           "INSERT INTO call_attempts_unchecked (call_id, attempt_number, started_at_ms, outcome, "
+           "provider_call_id, error) SELECT call_id, attempt_number, started_at_ms, outcome, "
+           "provider_call_id, error FROM call_attempts",
+           "DROP TABLE call_attempts",
+           "ALTER TABLE call_attempts_unchecked RENAME TO call_attempts"},
+          {}};
+}
+
 }  // namespace
 
 std::string withTextType(const std::string& ddl, const std::string& textType) {
@@ -250,7 +274,8 @@ std::string withTextType(const std::string& ddl, const std::string& textType) {
 
 const std::vector<Migration>& schemaMigrations() {
   static const std::vector<Migration> migrations{initialSchema(), tenantsKeptApart(),
-                                                 scansInIdOrder(), narrowCallStates()};
+                                                 scansInIdOrder(), narrowCallStates(),
+                                                 attemptsWithoutForeignKey()};
   return migrations;
 }
 

@@ -77,11 +77,12 @@ Result<int64_t> SqlCallStore::purgeDay(std::string_view day, int limit) {
       return makeError(ErrorCode::kConflict,
                        "day " + str(day) + " is not frozen; freeze it before purging its calls");
     }
-    // The same page of the day's calls twice: their states first, then the calls themselves,
-    // whose attempts go with them (ON DELETE CASCADE).
-    const std::string page =
-        "id IN (SELECT id FROM calls WHERE created_day = ? ORDER BY id LIMIT ?)";
+    // The same page of the day's calls three times: their attempts and states first, then the
+    // calls themselves.
+    const std::string pageIds = "IN (SELECT id FROM calls WHERE created_day = ? ORDER BY id LIMIT ?)";
+    const std::string page = "id " + pageIds;
     const SqlParams params{str(day), int64_t{limit}};
+    sql.execute("DELETE FROM call_attempts WHERE call_id " + pageIds, params);
     sql.execute("DELETE FROM call_states WHERE " + page, params);
     return sql.execute("DELETE FROM calls WHERE " + page, params);
   });

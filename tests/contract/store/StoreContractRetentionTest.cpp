@@ -173,6 +173,11 @@ TEST_P(StoreContract, FrozenDaysArePurgedInBatchesWithTheSameReport) {
   EXPECT_EQ(purged, 10);
   EXPECT_EQ(store_->getCall("d0-call01").error().code, ErrorCode::kNotFound);
   EXPECT_EQ(store_->getCall("d1-call01")->id, "d1-call01");
+  // Its attempts went with it: the same id stored again starts with none.
+  insert({calls[1]});
+  ASSERT_EQ(calls[1].id, "d0-call01");
+  EXPECT_TRUE(store_->getAttempts("d0-call01").value().empty());
+  ASSERT_EQ(store_->purgeDay(dayText(0), 4).value(), 1);
   EXPECT_EQ(store_->daysWithCalls(dayText(9)).value(),
             (std::vector<std::string>{dayText(1), dayText(2), dayText(3)}));
   // The purged day still reports exactly what it did.
