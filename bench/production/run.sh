@@ -337,7 +337,11 @@ statement_costs() {
         'id, workspace_id, agent_id, .*?, next_attempt_at_ms', '<every call column>'), 250)
         AS statement
     FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25"
+  # The WAL the phase wrote: every commit waits for its flush, the priority lane's too.
+  psql "$database_url" -c "SELECT wal_records, wal_fpi, pg_size_pretty(wal_bytes) AS wal,
+      wal_write, wal_sync, round(wal_sync_time) AS sync_ms FROM pg_stat_wal"
   psql "$database_url" -q -c "SELECT pg_stat_statements_reset()" >/dev/null
+  psql "$database_url" -q -c "SELECT pg_stat_reset_shared('wal')" >/dev/null
 }
 
 # One-row commits in the server's own database, 200 a second for the priority runs' length
