@@ -1,5 +1,7 @@
 #include "FakeCallStore.h"
 
+#include "vo/api/ProviderData.h"
+
 #include <algorithm>
 
 namespace vo::testing {
@@ -215,8 +217,17 @@ api::Result<bool> FakeCallStore::transitionLocked(const api::CallTransition& cha
   call.status = change.to;
   call.updatedAtMs = change.atMs;
   if (change.countAttempt) ++call.attempts;
-  if (change.providerCallId) call.providerCallId = *change.providerCallId;
-  if (change.providerDataJson) call.providerDataJson = *change.providerDataJson;
+  if (change.providerCallId) {
+    call.providerCallId = *change.providerCallId;
+  } else if (change.providerCallIdIfNone && call.providerCallId.empty()) {
+    call.providerCallId = *change.providerCallIdIfNone;
+  }
+  if (change.providerDataJson) {
+    call.providerDataJson = *change.providerDataJson;
+  } else if (change.providerDetailJson) {
+    if (auto overlaid = api::overlaidProviderData(call.providerDataJson, *change.providerDetailJson))
+      call.providerDataJson = std::move(*overlaid);
+  }
   if (change.lastError) call.lastError = *change.lastError;
   if (change.endReason) call.endReason = *change.endReason;
   if (change.durationSecs) call.durationSecs = change.durationSecs;
@@ -263,6 +274,7 @@ api::Result<void> FakeCallStore::batchFailure() {
 
 api::Result<std::vector<api::Call>> FakeCallStore::beginDispatch(
     std::span<const std::string> callIds, int64_t atMs) {
+  beginDispatchHold_.passWhenReleased();
   std::lock_guard lock(mutex_);
   ++beginDispatchCalls_;
   if (auto failed = batchFailure(); !failed) return failed.error();
@@ -280,12 +292,7 @@ api::Result<std::vector<api::Call>> FakeCallStore::beginDispatch(
 
 api::Result<std::vector<bool>> FakeCallStore::transitionMany(
     std::span<const api::CallTransition> changes) {
-  {
-    std::unique_lock hold(holdMutex_);
-    ++held_;
-    holdReleased_.wait(hold, [&] { return !hold_; });
-    --held_;
-  }
+  transitionsHold_.passWhenReleased();
   std::lock_guard lock(mutex_);
   transitionManySizes_.push_back(changes.size());
   if (auto failed = batchFailure(); !failed) return failed.error();
@@ -322,17 +329,24 @@ api::Result<std::vector<api::Call>> FakeCallStore::findByProviderCallIds(
   return found;
 }
 
-void FakeCallStore::holdTransitions(bool hold) {
+void FakeCallStore::Hold::set(bool held) {
   {
-    std::lock_guard lock(holdMutex_);
-    hold_ = hold;
+    std::lock_guard lock(mutex_);
+    held_ = held;
   }
-  holdReleased_.notify_all();
+  released_.notify_all();
 }
 
-int FakeCallStore::heldTransitions() {
-  std::lock_guard lock(holdMutex_);
-  return held_;
+int FakeCallStore::Hold::waiting() {
+  std::lock_guard lock(mutex_);
+  return waiting_;
+}
+
+void FakeCallStore::Hold::passWhenReleased() {
+  std::unique_lock lock(mutex_);
+  ++waiting_;
+  released_.wait(lock, [&] { return !held_; });
+  --waiting_;
 }
 
 void FakeCallStore::failBatches(bool fail) {

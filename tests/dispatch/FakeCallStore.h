@@ -103,9 +103,12 @@ class FakeCallStore : public api::CallStore {
   // How many times each batch method ran, and the sizes transitionMany was called with.
   int beginDispatchCalls();
   // While held, transitionMany waits (outside the store's lock) before writing anything.
-  void holdTransitions(bool hold);
+  void holdTransitions(bool hold) { transitionsHold_.set(hold); }
   // How many transitionMany calls are waiting on the hold.
-  int heldTransitions();
+  int heldTransitions() { return transitionsHold_.waiting(); }
+  // The same for beginDispatch: a claim held between the queue's lease and the store's move.
+  void holdBeginDispatch(bool hold) { beginDispatchHold_.set(hold); }
+  int heldBeginDispatches() { return beginDispatchHold_.waiting(); }
   std::vector<std::size_t> transitionManySizes();
 
  private:
@@ -118,10 +121,22 @@ class FakeCallStore : public api::CallStore {
   api::Result<void> insertNewCalls(std::span<const api::Call> calls);
   api::Result<void> batchFailure();
 
-  std::mutex holdMutex_;
-  std::condition_variable holdReleased_;
-  bool hold_ = false;
-  int held_ = 0;
+  // A point a store method waits at while a test holds it.
+  class Hold {
+   public:
+    void set(bool held);
+    int waiting();
+    void passWhenReleased();
+
+   private:
+    std::mutex mutex_;
+    std::condition_variable released_;
+    bool held_ = false;
+    int waiting_ = 0;
+  };
+
+  Hold transitionsHold_;
+  Hold beginDispatchHold_;
   std::mutex mutex_;
   bool failBatches_ = false;
   int beginDispatchCalls_ = 0;

@@ -78,9 +78,9 @@ std::vector<ReadyDial> Claimer::take() {
   std::vector<ReadyDial> jobs;
   std::unique_lock lock(mutex_);
   if (claimerToWake()) claimerWake_.notify_one();
-  workAvailable_.wait(lock, [&] {
-    return (stopping_ && handoff_.empty()) || (freeSlots_ > 0 && !handoff_.empty());
-  });
+  // Stopping ends the hand-out only once no claim is under way: a claim's calls are leased and
+  // moved to dispatching whatever happens, so they are dialed, not left to wait out a lease.
+  workAvailable_.wait(lock, [&] { return handOutOver() || (freeSlots_ > 0 && !handoff_.empty()); });
   while (!handoff_.empty() && freeSlots_ > 0) {
     jobs.push_back(std::move(handoff_.front()));
     handoff_.pop_front();
@@ -91,16 +91,20 @@ std::vector<ReadyDial> Claimer::take() {
   return jobs;  // empty: stopping, nothing left to hand out
 }
 
+bool Claimer::handOutOver() const {
+  return stopping_ && handoff_.empty() && claiming_ == 0;
+}
+
 void Claimer::release(std::size_t slots) {
-  bool jobsReady = false;
+  bool takerToWake = false;
   bool wakeClaimer = false;
   {
     std::lock_guard lock(mutex_);
     freeSlots_ += slots;
-    jobsReady = !handoff_.empty();
+    takerToWake = !handoff_.empty() || handOutOver();
     wakeClaimer = claimerToWake();
   }
-  if (jobsReady) workAvailable_.notify_all();
+  if (takerToWake) workAvailable_.notify_all();
   if (wakeClaimer) claimerWake_.notify_one();
 }
 
@@ -111,6 +115,9 @@ std::optional<ReadyDial> Claimer::tryTake() {
   handoff_.pop_front();
   ++taken_;
   if (claimerToWake()) claimerWake_.notify_one();
+  // The last job taken by a provider's thread while stopping: take() may end now (it waited for
+  // a free slot for this job, and no release may come to tell it).
+  if (handOutOver()) workAvailable_.notify_all();
   return job;
 }
 
@@ -129,6 +136,9 @@ void Claimer::claimLoop() {
       --spacingOut_;
       if (stopping_ || !claimWanted()) continue;  // or the other thread claimed meanwhile
     }
+    // Woken by stop() while a claim was wanted: no new claim once stopping (the dialing thread
+    // may already have ended, and the calls would be moved to dispatching for nobody).
+    if (stopping_) break;
     lastClaimStart_ = std::chrono::steady_clock::now();
     const uint64_t seen = wakeups_;
     const uint64_t takenBefore = taken_;
@@ -153,7 +163,8 @@ void Claimer::claimLoop() {
     lock.lock();
     claiming_ -= wanted;
     for (auto& job : jobs) handoff_.push_back(std::move(job));
-    if (!jobs.empty()) workAvailable_.notify_all();
+    // Jobs to take, or (stopping) the last claim over: the dialing thread looks again.
+    if (!jobs.empty() || handOutOver()) workAvailable_.notify_all();
     // Hold ready about what is taken until the next claim returns: twice what was taken during
     // this one, and what was taken between the last two (the spacing); at most half the dial
     // slots, so a batch is never all claimed ahead.

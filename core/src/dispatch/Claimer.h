@@ -45,6 +45,8 @@ class Claimer {
   bool claimWanted() const;
   // Under the lock: a free dial slot will find no job when it looks.
   bool slotWithoutJob() const;
+  // Under the lock: stopping, no job left to hand out and no claim under way to bring more.
+  bool handOutOver() const;
   // Under the lock: a claiming thread should be woken now.
   bool claimerToWake() const;
 

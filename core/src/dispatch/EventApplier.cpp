@@ -1,15 +1,10 @@
 // Provider outcomes applied in batches as conditional transitions.
 #include "dispatch/EventApplier.h"
 
-#include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <chrono>
-#include <map>
-#include <string_view>
 #include <unordered_map>
 #include <utility>
 
@@ -25,51 +20,6 @@ constexpr int kBatchFlushers = 3;
 // How often a batch may start: a webhook waits at most this much more, and a stream of them is
 // looked up and written in fewer, larger batches (bench/RESULTS.md).
 constexpr auto kBatchSpacing = std::chrono::milliseconds(5);
-
-bool isEmptyJson(const std::string& json) {
-  return json.empty() || json == "{}";
-}
-
-// Adds the members of the JSON object in `json` to `byKey`, a repeated key keeping its last
-// value; false when `json` is not a JSON object.
-bool collectMembers(const std::string& json, rapidjson::Document& document,
-                    std::map<std::string_view, const rapidjson::Value*>& byKey) {
-  // Not kParseFullPrecisionFlag: RapidJSON 1.1 reads out of bounds converting some numbers with
-  // it, and a provider's extras are strings and flags, not numbers needing the last digit.
-  if (document.Parse<rapidjson::kParseValidateEncodingFlag>(json.data(), json.size())
-          .HasParseError() ||
-      !document.IsObject()) {
-    return false;
-  }
-  for (const auto& member : std::as_const(document).GetObject()) {
-    byKey[{member.name.GetString(), member.name.GetStringLength()}] = &member.value;
-  }
-  return true;
-}
-
-// The call's provider data with the event's detail keys laid over it, keys in name order.
-// nullopt when either is not a JSON object: a provider's malformed extras are not worth losing
-// the outcome.
-std::optional<std::string> mergedDetail(const std::string& providerDataJson,
-                                        const std::string& detailJson) {
-  if (isEmptyJson(detailJson)) return std::nullopt;
-  std::map<std::string_view, const rapidjson::Value*> byKey;
-  rapidjson::Document data;
-  rapidjson::Document detail;
-  if (!isEmptyJson(providerDataJson) && !collectMembers(providerDataJson, data, byKey)) {
-    return std::nullopt;
-  }
-  if (!collectMembers(detailJson, detail, byKey)) return std::nullopt;
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  writer.StartObject();
-  for (const auto& [key, value] : byKey) {
-    writer.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
-    value->Accept(writer);
-  }
-  writer.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize());
-}
 
 // The calls found for `ids`, in the order of `ids` (nullopt where none was found); `key` is the
 // field of a call that the ids name.
@@ -113,58 +63,52 @@ EventApplier::EventApplier(DispatchContext& context)
 
 EventApplier::~EventApplier() = default;
 
-api::Result<std::vector<std::optional<api::Call>>> EventApplier::callsOf(
+api::Result<std::vector<std::optional<api::Call>>> EventApplier::callsByProviderId(
     std::span<const api::CallEvent> events) {
   std::vector<std::optional<api::Call>> calls(events.size());
-  std::vector<std::string> callIds;
-  std::vector<std::size_t> byCallId;  // index into events
   std::vector<std::string> providerIds;
   std::vector<std::size_t> byProviderId;  // index into events
   for (std::size_t i = 0; i < events.size(); ++i) {
     const api::CallEvent& event = events[i];
-    if (!event.callId.empty()) {
-      callIds.push_back(event.callId);
-      byCallId.push_back(i);
-    } else if (!event.providerCallId.empty()) {
+    if (event.callId.empty() && !event.providerCallId.empty()) {
       providerIds.push_back(event.providerCallId);
       byProviderId.push_back(i);
     }
   }
-  if (!callIds.empty()) {
-    auto named = inOrderOf(context_.store.getCalls(callIds), callIds, &api::Call::id);
-    if (!named) return named.error();
-    for (std::size_t k = 0; k < byCallId.size(); ++k)
-      calls[byCallId[k]] = std::move(named.value()[k]);
-  }
-  if (!providerIds.empty()) {
-    auto found = inOrderOf(context_.store.findByProviderCallIds(providerIds), providerIds,
-                           &api::Call::providerCallId);
-    if (!found) return found.error();
-    for (std::size_t k = 0; k < byProviderId.size(); ++k)
-      calls[byProviderId[k]] = std::move(found.value()[k]);
-  }
+  if (providerIds.empty()) return calls;
+  auto found = inOrderOf(context_.store.findByProviderCallIds(providerIds), providerIds,
+                         &api::Call::providerCallId);
+  if (!found) return found.error();
+  for (std::size_t k = 0; k < byProviderId.size(); ++k)
+    calls[byProviderId[k]] = std::move(found.value()[k]);
   return calls;
 }
 
 api::Result<std::vector<EventApplier::Fate>> EventApplier::applyBatch(
     std::span<const api::CallEvent> events) {
-  auto calls = callsOf(events);
-  if (!calls) {
-    context_.logger.warn("{} outcomes not applied: {}", events.size(), calls.error().message);
-    return calls.error();
+  // An outcome naming its call is written at once: the store lays its detail over the call's
+  // data and sets a missing provider id itself, so there is nothing to read first. Only the
+  // rare outcome known by the provider's id alone is looked up.
+  auto found = callsByProviderId(events);
+  if (!found) {
+    context_.logger.warn("{} outcomes not applied: {}", events.size(), found.error().message);
+    return found.error();
   }
   std::vector<Fate> fates(events.size(), Fate::kSettled);
   std::vector<api::CallTransition> changes;
+  std::vector<std::size_t> eventOf;  // index into events, per change
   changes.reserve(events.size());
   const int64_t now = context_.clock.nowMs();
   for (std::size_t i = 0; i < events.size(); ++i) {
     const api::CallEvent& event = events[i];
-    if (calls.value()[i]) {
-      if (auto change = changeFor(*calls.value()[i], event)) changes.push_back(std::move(*change));
-    } else if (event.callId.empty() && !event.providerCallId.empty()) {
-      fates[i] = Fate::kLookAgain;
-    } else {
-      fates[i] = unknownCall(event, now);
+    const std::string& callId = event.callId.empty() && found.value()[i]
+                                    ? found.value()[i]->id
+                                    : event.callId;
+    if (callId.empty()) {
+      fates[i] = event.providerCallId.empty() ? unknownCall(event, now) : Fate::kLookAgain;
+    } else if (auto change = changeFor(callId, event)) {
+      changes.push_back(std::move(*change));
+      eventOf.push_back(i);
     }
   }
   if (changes.empty()) return fates;
@@ -173,9 +117,30 @@ api::Result<std::vector<EventApplier::Fate>> EventApplier::applyBatch(
     context_.logger.warn("{} outcomes not applied: {}", changes.size(), moved.error().message);
     return moved.error();
   }
+  // A change that did not apply is moot (its call moved on) or names a call not stored here:
+  // only those are read, to tell which.
+  std::vector<std::string> unmoved;
+  for (std::size_t k = 0; k < changes.size(); ++k) {
+    if (!moved.value()[k]) unmoved.push_back(changes[k].callId);
+  }
+  std::vector<bool> unknown(changes.size(), false);
+  if (!unmoved.empty()) {
+    auto stored = inOrderOf(context_.store.getCalls(unmoved), unmoved, &api::Call::id);
+    if (!stored) {
+      context_.logger.warn("{} outcomes not settled: {}", unmoved.size(), stored.error().message);
+      return stored.error();
+    }
+    for (std::size_t k = 0, u = 0; k < changes.size(); ++k) {
+      if (moved.value()[k]) continue;
+      if (!stored.value()[u++]) {
+        unknown[k] = true;
+        fates[eventOf[k]] = unknownCall(events[eventOf[k]], now);
+      }
+    }
+  }
   // Released here, by the batch's own thread: a webhook is answered once its call's slots are
   // free, without a hand-off to the release batch.
-  context_.releaseNow(settle(changes, moved.value()));
+  context_.releaseNow(settle(changes, moved.value(), unknown));
   return fates;
 }
 
@@ -258,7 +223,7 @@ api::Result<void> EventApplier::finish(std::span<const api::CallEvent> events,
 }
 
 bool EventApplier::applyTo(const api::Call& call, const api::CallEvent& event) {
-  auto change = changeFor(call, event);
+  auto change = changeFor(call.id, event);
   if (!change) return false;
   auto moved = context_.store.transitionMany(std::span(&*change, 1));
   if (!moved) {
@@ -266,19 +231,18 @@ bool EventApplier::applyTo(const api::Call& call, const api::CallEvent& event) {
                          call.id, moved.error().message);
     return false;
   }
-  context_.releaseAfterFinal(settle(std::span(&*change, 1), moved.value()));
+  context_.releaseAfterFinal(settle(std::span(&*change, 1), moved.value(), {false}));
   return moved->front();
 }
 
-std::optional<api::CallTransition> EventApplier::changeFor(const api::Call& call,
+std::optional<api::CallTransition> EventApplier::changeFor(const std::string& callId,
                                                            const api::CallEvent& event) {
   api::CallTransition change;
-  change.callId = call.id;
+  change.callId = callId;
   change.to = event.status;
   change.atMs = context_.clock.nowMs();
-  if (!event.providerCallId.empty() && call.providerCallId.empty()) {
-    change.providerCallId = event.providerCallId;  // the outcome beat the dial's own record
-  }
+  // The outcome may beat the dial's own record: the store keeps a provider id already there.
+  if (!event.providerCallId.empty()) change.providerCallIdIfNone = event.providerCallId;
   if (event.status == api::CallStatus::kInitiated) {
     change.from = {api::CallStatus::kDispatching, api::CallStatus::kUnknown};
   } else if (api::isFinal(event.status)) {
@@ -286,7 +250,9 @@ std::optional<api::CallTransition> EventApplier::changeFor(const api::Call& call
     if (event.status != api::CallStatus::kUnknown) change.from.push_back(api::CallStatus::kUnknown);
     change.durationSecs = event.durationSecs;
     if (!event.endReason.empty()) change.endReason = event.endReason;
-    change.providerDataJson = mergedDetail(call.providerDataJson, event.detailJson);
+    if (!event.detailJson.empty() && event.detailJson != "{}") {
+      change.providerDetailJson = event.detailJson;
+    }
   } else {
     context_.metrics.eventsIgnored.increment();
     return std::nullopt;  // queued/dispatching are ours to set, never a provider's
@@ -295,11 +261,12 @@ std::optional<api::CallTransition> EventApplier::changeFor(const api::Call& call
 }
 
 std::vector<std::string> EventApplier::settle(std::span<const api::CallTransition> changes,
-                                              const std::vector<bool>& moved) {
+                                              const std::vector<bool>& moved,
+                                              const std::vector<bool>& unknown) {
   std::vector<std::string> finals;
   for (std::size_t i = 0; i < changes.size(); ++i) {
     if (!moved[i]) {
-      context_.metrics.eventsIgnored.increment();
+      if (!unknown[i]) context_.metrics.eventsIgnored.increment();  // counted as unknown
       continue;
     }
     context_.metrics.eventsApplied.increment();

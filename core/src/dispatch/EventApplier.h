@@ -44,11 +44,12 @@ class EventApplier {
     kLookAgain,    // no call under its provider id: its dial may still be being recorded
   };
 
-  // One batch of many callers' events: read, transitioned and settled in one pass, so a webhook
-  // waits for one batch instead of a lookup's, a write's and a slot release's in turn.
+  // One batch of many callers' events: transitioned and settled in one pass, so a webhook waits
+  // for one batch instead of a lookup's, a write's and a slot release's in turn.
   api::Result<std::vector<Fate>> applyBatch(std::span<const api::CallEvent> events);
-  // The events' calls, nullopt where not (yet) known; error when the store failed.
-  api::Result<std::vector<std::optional<api::Call>>> callsOf(
+  // The calls of the events known by the provider's id alone (nullopt for the others, and
+  // where none is stored under it yet); error when the store failed.
+  api::Result<std::vector<std::optional<api::Call>>> callsByProviderId(
       std::span<const api::CallEvent> events);
   // An event whose call was not found, after the batch: waits for a dial being recorded or
   // looks once more; applies it when found.
@@ -57,10 +58,12 @@ class EventApplier {
   api::Result<void> finish(std::span<const api::CallEvent> events, std::vector<Fate> fates);
   // Counts and logs an event for a call nobody knows; its fate by its age.
   Fate unknownCall(const api::CallEvent& event, int64_t now);
-  std::optional<api::CallTransition> changeFor(const api::Call& call, const api::CallEvent& event);
-  // Counts which changes applied (and which were moot); the calls that reached a final status.
+  std::optional<api::CallTransition> changeFor(const std::string& callId,
+                                               const api::CallEvent& event);
+  // Counts which changes applied and which were moot (not those whose call is `unknown`,
+  // counted by unknownCall); the calls that reached a final status.
   std::vector<std::string> settle(std::span<const api::CallTransition> changes,
-                                  const std::vector<bool>& moved);
+                                  const std::vector<bool>& moved, const std::vector<bool>& unknown);
 
   DispatchContext& context_;
   GroupCommit<api::CallEvent, Fate> batches_;

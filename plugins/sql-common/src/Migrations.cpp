@@ -253,6 +253,36 @@ Migration attemptsWithoutForeignKey() {
           {}};
 }
 
+// The provider's detail laid over a call's stored data inside the transition that records its
+// outcome, so applying a webhook reads nothing first (CallTransition::providerDetailJson). SQLite
+// gets the same function from each connection (overlaidProviderData, in C++). Whatever cannot
+// be read as two JSON objects leaves the stored data as it is: a provider's malformed extras
+// must not fail the batch of outcomes they came in.
+Migration providerDataOverlaidInTheDatabase() {
+  return {6,
+          "a provider's detail laid over a call's data by the database",
+          {},
+          {R"(CREATE OR REPLACE FUNCTION vo_overlay_provider_data(stored TEXT, detail TEXT)
+RETURNS TEXT LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+  base jsonb;
+  over jsonb;
+BEGIN
+  IF detail IS NULL OR detail IN ('', '{}') THEN
+    RETURN stored;
+  END IF;
+  base := CASE WHEN stored IS NULL OR stored IN ('', '{}') THEN '{}'::jsonb ELSE stored::jsonb END;
+  over := detail::jsonb;
+  IF jsonb_typeof(base) <> 'object' OR jsonb_typeof(over) <> 'object' THEN
+    RETURN stored;
+  END IF;
+  RETURN (base || over)::text;
+EXCEPTION WHEN invalid_text_representation OR untranslatable_character THEN
+  RETURN stored;
+END
+$$)"}};
+}
+
 }  // namespace
 
 std::string withTextType(const std::string& ddl, const std::string& textType) {
@@ -275,7 +305,8 @@ std::string withTextType(const std::string& ddl, const std::string& textType) {
 const std::vector<Migration>& schemaMigrations() {
   static const std::vector<Migration> migrations{initialSchema(), tenantsKeptApart(),
                                                  scansInIdOrder(), narrowCallStates(),
-                                                 attemptsWithoutForeignKey()};
+                                                 attemptsWithoutForeignKey(),
+                                                 providerDataOverlaidInTheDatabase()};
   return migrations;
 }
 

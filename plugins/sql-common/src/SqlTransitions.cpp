@@ -30,8 +30,20 @@ SqlStatement updateOf(const CallTransition& change) {
     set += " = ?";
     where.params.push_back(std::move(value));
   };
-  if (change.providerCallId) assign("provider_call_id", textOrNull(*change.providerCallId));
-  if (change.providerDataJson) assign("provider_data_json", *change.providerDataJson);
+  if (change.providerCallId) {
+    assign("provider_call_id", textOrNull(*change.providerCallId));
+  } else if (change.providerCallIdIfNone) {
+    set += ", provider_call_id = COALESCE(NULLIF(provider_call_id, ''), ?)";
+    where.params.push_back(textOrNull(*change.providerCallIdIfNone));
+  }
+  if (change.providerDataJson) {
+    assign("provider_data_json", *change.providerDataJson);
+  } else if (change.providerDetailJson) {
+    // Both databases know the function: PostgreSQL from the schema (version 6), SQLite from
+    // each connection (overlaidProviderData).
+    set += ", provider_data_json = vo_overlay_provider_data(provider_data_json, ?)";
+    where.params.push_back(*change.providerDetailJson);
+  }
   if (change.lastError) assign("last_error", *change.lastError);
   if (change.endReason) assign("end_reason", *change.endReason);
   if (change.durationSecs) assign("duration_secs", *change.durationSecs);

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "WalCheckpointer.h"
+#include "vo/api/ProviderData.h"
 #include "vo/sql/CallColumns.h"
 #include "vo/sql/SqlQuery.h"
 #include "vo/store_sqlite/SqlitePreparedStatements.h"
@@ -46,6 +47,25 @@ std::string insertSql(std::string_view table, std::string_view columns, int coun
   return text + ")";
 }
 
+std::string_view textArgument(sqlite3_value* value) {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(value));
+  if (text == nullptr) return {};
+  return {text, static_cast<std::size_t>(sqlite3_value_bytes(value))};
+}
+
+// vo_overlay_provider_data(stored, detail): the SQL function a transition's provider detail is
+// written with (sql-common's SqlTransitions.cpp; PostgreSQL's is in the schema).
+void overlayProviderData(sqlite3_context* context, int, sqlite3_value** arguments) {
+  auto overlaid = vo::api::overlaidProviderData(textArgument(arguments[0]),
+                                                textArgument(arguments[1]));
+  if (!overlaid) {
+    sqlite3_result_value(context, arguments[0]);  // kept as it is
+    return;
+  }
+  sqlite3_result_text(context, overlaid->data(), static_cast<int>(overlaid->size()),
+                      SQLITE_TRANSIENT);
+}
+
 }  // namespace
 
 SqliteBackend::SqliteBackend(SqliteSettings settings) : settings_(std::move(settings)) {
@@ -73,6 +93,12 @@ Poco::Data::Session SqliteBackend::openConnection() {
   run(db, "PRAGMA synchronous = " + settings_.synchronous);
   run(db, "PRAGMA foreign_keys = ON");
   run(db, "PRAGMA wal_autocheckpoint = " + std::to_string(WalCheckpointer::kSafetyNetPages));
+  if (sqlite3_create_function_v2(db, "vo_overlay_provider_data", 2,
+                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, overlayProviderData,
+                                 nullptr, nullptr, nullptr) != SQLITE_OK) {
+    throw Poco::Data::SQLite::SQLiteException(std::string("registering a function: ") +
+                                              sqlite3_errmsg(db));
+  }
   return session;
 }
 

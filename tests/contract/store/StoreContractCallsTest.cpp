@@ -1,10 +1,12 @@
 // Contract: calls — atomic bulk insert, lookups, keyset listing, transitions, scans.
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <set>
 #include <thread>
 
 #include "vo/contract/StoreContract.h"
+#include "vo/testing/Json.h"
 
 namespace vo::contract {
 namespace {
@@ -13,10 +15,63 @@ using vo::api::Call;
 using vo::api::CallStatus;
 using vo::api::ErrorCode;
 
+// A JSON object's members as text, whatever order and spacing the database wrote them in.
+std::map<std::string, std::string> membersOf(const std::string& json) {
+  std::map<std::string, std::string> members;
+  for (const auto& [name, value] : vo::testing::Json::parse(json).members()) {
+    members[name] = value.text();
+  }
+  return members;
+}
+
 std::string idOf(int i) {
   char text[16];
   std::snprintf(text, sizeof text, "call%05d", i);
   return text;
+}
+
+TEST_P(StoreContract, AnOutcomesDetailIsLaidOverTheCallsDataAndItsProviderIdKept) {
+  seedTenants();
+  Call call = makeCall("c1", 1);
+  call.status = CallStatus::kInitiated;
+  call.providerCallId = "conv_1";
+  call.providerDataJson = R"({"callSid":"CA1","summary":"old"})";
+  Call bare = makeCall("c2", 1);
+  bare.status = CallStatus::kDispatching;
+  Call odd = makeCall("c3", 1);
+  odd.status = CallStatus::kInitiated;
+  odd.providerDataJson = "[1,2]";
+  insert({call, bare, odd});
+
+  auto outcome = [](const std::string& id, const char* detail) {
+    vo::api::CallTransition ended =
+        transitionOf(id, {CallStatus::kDispatching, CallStatus::kInitiated},
+                     CallStatus::kCompleted, 50);
+    ended.providerCallIdIfNone = "conv_from_webhook";
+    ended.providerDetailJson = detail;
+    return ended;
+  };
+  const std::vector<vo::api::CallTransition> outcomes = {
+      outcome("c1", R"({"summary":"new","success":"true"})"),
+      outcome("c2", R"({"summary":"first"})"), outcome("c3", R"({"summary":"lost"})")};
+  EXPECT_EQ(store_->transitionMany(outcomes).value(), (std::vector<bool>{true, true, true}));
+
+  const Call c1 = store_->getCall("c1").value();
+  EXPECT_EQ(c1.providerCallId, "conv_1");  // the dial's own id stays
+  EXPECT_EQ(membersOf(c1.providerDataJson),
+            (std::map<std::string, std::string>{
+                {"callSid", R"("CA1")"}, {"summary", R"("new")"}, {"success", R"("true")"}}));
+  const Call c2 = store_->getCall("c2").value();
+  EXPECT_EQ(c2.providerCallId, "conv_from_webhook");  // the outcome beat the dial's record
+  EXPECT_EQ(membersOf(c2.providerDataJson),
+            (std::map<std::string, std::string>{{"summary", R"("first")"}}));
+  // Stored data that is not an object is kept as it is; so is any data under a detail that is
+  // not one, and the outcome itself still applies.
+  EXPECT_EQ(store_->getCall("c3")->providerDataJson, "[1,2]");
+  vo::api::CallTransition notAnObject = outcome("c1", "not json");
+  notAnObject.from = {CallStatus::kCompleted};
+  EXPECT_TRUE(store_->transition(notAnObject).value());
+  EXPECT_EQ(membersOf(store_->getCall("c1")->providerDataJson).at("summary"), R"("new")");
 }
 
 TEST_P(StoreContract, InsertedCallsReadBackFieldForField) {

@@ -25,7 +25,14 @@ struct CallTransition {
   int64_t atMs = 0;
   bool countAttempt = false;  // attempts = attempts + 1
   std::optional<std::string> providerCallId;
+  // Set as the provider id only when the call has none yet (an outcome that beat the record of
+  // its dial): the store decides, so an outcome needs no read of its call first.
+  std::optional<std::string> providerCallIdIfNone;
   std::optional<std::string> providerDataJson;
+  // The provider's detail laid over the call's stored provider data, in the same write, as
+  // overlaidProviderData (ProviderData.h) does it: stored data or detail that is not a JSON
+  // object leaves the stored data as it is.
+  std::optional<std::string> providerDetailJson;
   std::optional<std::string> lastError;
   std::optional<std::string> endReason;
   std::optional<int64_t> durationSecs;
