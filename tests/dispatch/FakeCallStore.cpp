@@ -1,8 +1,8 @@
 #include "FakeCallStore.h"
 
-#include "vo/api/ProviderData.h"
-
 #include <algorithm>
+
+#include "vo/api/ProviderData.h"
 
 namespace vo::testing {
 
@@ -225,7 +225,8 @@ api::Result<bool> FakeCallStore::transitionLocked(const api::CallTransition& cha
   if (change.providerDataJson) {
     call.providerDataJson = *change.providerDataJson;
   } else if (change.providerDetailJson) {
-    if (auto overlaid = api::overlaidProviderData(call.providerDataJson, *change.providerDetailJson))
+    if (auto overlaid =
+            api::overlaidProviderData(call.providerDataJson, *change.providerDetailJson))
       call.providerDataJson = std::move(*overlaid);
   }
   if (change.lastError) call.lastError = *change.lastError;

@@ -101,9 +101,8 @@ api::Result<std::vector<EventApplier::Fate>> EventApplier::applyBatch(
   const int64_t now = context_.clock.nowMs();
   for (std::size_t i = 0; i < events.size(); ++i) {
     const api::CallEvent& event = events[i];
-    const std::string& callId = event.callId.empty() && found.value()[i]
-                                    ? found.value()[i]->id
-                                    : event.callId;
+    const std::string& callId =
+        event.callId.empty() && found.value()[i] ? found.value()[i]->id : event.callId;
     if (callId.empty()) {
       fates[i] = event.providerCallId.empty() ? unknownCall(event, now) : Fate::kLookAgain;
     } else if (auto change = changeFor(callId, event)) {

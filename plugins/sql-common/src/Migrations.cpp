@@ -235,9 +235,10 @@ Migration narrowCallStates() {
 // written by the conditional transition that moves their call, which exists, and the purge
 // deletes them with their calls. Rebuilt rather than altered: SQLite cannot drop a constraint.
 Migration attemptsWithoutForeignKey() {
-  return {5,
-          "a call's attempts without a foreign key",
-          {R"(CREATE TABLE call_attempts_unchecked (
+  return {
+      5,
+      "a call's attempts without a foreign key",
+      {R"(CREATE TABLE call_attempts_unchecked (
   call_id TEXT NOT NULL,
   attempt_number INTEGER NOT NULL,
   started_at_ms BIGINT NOT NULL,
@@ -245,12 +246,11 @@ Migration attemptsWithoutForeignKey() {
   provider_call_id TEXT NOT NULL,
   error TEXT NOT NULL,
   PRIMARY KEY (call_id, attempt_number)))",
-           "INSERT INTO call_attempts_unchecked (call_id, attempt_number, started_at_ms, outcome, "
-           "provider_call_id, error) SELECT call_id, attempt_number, started_at_ms, outcome, "
-           "provider_call_id, error FROM call_attempts",
-           "DROP TABLE call_attempts",
-           "ALTER TABLE call_attempts_unchecked RENAME TO call_attempts"},
-          {}};
+       "INSERT INTO call_attempts_unchecked (call_id, attempt_number, started_at_ms, outcome, "
+       "provider_call_id, error) SELECT call_id, attempt_number, started_at_ms, outcome, "
+       "provider_call_id, error FROM call_attempts",
+       "DROP TABLE call_attempts", "ALTER TABLE call_attempts_unchecked RENAME TO call_attempts"},
+      {}};
 }
 
 // The provider's detail laid over a call's stored data inside the transition that records its
@@ -303,10 +303,9 @@ std::string withTextType(const std::string& ddl, const std::string& textType) {
 }
 
 const std::vector<Migration>& schemaMigrations() {
-  static const std::vector<Migration> migrations{initialSchema(), tenantsKeptApart(),
-                                                 scansInIdOrder(), narrowCallStates(),
-                                                 attemptsWithoutForeignKey(),
-                                                 providerDataOverlaidInTheDatabase()};
+  static const std::vector<Migration> migrations{
+      initialSchema(),    tenantsKeptApart(),          scansInIdOrder(),
+      narrowCallStates(), attemptsWithoutForeignKey(), providerDataOverlaidInTheDatabase()};
   return migrations;
 }
 

@@ -79,7 +79,8 @@ Result<int64_t> SqlCallStore::purgeDay(std::string_view day, int limit) {
     }
     // The same page of the day's calls three times: their attempts and states first, then the
     // calls themselves.
-    const std::string pageIds = "IN (SELECT id FROM calls WHERE created_day = ? ORDER BY id LIMIT ?)";
+    const std::string pageIds =
+        "IN (SELECT id FROM calls WHERE created_day = ? ORDER BY id LIMIT ?)";
     const std::string page = "id " + pageIds;
     const SqlParams params{str(day), int64_t{limit}};
     sql.execute("DELETE FROM call_attempts WHERE call_id " + pageIds, params);

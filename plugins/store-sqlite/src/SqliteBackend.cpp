@@ -56,8 +56,8 @@ std::string_view textArgument(sqlite3_value* value) {
 // vo_overlay_provider_data(stored, detail): the SQL function a transition's provider detail is
 // written with (sql-common's SqlTransitions.cpp; PostgreSQL's is in the schema).
 void overlayProviderData(sqlite3_context* context, int, sqlite3_value** arguments) {
-  auto overlaid = vo::api::overlaidProviderData(textArgument(arguments[0]),
-                                                textArgument(arguments[1]));
+  auto overlaid =
+      vo::api::overlaidProviderData(textArgument(arguments[0]), textArgument(arguments[1]));
   if (!overlaid) {
     sqlite3_result_value(context, arguments[0]);  // kept as it is
     return;

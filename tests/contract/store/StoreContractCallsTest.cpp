@@ -44,9 +44,8 @@ TEST_P(StoreContract, AnOutcomesDetailIsLaidOverTheCallsDataAndItsProviderIdKept
   insert({call, bare, odd});
 
   auto outcome = [](const std::string& id, const char* detail) {
-    vo::api::CallTransition ended =
-        transitionOf(id, {CallStatus::kDispatching, CallStatus::kInitiated},
-                     CallStatus::kCompleted, 50);
+    vo::api::CallTransition ended = transitionOf(
+        id, {CallStatus::kDispatching, CallStatus::kInitiated}, CallStatus::kCompleted, 50);
     ended.providerCallIdIfNone = "conv_from_webhook";
     ended.providerDetailJson = detail;
     return ended;
