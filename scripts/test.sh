@@ -85,6 +85,8 @@ if [[ "$sanitize" == ON ]]; then
 fi
 
 status=0
-pg_virtualenv -- ctest --test-dir "$build_dir" --output-on-failure -j2 --timeout 900 \
+# -t: the cluster lives in a temporary directory even as root, so a run killed midway (which
+# leaves the system-wide 15/regress cluster behind) cannot make the next run refuse to start.
+pg_virtualenv -t -- ctest --test-dir "$build_dir" --output-on-failure -j2 --timeout 900 \
   "${ctest_args[@]}" || status=$?
 exit "$status"
