@@ -19,7 +19,7 @@ using vo::api::DialResult;
 constexpr size_t kMaxMessageBytes = 500;
 
 // The body as a JSON object; false when it is not JSON (or empty) or not an object.
-bool parseObject(const std::string& body, rapidjson::Document& root) {
+bool parseObject(const std::string& body, ScratchDocument& root) {
   return parseJson(body, root) && root.IsObject();
 }
 
@@ -81,7 +81,7 @@ DialResult answered(DialOutcome outcome, const Exchange& exchange) {
 }
 
 DialResult accepted(const Exchange& exchange) {
-  rapidjson::Document root;
+  ScratchDocument root;
   const bool isObject = parseObject(exchange.body, root);
   const std::string conversationId = isObject ? textMember(root, "conversation_id") : "";
   if (conversationId.empty()) {
@@ -109,7 +109,7 @@ DialResult accepted(const Exchange& exchange) {
 }  // namespace
 
 std::string providerMessage(const std::string& body) {
-  rapidjson::Document root;
+  ScratchDocument root;
   if (!parseObject(body, root)) return shorten(body);
   std::string words = describeDetail(root);
   return shorten(words.empty() ? body : words);

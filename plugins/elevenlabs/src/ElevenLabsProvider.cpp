@@ -185,7 +185,7 @@ class ElevenLabsProvider final : public vo::api::VoiceProvider {
 
   LookupResult lookupFromBody(const std::string& body) {
     LookupResult result;
-    rapidjson::Document conversation;
+    ScratchDocument conversation;
     if (!parseJson(body, conversation) || !conversation.IsObject()) {
       result.outcome = LookupOutcome::kUnavailable;
       result.message = "the conversation answer is not a JSON object";

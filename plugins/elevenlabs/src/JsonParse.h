@@ -5,8 +5,12 @@
 #include <rapidjson/reader.h>
 
 #include <charconv>
+#include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 // Header-only: tests/fuzz compiles the plugin's sources one by one, without its CMake targets.
 namespace vo::elevenlabs {
@@ -70,7 +74,56 @@ class GuardedHandler {
   unsigned depth_ = 0;
 };
 
+// Memory for the values of a ScratchDocument: a buffer its thread keeps from one document to the
+// next (one per document alive at once), where RapidJSON's own allocator takes a fresh 64 KiB
+// chunk from malloc for every document. glibc answers a request that large by consolidating its
+// fast bins first: 3.5 % of the server's CPU went there, parsing dial answers and webhooks
+// (bench/RESULTS.md). A document outgrowing the buffer takes further chunks from malloc.
+class ScratchMemory {
+ public:
+  ScratchMemory(const ScratchMemory&) = delete;
+  ScratchMemory& operator=(const ScratchMemory&) = delete;
+
+ protected:
+  static constexpr std::size_t kBufferBytes = 16 * 1024;
+
+  ScratchMemory() : buffer_(takeBuffer()) { allocator_.emplace(buffer_.get(), kBufferBytes); }
+  ~ScratchMemory() {
+    allocator_.reset();  // frees the chunks it took beyond the buffer
+    if (spareBuffers().size() < kSpareBuffersKept) spareBuffers().push_back(std::move(buffer_));
+  }
+  rapidjson::MemoryPoolAllocator<>& allocator() { return *allocator_; }
+
+ private:
+  static constexpr std::size_t kSpareBuffersKept = 4;
+
+  static std::vector<std::unique_ptr<char[]>>& spareBuffers() {
+    thread_local std::vector<std::unique_ptr<char[]>> spare;
+    return spare;
+  }
+  static std::unique_ptr<char[]> takeBuffer() {
+    auto& spare = spareBuffers();
+    if (spare.empty()) return std::make_unique<char[]>(kBufferBytes);
+    std::unique_ptr<char[]> buffer = std::move(spare.back());
+    spare.pop_back();
+    return buffer;
+  }
+
+  std::unique_ptr<char[]> buffer_;
+  std::optional<rapidjson::MemoryPoolAllocator<>> allocator_;
+};
+
 }  // namespace detail
+
+// A rapidjson::Document whose values live in its thread's scratch memory (see ScratchMemory),
+// and whose parse stack starts small enough for glibc's per-thread cache.
+class ScratchDocument : private detail::ScratchMemory, public rapidjson::Document {
+ public:
+  ScratchDocument() : rapidjson::Document(&allocator(), kParseStackBytes) {}
+
+ private:
+  static constexpr std::size_t kParseStackBytes = 256;
+};
 
 // Parses text the provider (or an operator) sent: exactly one JSON value, valid UTF-8, nested at
 // most kMaxJsonDepth deep. False for anything else, never an exception; `document` is then null.
@@ -83,7 +136,8 @@ inline bool parseJson(const std::string& text, rapidjson::Document& document) {
   bool parsed = false;
   auto generate = [&](rapidjson::Document& target) {
     detail::GuardedHandler handler(target);
-    rapidjson::Reader reader;
+    // Kept by the thread: its stack, where strings are unescaped, keeps its size between parses.
+    thread_local rapidjson::Reader reader;
     // A NUL byte reads as the end of the text: whatever follows it is trailing garbage.
     parsed = !reader.Parse<kFlags>(stream, handler).IsError() && stream.Tell() == text.size();
     return parsed;

@@ -10,7 +10,7 @@
 namespace vo::elevenlabs {
 
 vo::api::Result<std::string> outboundCallBody(const vo::api::Call& call) {
-  rapidjson::Document variables;
+  ScratchDocument variables;
   if (!parseJson(call.variablesJson.empty() ? "{}" : call.variablesJson, variables) ||
       !variables.IsObject()) {
     return vo::api::makeError(vo::api::ErrorCode::kInvalid, "variables: not a JSON object");

@@ -99,7 +99,7 @@ vo::api::Result<ConversationState> conversationState(const rapidjson::Value& con
 }
 
 vo::api::Result<std::vector<CallEvent>> webhookEvents(const std::string& body, int64_t nowMs) {
-  rapidjson::Document root;
+  ScratchDocument root;
   if (!parseJson(body, root) || !root.IsObject()) return invalid("body", "not a JSON object");
   const std::string type = textMember(root, "type");
   if (type.empty()) return invalid("type", "missing");

@@ -11,6 +11,7 @@
 
 #include "ProviderFixture.h"
 #include "WebhookBridge.h"
+#include "WebhookSignature.h"
 #include "vo/testing/Wait.h"
 
 namespace vo::elevenlabs::testing {
@@ -62,6 +63,19 @@ TEST_F(WebhookTest, ValidSignatureYieldsTheCompletedEvent) {
   EXPECT_EQ(event.endReason, "Call ended by remote party");
   EXPECT_EQ(event.atMs, 1739537297000);
   EXPECT_NE(event.detailJson.find(R"("call_successful":"success")"), std::string::npos);
+}
+
+TEST(WebhookSignatureTest, DigestIsHmacSha256OfTimestampDotBodyWhateverSecretCameBefore) {
+  // Known answers (Python's hmac module); the thread's keyed context switches secrets and back.
+  const std::string body = "what do ya want for nothing?";
+  const std::string jefe = "1cdd0650c8be1cb0974b1788d458b1e781206cfef59b85faafc582d2e182c57e";
+  const std::string other = "437c3c42121876f4310e18ccf245132eb3bee5aa73247f8aba02a608a08bc913";
+  for (int round = 0; round < 2; ++round) {
+    EXPECT_EQ(signatureDigest("Jefe", 1700000000, body), jefe);
+    EXPECT_EQ(signatureDigest("Jefe", 1700000000, body), jefe);
+    EXPECT_EQ(signatureDigest("wsec_other", 1700000000, body), other);
+  }
+  EXPECT_NE(signatureDigest("Jefe", 1700000001, body), jefe);
 }
 
 TEST_F(WebhookTest, WrongSecretIsRefused) {
