@@ -86,8 +86,9 @@ std::vector<DialJob> DialRoutine::begin(std::span<const api::Lease> leases) {
 }
 
 struct DialRoutine::Recorded {
-  api::CallTransition change;
-  bool retry = false;  // not placed, attempts left: back in line at change.nextAttemptAtMs
+  std::vector<api::CallTransition> changes;  // one per dial, in the dials' order
+  // Per dial: not placed, attempts left: back in line at its change's nextAttemptAtMs.
+  std::vector<bool> retry;
 };
 
 ReadyDial DialRoutine::ready(DialJob job) {
@@ -157,23 +158,23 @@ api::DialResult DialRoutine::dialGuarded(const api::DialRequest& request) {
 
 api::Call DialRoutine::dial(const DialJob& job) {
   const PlacedDial placed = place(job);
-  std::vector<Recorded> recorded;
+  Recorded recorded;
   const std::vector<bool> applied = record(std::span(&placed, 1), recorded);
   if (applied.empty()) return job.call;
-  return callAfter(job, recorded.front().change, applied.front());
+  return callAfter(job, recorded.changes.front(), applied.front());
 }
 
 void DialRoutine::recordAll(std::span<const PlacedDial> dials) {
-  std::vector<Recorded> recorded;
+  Recorded recorded;
   record(dials, recorded);
 }
 
-DialRoutine::Recorded DialRoutine::changeFor(const PlacedDial& placed) {
+api::CallTransition DialRoutine::changeFor(const PlacedDial& placed, bool& retry) {
   const api::DialResult& dial = placed.result;
   const api::Call& call = placed.job.call;
   context_.metrics.outcome(dial.outcome).increment();
-  Recorded recorded;
-  api::CallTransition& change = recorded.change;
+  retry = false;
+  api::CallTransition change;
   change.callId = call.id;
   // A slow dial may have been marked unknown by lease recovery meanwhile; what the provider
   // answered is better knowledge than that guess. Fenced: only while this is still our attempt.
@@ -192,8 +193,8 @@ DialRoutine::Recorded DialRoutine::changeFor(const PlacedDial& placed) {
     case api::DialOutcome::kNotPlaced: {
       change.lastError = errorText(dial);
       const int maxAttempts = call.maxAttempts > 0 ? call.maxAttempts : context_.config.maxAttempts;
-      recorded.retry = call.attempts < maxAttempts;
-      if (recorded.retry) {
+      retry = call.attempts < maxAttempts;
+      if (retry) {
         change.to = api::CallStatus::kQueued;
         change.nextAttemptAtMs =
             change.atMs + retryDelayMs(call.attempts, context_.config.retryBaseMs,
@@ -217,7 +218,7 @@ DialRoutine::Recorded DialRoutine::changeFor(const PlacedDial& placed) {
                            change.lastError.value());
       break;
   }
-  return recorded;
+  return change;
 }
 
 void DialRoutine::throttleAccount(const api::Call& call, int64_t retryAfterMs, int64_t now) {
@@ -230,15 +231,15 @@ void DialRoutine::throttleAccount(const api::Call& call, int64_t retryAfterMs, i
   }
 }
 
-std::vector<bool> DialRoutine::record(std::span<const PlacedDial> dials,
-                                      std::vector<Recorded>& recorded) {
-  recorded.clear();
-  recorded.reserve(dials.size());
-  std::vector<api::CallTransition> changes;
+std::vector<bool> DialRoutine::record(std::span<const PlacedDial> dials, Recorded& recorded) {
+  std::vector<api::CallTransition>& changes = recorded.changes;
+  changes.clear();
   changes.reserve(dials.size());
-  for (const PlacedDial& placed : dials) {
-    recorded.push_back(changeFor(placed));
-    changes.push_back(recorded.back().change);
+  recorded.retry.assign(dials.size(), false);
+  for (std::size_t i = 0; i < dials.size(); ++i) {
+    bool retry = false;
+    changes.push_back(changeFor(dials[i], retry));
+    recorded.retry[i] = retry;
   }
   auto moved = context_.store.transitionMany(changes);
   if (!moved) {
@@ -261,8 +262,8 @@ std::vector<bool> DialRoutine::record(std::span<const PlacedDial> dials,
   completions.reserve(dials.size());
   for (std::size_t i = 0; i < dials.size(); ++i) {
     const api::Lease& lease = dials[i].job.lease;
-    if (applied[i] && recorded[i].retry) {
-      requeue(dials[i], recorded[i]);
+    if (applied[i] && recorded.retry[i]) {
+      requeue(dials[i], changes[i]);
       continue;
     }
     completions.push_back(api::JobCompletion{lease.callId, lease.token, ringing(i)});
@@ -281,16 +282,15 @@ std::vector<bool> DialRoutine::record(std::span<const PlacedDial> dials,
   return applied;
 }
 
-void DialRoutine::requeue(const PlacedDial& placed, const Recorded& recorded) {
+void DialRoutine::requeue(const PlacedDial& placed, const api::CallTransition& change) {
   const api::Lease& lease = placed.job.lease;
-  const int64_t dueMs = recorded.change.nextAttemptAtMs.value_or(recorded.change.atMs);
+  const int64_t dueMs = change.nextAttemptAtMs.value_or(change.atMs);
   context_.metrics.retried.increment();
   auto requeued = context_.queue.retry(lease.callId, lease.token, dueMs);
   if (requeued && requeued.value()) return;
   // The lease was taken back meanwhile: enqueue again (idempotent); the sweeper is the net.
-  const api::Call after = callAfter(placed.job, recorded.change, true);
-  if (auto added =
-          context_.enqueueCalls(std::span<const api::Call>(&after, 1), recorded.change.atMs);
+  const api::Call after = callAfter(placed.job, change, true);
+  if (auto added = context_.enqueueCalls(std::span<const api::Call>(&after, 1), change.atMs);
       !added) {
     context_.logger.warn("call {}: retry not queued ({}); the sweeper will", lease.callId,
                          added.error().message);

@@ -50,18 +50,19 @@ class DialRoutine {
   api::Call dial(const DialJob& job);
 
  private:
-  struct Recorded;  // one dial's transition and what settling its job needs
+  struct Recorded;  // a batch's transitions and what settling its jobs needs
 
   api::DialResult dialGuarded(const api::DialRequest& request);
   // How long after it was due the dial started.
   void observeLatency(const PlacedDial& dial);
-  Recorded changeFor(const PlacedDial& placed);
+  // The dial's transition; `retry`: not placed, attempts left.
+  api::CallTransition changeFor(const PlacedDial& placed, bool& retry);
   // The provider said its account is over its rate: nothing more goes to it for a while.
   void throttleAccount(const api::Call& call, int64_t retryAfterMs, int64_t now);
   // Writes the outcomes and settles their jobs; whether each transition applied (empty: the
   // write failed, and every call stays in `dispatching` for recovery).
-  std::vector<bool> record(std::span<const PlacedDial> dials, std::vector<Recorded>& recorded);
-  void requeue(const PlacedDial& placed, const Recorded& recorded);
+  std::vector<bool> record(std::span<const PlacedDial> dials, Recorded& recorded);
+  void requeue(const PlacedDial& placed, const api::CallTransition& change);
   // The call after its transition, when it applied; otherwise as the store has it now.
   api::Call callAfter(const DialJob& job, const api::CallTransition& change, bool applied);
 

@@ -204,7 +204,10 @@ bool ClientConnection::writeSome(Step& step) {
   parser_.reset(head_);
   phase_ = Phase::kReading;
   step.progressed = true;
-  return true;
+  // No answer comes within the microseconds since the request left: wait for the socket to be
+  // readable instead of trying a read that would find nothing (one recv per dial saved).
+  wait_ = Wait::kRead;
+  return false;
 }
 
 long ClientConnection::receive() {
