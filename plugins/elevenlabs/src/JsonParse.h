@@ -8,7 +8,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -87,12 +86,12 @@ class ScratchMemory {
  protected:
   static constexpr std::size_t kBufferBytes = 16 * 1024;
 
-  ScratchMemory() : buffer_(takeBuffer()) { allocator_.emplace(buffer_.get(), kBufferBytes); }
+  ScratchMemory() : buffer_(takeBuffer()), allocator_(buffer_.get(), kBufferBytes) {}
   ~ScratchMemory() {
-    allocator_.reset();  // frees the chunks it took beyond the buffer
+    allocator_.Clear();  // frees the chunks it took beyond the buffer, and leaves the buffer be
     if (spareBuffers().size() < kSpareBuffersKept) spareBuffers().push_back(std::move(buffer_));
   }
-  rapidjson::MemoryPoolAllocator<>& allocator() { return *allocator_; }
+  rapidjson::MemoryPoolAllocator<>& allocator() { return allocator_; }
 
  private:
   static constexpr std::size_t kSpareBuffersKept = 4;
@@ -109,8 +108,8 @@ class ScratchMemory {
     return buffer;
   }
 
-  std::unique_ptr<char[]> buffer_;
-  std::optional<rapidjson::MemoryPoolAllocator<>> allocator_;
+  std::unique_ptr<char[]> buffer_;  // before allocator_, which is built on it
+  rapidjson::MemoryPoolAllocator<> allocator_;
 };
 
 }  // namespace detail
