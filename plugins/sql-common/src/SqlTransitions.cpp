@@ -45,8 +45,8 @@ SqlStatement updateOf(const CallTransition& change) {
   if (change.providerDataJson) {
     assign("provider_data_json", *change.providerDataJson);
   } else if (change.providerDetailJson) {
-    // Both databases know the function: PostgreSQL from the schema (version 6), SQLite from
-    // each connection (overlaidProviderData).
+    // SQLite registers the function on each connection (overlaidProviderData); PostgreSQL, whose
+    // batches go through batchTransitionSql instead, has it in its schema (version 6).
     set += ", provider_data_json = vo_overlay_provider_data(provider_data_json, ?)";
     where.params.push_back(*change.providerDetailJson);
   }
@@ -83,40 +83,44 @@ std::vector<std::size_t> inIdOrder(std::span<const CallTransition> changes) {
 
 // A batch of changes as ONE statement per round (PostgreSQL; a call's first change is in the
 // first round, its second in the second, ...): the changes travel as a JSON array of records, so
-// the statement's text never varies, and PostgreSQL plans and runs it once for the batch instead
-// of once per change (each single-row UPDATE cost it 60-70 µs, bench/RESULTS.md). The calls are
-// locked in id order first, as every batch writer does. Each applied change returns its `k`. The
-// calls are found by `id = ANY(ARRAY(…))`: joined with the records instead, PostgreSQL planned a
-// sequential scan of every call while its statistics still described a table filling up
-// (auto_explain: 40 ms a batch of 30).
-constexpr std::string_view kBatchTransition =
-    "WITH v AS MATERIALIZED (SELECT * FROM json_to_recordset(CAST(? AS json)) AS v(k integer, "
-    "id text, to_status text, at_ms bigint, count_attempt boolean, from_statuses text, "
-    "while_attempts integer, pcid_set boolean, pcid text, pcid_if_none_set boolean, pcid_if_none "
-    "text, data text, detail text, last_error text, end_reason text, duration_secs bigint, "
-    "next_attempt_at_ms bigint, attempt_set boolean, attempt_number integer, started_at_ms "
-    "bigint, outcome text, attempt_pcid text, attempt_error text)), "
-    "locked AS MATERIALIZED (SELECT id FROM call_states WHERE id = ANY(ARRAY(SELECT id FROM v)) "
-    "ORDER BY id FOR NO KEY UPDATE), "
-    "moved AS (UPDATE call_states s SET status = v.to_status, updated_at_ms = v.at_ms, "
-    "attempts = s.attempts + CASE WHEN v.count_attempt THEN 1 ELSE 0 END, "
-    "provider_call_id = CASE WHEN v.pcid_set THEN v.pcid WHEN v.pcid_if_none_set THEN "
-    "COALESCE(NULLIF(s.provider_call_id, ''), v.pcid_if_none) ELSE s.provider_call_id END, "
-    "provider_data_json = CASE WHEN v.data IS NOT NULL THEN v.data WHEN v.detail IS NOT NULL "
-    "THEN vo_overlay_provider_data(s.provider_data_json, v.detail) ELSE s.provider_data_json END, "
-    "last_error = COALESCE(v.last_error, s.last_error), "
-    "end_reason = COALESCE(v.end_reason, s.end_reason), "
-    "duration_secs = COALESCE(v.duration_secs, s.duration_secs), "
-    "next_attempt_at_ms = COALESCE(v.next_attempt_at_ms, s.next_attempt_at_ms) "
-    "FROM v WHERE s.id = ANY(ARRAY(SELECT id FROM locked)) AND s.id = v.id "
-    "AND s.status = ANY(string_to_array(v.from_statuses, ',')) "
-    "AND (v.while_attempts IS NULL OR s.attempts = v.while_attempts) "
-    "RETURNING v.k, s.attempts), "
-    "recorded AS (INSERT INTO call_attempts (call_id, attempt_number, started_at_ms, outcome, "
-    "provider_call_id, error) SELECT v.id, COALESCE(v.attempt_number, GREATEST(1, m.attempts)), "
-    "v.started_at_ms, v.outcome, v.attempt_pcid, v.attempt_error FROM moved m JOIN v ON v.k = "
-    "m.k WHERE v.attempt_set) "
-    "SELECT k FROM moved";
+// the statement's text never varies and the server builds no SQL per change (its thread recording
+// dials took 15-25 % less CPU; PostgreSQL's own execution time per change did not fall,
+// bench/RESULTS.md). The calls are locked in id order first, as every batch writer does. Each
+// applied change returns its `k`. The calls are found by `id = ANY(ARRAY(…))`: joined with the
+// records instead, PostgreSQL planned a sequential scan of every call while its statistics still
+// described a table filling up (auto_explain: 40 ms a batch of 30).
+const std::string& batchTransitionSql() {
+  static const std::string sql =
+      "WITH v AS MATERIALIZED (SELECT * FROM json_to_recordset(CAST(? AS json)) AS v(k integer, "
+      "id text, to_status text, at_ms bigint, count_attempt boolean, from_statuses text, "
+      "while_attempts integer, pcid_set boolean, pcid text, pcid_if_none_set boolean, pcid_if_none "
+      "text, data text, detail text, last_error text, end_reason text, duration_secs bigint, "
+      "next_attempt_at_ms bigint, attempt_set boolean, attempt_number integer, started_at_ms "
+      "bigint, outcome text, attempt_pcid text, attempt_error text)), "
+      "locked AS MATERIALIZED (SELECT id FROM call_states WHERE id = ANY(ARRAY(SELECT id FROM v)) "
+      "ORDER BY id FOR NO KEY UPDATE), "
+      "moved AS (UPDATE call_states s SET status = v.to_status, updated_at_ms = v.at_ms, "
+      "attempts = s.attempts + CASE WHEN v.count_attempt THEN 1 ELSE 0 END, "
+      "provider_call_id = CASE WHEN v.pcid_set THEN v.pcid WHEN v.pcid_if_none_set THEN "
+      "COALESCE(NULLIF(s.provider_call_id, ''), v.pcid_if_none) ELSE s.provider_call_id END, "
+      "provider_data_json = CASE WHEN v.data IS NOT NULL THEN v.data WHEN v.detail IS NOT NULL "
+      "THEN vo_overlay_provider_data(s.provider_data_json, v.detail) ELSE s.provider_data_json "
+      "END, "
+      "last_error = COALESCE(v.last_error, s.last_error), "
+      "end_reason = COALESCE(v.end_reason, s.end_reason), "
+      "duration_secs = COALESCE(v.duration_secs, s.duration_secs), "
+      "next_attempt_at_ms = COALESCE(v.next_attempt_at_ms, s.next_attempt_at_ms) "
+      "FROM v WHERE s.id = ANY(ARRAY(SELECT id FROM locked)) AND s.id = v.id "
+      "AND s.status = ANY(string_to_array(v.from_statuses, ',')) "
+      "AND (v.while_attempts IS NULL OR s.attempts = v.while_attempts) "
+      "RETURNING v.k, s.attempts), "
+      "recorded AS (INSERT INTO call_attempts (" +
+      std::string(kAttemptColumns) +
+      ") SELECT v.id, COALESCE(v.attempt_number, GREATEST(1, m.attempts)), v.started_at_ms, "
+      "v.outcome, v.attempt_pcid, v.attempt_error FROM moved m JOIN v ON v.k = m.k WHERE "
+      "v.attempt_set) SELECT k FROM moved";
+  return sql;
+}
 
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
@@ -130,7 +134,7 @@ void writeInt(JsonWriter& json, const char* name, int64_t value) {
   json.Int64(value);
 }
 
-// One change as a record of kBatchTransition's `v`; a field it does not set is left out (null).
+// One change as a record of batchTransitionSql's `v`; a field it does not set is left out (null).
 void writeChange(JsonWriter& json, std::size_t k, const CallTransition& change) {
   json.StartObject();
   writeInt(json, "k", static_cast<int64_t>(k));
@@ -179,7 +183,7 @@ void writeChange(JsonWriter& json, std::size_t k, const CallTransition& change) 
   json.EndObject();
 }
 
-// kBatchTransition once per round: round r holds each call's (r+1)-th change, in id order.
+// batchTransitionSql once per round: round r holds each call's (r+1)-th change, in id order.
 std::vector<SqlStatement> batchStatementsOf(std::span<const CallTransition> changes,
                                             std::span<const std::size_t> order) {
   std::deque<rapidjson::StringBuffer> rounds;  // a deque: each writer keeps its buffer's address
@@ -199,8 +203,8 @@ std::vector<SqlStatement> batchStatementsOf(std::span<const CallTransition> chan
   std::vector<SqlStatement> statements;
   for (std::size_t round = 0; round < rounds.size(); ++round) {
     writers[round]->EndArray();
-    statements.push_back({std::string(kBatchTransition),
-                          {std::string(rounds[round].GetString(), rounds[round].GetSize())}});
+    statements.push_back(
+        {batchTransitionSql(), {std::string(rounds[round].GetString(), rounds[round].GetSize())}});
   }
   return statements;
 }
