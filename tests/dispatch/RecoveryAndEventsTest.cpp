@@ -1,5 +1,9 @@
 // Outcomes arriving later, pacing slots, the priority fast path, campaigns, and everything that
 // brings back calls a dead worker or a lost queue left behind.
+#include <condition_variable>
+#include <future>
+#include <mutex>
+
 #include "DispatcherFixture.h"
 #include "vo/testing/Wait.h"
 
@@ -138,6 +142,39 @@ TEST_F(CampaignControlTest, CancelCancelsEveryQueuedCall) {
   ASSERT_FALSE(resumed.ok());
   EXPECT_EQ(resumed.error().code, api::ErrorCode::kConflict);
   EXPECT_EQ(dispatcher().pauseCampaign("nope").error().code, api::ErrorCode::kNotFound);
+}
+
+TEST_F(CampaignControlTest, CancelWaitsForDialsInFlightAndTheirNotPlacedOutcomesEndCanceled) {
+  // Every dial is held at the provider, then answered "not placed" (a 429): without the cancel
+  // each would go back in line for another attempt.
+  std::mutex mutex;
+  std::condition_variable released;
+  bool release = false;
+  provider_.onDial([&](const api::DialRequest&) {
+    std::unique_lock lock(mutex);
+    released.wait(lock, [&] { return release; });
+    return answered(api::DialOutcome::kNotPlaced, "HTTP 429: too many concurrent calls");
+  });
+  dispatcher().start();
+  ASSERT_TRUE(waitUntil([&] { return provider_.totalDials() == 3; }));
+
+  auto cancel =
+      std::async(std::launch::async, [&] { return dispatcher().cancelCampaign("camp1"); });
+  // The dials are in flight: the cancel does not answer before they are settled.
+  EXPECT_EQ(cancel.wait_for(std::chrono::milliseconds(300)), std::future_status::timeout);
+  {
+    std::lock_guard lock(mutex);
+    release = true;
+  }
+  released.notify_all();
+  auto canceled = cancel.get();
+  ASSERT_TRUE(canceled.ok()) << canceled.error().message;
+  EXPECT_EQ(canceled->status, api::CampaignStatus::kCanceled);
+  for (const char* id : {"cc1", "cc2", "cc3"}) {
+    EXPECT_EQ(stored(id).status, CallStatus::kCanceled) << id;
+  }
+  EXPECT_EQ(queueCounts().waiting, 0);
+  EXPECT_EQ(provider_.totalDials(), 3);  // none dialed again
 }
 
 TEST_F(CampaignControlTest, PauseSurvivesALostQueueAndResumeDials) {

@@ -28,18 +28,29 @@ Result<std::vector<Call>> CallStore::beginDispatch(std::span<const std::string> 
                                                    int64_t atMs) {
   std::vector<Call> moved;
   for (const std::string& id : callIds) {
+    auto before = getCall(id);
+    if (!before) {
+      if (before.error().code == ErrorCode::kNotFound) continue;
+      return before.error();
+    }
+    bool campaignCanceled = false;
+    if (!before->campaignId.empty()) {
+      auto campaign = getCampaign(before->campaignId);
+      if (!campaign && campaign.error().code != ErrorCode::kNotFound) return campaign.error();
+      campaignCanceled = campaign && campaign->status == CampaignStatus::kCanceled;
+    }
     CallTransition change;
     change.callId = id;
     change.from = {CallStatus::kQueued};
-    change.to = CallStatus::kDispatching;
+    change.to = campaignCanceled ? CallStatus::kCanceled : CallStatus::kDispatching;
     change.atMs = atMs;
-    change.countAttempt = true;
+    change.countAttempt = !campaignCanceled;
     auto applied = transition(change);
     if (!applied) {
       if (applied.error().code == ErrorCode::kNotFound) continue;
       return applied.error();
     }
-    if (!applied.value()) continue;
+    if (!applied.value() || campaignCanceled) continue;
     auto call = getCall(id);
     if (!call) return call.error();
     moved.push_back(std::move(call.value()));

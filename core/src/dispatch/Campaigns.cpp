@@ -3,11 +3,15 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+#include <thread>
+
 namespace vo::core::dispatch {
 
 namespace {
 
 constexpr int kCancelBatch = 1000;
+constexpr int64_t kDispatchingPollMs = 10;
 
 api::Result<api::Campaign> changeable(api::CallStore& store, const std::string& campaignId) {
   auto campaign = store.getCampaign(campaignId);
@@ -55,24 +59,71 @@ api::Result<api::Campaign> Campaigns::cancelCampaign(const std::string& campaign
   if (campaign->status == api::CampaignStatus::kCompleted) {
     return api::makeError(api::ErrorCode::kConflict, "campaign " + campaignId + " is completed");
   }
-  const int64_t now = context_.clock.nowMs();
-  // The store first: a worker holding one of these jobs then finds its call canceled and drops
-  // it, so nothing is dialed after the cancel returns (except dials already started).
-  if (auto set = context_.store.setCampaignStatus(campaignId, api::CampaignStatus::kCanceled, now);
+  // The store first: from its commit on, no instance's beginDispatch moves a call of the
+  // campaign to `dispatching` (it ends such a call canceled instead).
+  if (auto set = context_.store.setCampaignStatus(campaignId, api::CampaignStatus::kCanceled,
+                                                  context_.clock.nowMs());
       !set) {
     return set.error();
   }
+  auto moved = cancelQueued(campaignId);
+  if (!moved) return moved.error();
+  // Calls already `dispatching` have their dial begin now, or never (a worker does not start a
+  // dial whose lease ran out). Wait for them, so that no dial begins after this answer; those
+  // not placed went back to `queued` meanwhile and end canceled in the second pass.
+  auto left = awaitDispatching(campaignId);
+  if (!left) return left.error();
+  auto requeued = cancelQueued(campaignId);
+  if (!requeued) return requeued.error();
+  context_.logger.info("campaign {} canceled: {} queued calls canceled{}", campaignId,
+                       moved.value() + requeued.value(),
+                       left.value() > 0
+                           ? fmt::format(", {} still dispatching past their lease", left.value())
+                           : std::string());
+  return context_.store.getCampaign(campaignId);
+}
+
+api::Result<int64_t> Campaigns::cancelQueued(const std::string& campaignId) {
   const api::CallStatus queued[] = {api::CallStatus::kQueued};
-  auto moved =
-      context_.store.transitionCampaignCalls(campaignId, queued, api::CallStatus::kCanceled, now);
+  auto moved = context_.store.transitionCampaignCalls(
+      campaignId, queued, api::CallStatus::kCanceled, context_.clock.nowMs());
   if (!moved) return moved.error();
   for (;;) {
     auto removed = context_.queue.cancelCampaign(campaignId, kCancelBatch);
     if (!removed) return removed.error();
     if (removed.value() == 0) break;
   }
-  context_.logger.info("campaign {} canceled: {} queued calls canceled", campaignId, moved.value());
-  return context_.store.getCampaign(campaignId);
+  return moved.value();
+}
+
+api::Result<int64_t> Campaigns::awaitDispatching(const std::string& campaignId) {
+  const int64_t leaseMs = context_.config.leaseMs;
+  // Polls, at most one lease long: a call dispatching longer than that has a worker that will
+  // not start its dial (or a dead one), and recovery settles it.
+  for (int64_t waitedMs = 0;; waitedMs += kDispatchingPollMs) {
+    auto live = liveDispatching(campaignId, context_.clock.nowMs() - leaseMs);
+    if (!live) return live.error();
+    if (live.value() == 0 || waitedMs >= leaseMs) return live.value();
+    std::this_thread::sleep_for(std::chrono::milliseconds(kDispatchingPollMs));
+  }
+}
+
+api::Result<int64_t> Campaigns::liveDispatching(const std::string& campaignId,
+                                                int64_t leaseStartAfterMs) {
+  // Every dispatching call of every campaign: a few pages at most (the instances' dial slots).
+  api::CallScan scan;
+  scan.statuses = {api::CallStatus::kDispatching};
+  scan.limit = kCancelBatch;
+  int64_t live = 0;
+  for (;;) {
+    auto calls = context_.store.scanCalls(scan);
+    if (!calls) return calls.error();
+    for (const api::Call& call : calls.value()) {
+      if (call.campaignId == campaignId && call.updatedAtMs > leaseStartAfterMs) ++live;
+    }
+    if (static_cast<int>(calls->size()) < scan.limit) return live;
+    scan.afterId = calls->back().id;
+  }
 }
 
 }  // namespace vo::core::dispatch

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "dispatch/DispatchContext.h"
@@ -15,11 +16,19 @@ class Campaigns {
 
   api::Result<api::Campaign> pauseCampaign(const std::string& campaignId);
   api::Result<api::Campaign> resumeCampaign(const std::string& campaignId);
-  // The store first: a worker holding one of these jobs then finds its call canceled and drops
-  // it, so nothing is dialed after the cancel returns (except dials already started).
+  // No dial of the campaign's calls begins after this answers, on any instance: the store's
+  // campaign state stops new dispatches, and calls already dispatching are waited for (at most
+  // one lease). Queued calls, and those whose dial was not placed, end canceled.
   api::Result<api::Campaign> cancelCampaign(const std::string& campaignId);
 
  private:
+  // Queued calls to canceled, their jobs out of the queue; how many calls moved.
+  api::Result<int64_t> cancelQueued(const std::string& campaignId);
+  // Returns once the campaign has no call dispatching within its lease; how many are left
+  // dispatching past it (0 normally).
+  api::Result<int64_t> awaitDispatching(const std::string& campaignId);
+  api::Result<int64_t> liveDispatching(const std::string& campaignId, int64_t leaseStartAfterMs);
+
   DispatchContext& context_;
 };
 

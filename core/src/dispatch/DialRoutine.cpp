@@ -109,9 +109,19 @@ ReadyDial DialRoutine::ready(DialJob job) {
   return dial;
 }
 
+std::optional<api::DialResult> DialRoutine::leaseRanOut(const PlacedDial& dial) const {
+  // Dispatching since beginDispatch (the call's updatedAtMs) for a whole lease: recovery may
+  // have given the call up, and a cancel has stopped waiting for it. Not dialed now, so
+  // certainly not placed.
+  if (dial.startedMs - dial.job.call.updatedAtMs < context_.config.leaseMs) return std::nullopt;
+  return api::DialResult{api::DialOutcome::kNotPlaced, "", "{}",
+                         "the lease ran out before the dial began"};
+}
+
 PlacedDial DialRoutine::place(const DialJob& job) {
   ReadyDial dial = ready(job);
   PlacedDial placed{std::move(dial.job), {}, context_.clock.nowMs()};
+  if (!dial.refused) dial.refused = leaseRanOut(placed);
   if (dial.refused) {
     placed.result = std::move(*dial.refused);
     return placed;
@@ -124,6 +134,7 @@ PlacedDial DialRoutine::place(const DialJob& job) {
 void DialRoutine::start(ReadyDial ready, Placed placed) {
   auto dial =
       std::make_shared<PlacedDial>(PlacedDial{std::move(ready.job), {}, context_.clock.nowMs()});
+  if (!ready.refused) ready.refused = leaseRanOut(*dial);
   if (ready.refused) {
     dial->result = std::move(*ready.refused);
     placed(std::move(*dial));

@@ -53,6 +53,8 @@ class DialRoutine {
   struct Recorded;  // a batch's transitions and what settling its jobs needs
 
   api::DialResult dialGuarded(const api::DialRequest& request);
+  // A not-placed result when the dial's lease ran out before it could begin; nullopt otherwise.
+  std::optional<api::DialResult> leaseRanOut(const PlacedDial& dial) const;
   // How long after it was due the dial started.
   void observeLatency(const PlacedDial& dial);
   // The dial's transition; `retry`: not placed, attempts left.

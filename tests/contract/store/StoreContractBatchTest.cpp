@@ -104,6 +104,32 @@ TEST_P(StoreContract, BeginDispatchMovesOnlyQueuedCallsAndReturnsThemAsMoved) {
   EXPECT_TRUE(store_->beginDispatch({}, msOfDay(0, 600))->empty());
 }
 
+TEST_P(StoreContract, BeginDispatchEndsTheQueuedCallsOfACanceledCampaignInsteadOfMovingThem) {
+  seedTenants();
+  ASSERT_TRUE(store_->createCampaign(makeCampaign("cmp2", "Stopped", 2, msOfDay(0))).ok());
+  std::vector<Call> calls;
+  for (const std::string id : {"c1", "c2", "c3"}) calls.push_back(makeCall(id, msOfDay(0)));
+  calls[1].campaignId = "cmp2";
+  calls[1].attempts = 1;  // back in line after a not-placed dial that crossed the cancel
+  calls[2].campaignId = "cmp2";
+  calls[2].status = CallStatus::kDispatching;
+  calls[2].attempts = 1;
+  insert(calls);
+  ASSERT_TRUE(
+      store_->setCampaignStatus("cmp2", vo::api::CampaignStatus::kCanceled, msOfDay(0, 1)).ok());
+
+  const auto moved =
+      store_->beginDispatch(std::vector<std::string>{"c1", "c2", "c3"}, msOfDay(0, 500));
+  ASSERT_TRUE(moved.ok()) << moved.error().message;
+  EXPECT_EQ(idsOf(moved.value()), (std::set<std::string>{"c1"}));
+  const auto stopped = store_->getCall("c2");
+  EXPECT_EQ(stopped->status, CallStatus::kCanceled);
+  EXPECT_EQ(stopped->attempts, 1);  // no attempt begun
+  EXPECT_EQ(stopped->updatedAtMs, msOfDay(0, 500));
+  // A call already dispatching is its worker's to settle.
+  EXPECT_EQ(store_->getCall("c3")->status, CallStatus::kDispatching);
+}
+
 TEST_P(StoreContract, ConcurrentBeginDispatchOfTheSameCallsMovesEachOnce) {
   seedTenants();
   std::vector<Call> calls;
