@@ -1,0 +1,136 @@
+// Issue #9 on the production stack: the holes in a call's life, each a scenario against real
+// processes (two voice-orchestrator instances sharing PostgreSQL and Redis, the fake
+// ElevenLabs), judged by the fake's own record of what it received.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ProductionE2e.h"
+#include "vo/testing/Json.h"
+#include "vo/testing/Wait.h"
+
+namespace vo::e2e::production {
+namespace {
+
+using vo::fake_elevenlabs::FakeOptions;
+using vo::testing::HttpClient;
+using vo::testing::Json;
+using vo::testing::ServerProcess;
+
+constexpr const char* kKeyA = "xi-instance-a";
+constexpr const char* kKeyB = "xi-instance-b";
+constexpr auto kDeadline = std::chrono::minutes(5);
+// The fake stamps a request when its loop reads it: a dial a worker sent just before the cancel
+// answered may be read a moment after. A dial that the cancel failed to stop comes at least a
+// retry and a throttle (1 s) later.
+constexpr int64_t kReadLagUs = 250'000;
+
+// The recipient of an outbound-call request's body; "" when unreadable.
+std::string recipientOf(const std::string& body) {
+  try {
+    const Json request = Json::parse(body);
+    return request.has("to_number") ? request["to_number"].string() : "";
+  } catch (const std::runtime_error&) {
+    return "";
+  }
+}
+
+class CallLifeE2eTest : public ProductionE2eTest {
+ protected:
+  void startInstances(FakeOptions options, const std::string& dispatcherYaml) {
+    options.apiKeys = {kKeyA, kKeyB};
+    startBackends(options);
+    if (IsSkipped()) return;
+    a_ = startServer(kKeyA, dispatcherYaml);  // first: it migrates the shared schema
+    fake_->setWebhookUrl(a_->baseUrl() + "/webhooks/elevenlabs");
+    b_ = startServer(kKeyB, dispatcherYaml);
+    clientA_ = adminClient(*a_);
+    clientB_ = adminClient(*b_);
+  }
+
+  // Outbound-call requests the fake received, by recipient: their arrival times (µs).
+  std::map<std::string, std::vector<int64_t>> dialRequestsByRecipient() const {
+    std::map<std::string, std::vector<int64_t>> byRecipient;
+    for (const auto& request : fake_->requests()) {
+      if (request.method != "POST" || request.path.find("outbound-call") == std::string::npos) {
+        continue;
+      }
+      byRecipient[recipientOf(request.body)].push_back(request.receivedAtUs);
+    }
+    return byRecipient;
+  }
+
+  std::string logs() const {
+    return "--- instance a ---\n" + a_->logText() + "--- instance b ---\n" + b_->logText();
+  }
+
+  std::unique_ptr<ServerProcess> a_;
+  std::unique_ptr<ServerProcess> b_;
+  std::unique_ptr<HttpClient> clientA_;
+  std::unique_ptr<HttpClient> clientB_;
+};
+
+// Hole 1: a call dispatching when the cancel arrives gets a 429 and used to go back in line and
+// be dialed after the cancel had answered. The fake takes 1.5 s to answer and admits 10 calls at
+// a time, so when the cancel is sent at the start of the first burst of dials, up to 100 are in
+// flight on the two instances and most of them will be told 429.
+TEST_F(CallLifeE2eTest, NoDialOfACanceledCampaignBeginsAfterTheCancelAnswered) {
+  FakeOptions options;
+  options.latencyMs = 1500;
+  options.maxConcurrentCalls = 10;
+  options.callDurationMs = 2000;
+  startInstances(options,
+                 "  concurrency: 50\n  maxAttempts: 50\n  retryBaseMs: 20\n  retryMaxMs: 200\n");
+  if (IsSkipped()) return;
+  const auto campaigns = submit(*clientA_, 1000, 1000);
+  ASSERT_EQ(campaigns.size(), 1u);
+
+  ASSERT_TRUE(vo::testing::waitUntil([&] { return fake_->requests().size() >= 50; }, kDeadline,
+                                     std::chrono::milliseconds(5)))
+      << logs();
+  const auto cancel = clientB_->post("/campaigns/" + campaigns.front() + "/cancel", "");
+  const int64_t answeredAtUs = nowMicros();
+  ASSERT_EQ(cancel.status, 200) << cancel.body;
+  EXPECT_EQ(cancel.json()["status"].string(), "canceled");
+  const auto requestsWhenAnswered = fake_->requests().size();
+
+  ASSERT_TRUE(vo::testing::waitUntil([&] { return finishedCalls(*clientA_, campaigns) == 1000; },
+                                     kDeadline, std::chrono::milliseconds(200)))
+      << progress(*clientA_, campaigns) << logs();
+  // Long enough for a retry that slipped through to show: backoff (200 ms) and throttle (1 s).
+  std::this_thread::sleep_for(std::chrono::milliseconds(2000));
+
+  std::map<std::string, int> acceptedOf;
+  for (const auto& dial : fake_->acceptedCalls()) ++acceptedOf[dial.toNumber];
+  const auto requests = dialRequestsByRecipient();
+  int dialsAfterCancel = 0;
+  std::vector<std::string> wrong;
+  for (const auto& [id, call] : calls(*clientA_, campaigns)) {
+    const auto found = requests.find(call.to);
+    if (found != requests.end()) {
+      for (const int64_t at : found->second) {
+        if (at > answeredAtUs + kReadLagUs) ++dialsAfterCancel;
+      }
+    }
+    const int accepted = acceptedOf.contains(call.to) ? acceptedOf.at(call.to) : 0;
+    // Placed once and ended by its conversation, or never placed and canceled.
+    const bool settled = accepted == 1 ? call.status == "completed" || call.status == "initiated"
+                                       : accepted == 0 && call.status == "canceled";
+    if (!settled) {
+      wrong.push_back(call.to + " " + call.status + ", placed " + std::to_string(accepted) +
+                      " times");
+    }
+  }
+  EXPECT_GT(requestsWhenAnswered, 50u);
+  EXPECT_EQ(dialsAfterCancel, 0) << "dial requests received after the cancel answered";
+  EXPECT_TRUE(wrong.empty()) << wrong.size() << " calls, the first: " << wrong.front();
+}
+
+}  // namespace
+}  // namespace vo::e2e::production
