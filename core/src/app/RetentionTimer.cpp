@@ -66,9 +66,11 @@ void RetentionTimer::run() {
       logger_.error("retention run ended with an error: {}", result.value().error);
     } else {
       const auto& run = result.value();
-      logger_.info("retention run: {} days rolled up ({} calls), {} calls purged in {} ms",
-                   run.daysRolledUp, run.callsRolledUp, run.callsPurged,
-                   run.finishedAtMs - run.startedAtMs);
+      logger_.info(
+          "retention run: {} days rolled up ({} calls), {} calls purged, {} older calls kept "
+          "until they end, in {} ms",
+          run.daysRolledUp, run.callsRolledUp, run.callsPurged, run.callsKeptNotFinal,
+          run.finishedAtMs - run.startedAtMs);
     }
     earliestNextRun = clock_.nowMs() + kMinGapMs;
     lock.lock();

@@ -38,6 +38,7 @@ void writeRun(JsonWriter& writer, const api::RetentionRun& run) {
   writer.key("daysRolledUp").integer(run.daysRolledUp);
   writer.key("callsRolledUp").integer(run.callsRolledUp);
   writer.key("callsPurged").integer(run.callsPurged);
+  writer.key("callsKeptNotFinal").integer(run.callsKeptNotFinal);
   writer.key("skipped").boolean(run.skipped).key("error").stringOrNull(run.error);
   writer.endObject();
 }

@@ -24,7 +24,9 @@ using vo::api::RetentionRun;
 std::string describe(const RetentionRun& run) {
   return std::to_string(run.daysRolledUp) + " days rolled up (" +
          std::to_string(run.callsRolledUp) + " calls), " + std::to_string(run.callsPurged) +
-         " calls purged in " + std::to_string(run.finishedAtMs - run.startedAtMs) + " ms";
+         " calls purged, " + std::to_string(run.callsKeptNotFinal) +
+         " older calls kept until they end, in " +
+         std::to_string(run.finishedAtMs - run.startedAtMs) + " ms";
 }
 
 class DailyRetention final : public vo::api::RetentionPolicy {

@@ -133,6 +133,25 @@ Result<void> RetentionPass::freezeAndPurge(const std::string& day) {
       std::chrono::steady_clock::now() - dayStarted);
   logger_.info("purged {}: {} calls in {} batches ({} ms), its roll-up frozen", day, purgedFromDay,
                batches, spent.count());
+  return reportKept(day);
+}
+
+Result<void> RetentionPass::reportKept(const std::string& day) {
+  // What the purge left: calls not final. They stay, reported live, until a later run.
+  auto report = store_.report({"", "", day, day});
+  if (!report) return whileDoing("reading what " + day + " still holds", report.error());
+  int64_t kept = 0;
+  std::string byStatus;
+  for (const auto& [status, count] : report->byStatus) {
+    if (vo::api::isFinal(status) || count == 0) continue;
+    kept += count;
+    byStatus += (byStatus.empty() ? "" : ", ") + std::to_string(count) + " " +
+                std::string(vo::api::toString(status));
+  }
+  if (kept == 0) return {};
+  run_.callsKeptNotFinal += kept;
+  logger_.warn("{} is past retention but keeps {} calls not final ({}): purged once they end", day,
+               kept, byStatus);
   return {};
 }
 

@@ -37,6 +37,8 @@ class RetentionPass {
  private:
   vo::api::Result<void> renewLease();
   vo::api::Result<void> freezeAndPurge(const std::string& day);
+  // Counts and logs the calls a purged day keeps because they are not final yet.
+  vo::api::Result<void> reportKept(const std::string& day);
   vo::api::Result<std::vector<std::string>> daysBefore(int64_t dayNumber, const char* purpose);
 
   vo::api::CallStore& store_;

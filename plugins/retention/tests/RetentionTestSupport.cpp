@@ -94,20 +94,42 @@ vo::api::Result<int64_t> WatchedRetentionStore::purgeDay(std::string_view day, i
   return watched(*this, "purgeDay", [&] { return ForwardingCallStore::purgeDay(day, limit); });
 }
 
+namespace {
+
+// Every seeded call of the `dayCount` days ending with the day of nowMs, with its day's name.
+template <typename Visit>
+void forEachSeededCall(int64_t nowMs, int dayCount, SeededStatuses statuses, Visit&& visit) {
+  const int64_t firstDay = dayNumberOf(nowMs) - dayCount + 1;
+  for (int64_t day = firstDay; day < firstDay + dayCount; ++day) {
+    // 11 to 17: every seeded status on every day, and purge batches that end mid-day.
+    const int count = 11 + static_cast<int>(day % 7);
+    for (int index = 0; index < count; ++index)
+      visit(dayName(day), seededCall(day, index, statuses));
+  }
+}
+
+}  // namespace
+
 CallsPerDay seedCalls(vo::api::CallStore& store, int64_t nowMs, int dayCount,
                       SeededStatuses statuses) {
   seedTenants(store, nowMs);
   CallsPerDay perDay;
   std::vector<vo::api::Call> calls;
-  const int64_t firstDay = dayNumberOf(nowMs) - dayCount + 1;
-  for (int64_t day = firstDay; day < firstDay + dayCount; ++day) {
-    // 11 to 17: every seeded status on every day, and purge batches that end mid-day.
-    const int count = 11 + static_cast<int>(day % 7);
-    for (int index = 0; index < count; ++index) calls.push_back(seededCall(day, index, statuses));
-    perDay[dayName(day)] = count;
-  }
+  forEachSeededCall(nowMs, dayCount, statuses, [&](const std::string& day, vo::api::Call call) {
+    ++perDay[day];
+    calls.push_back(std::move(call));
+  });
   auto inserted = store.insertCalls(calls);
   EXPECT_TRUE(inserted.ok()) << (inserted.ok() ? "" : inserted.error().message);
+  return perDay;
+}
+
+CallsPerDay notFinalPerDay(int64_t nowMs, int dayCount, SeededStatuses statuses) {
+  CallsPerDay perDay;
+  forEachSeededCall(nowMs, dayCount, statuses,
+                    [&](const std::string& day, const vo::api::Call& call) {
+                      perDay[day] += vo::api::isFinal(call.status) ? 0 : 1;
+                    });
   return perDay;
 }
 

@@ -66,6 +66,10 @@ enum class SeededStatuses {
 // the day of nowMs, with durations.
 CallsPerDay seedCalls(vo::api::CallStore& store, int64_t nowMs, int dayCount,
                       SeededStatuses statuses = SeededStatuses::kAll);
+// Of what seedCalls(nowMs, dayCount, statuses) seeds, the calls not final, per day (every day
+// listed): retention keeps them whatever their age.
+CallsPerDay notFinalPerDay(int64_t nowMs, int dayCount,
+                           SeededStatuses statuses = SeededStatuses::kAll);
 
 // The whole report over [fromDay, toDay], and a readable text of it so a mismatch shows where.
 std::string reportText(vo::api::CallStore& store, const std::string& fromDay,

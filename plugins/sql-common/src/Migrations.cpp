@@ -283,6 +283,31 @@ END
 $$)"}};
 }
 
+// Version 7, a frozen day's roll-up counts its purged calls only (the purge adds each page it
+// deletes, and the report reads the day's remaining calls live), so a day whose calls are not all
+// final can be purged of the final ones and stay exact. A day frozen before counted every call it
+// had; the calls it still has (a purge interrupted) are taken out of its roll-up here, as they
+// are counted live from now on.
+Migration frozenRollUpsCountPurgedCalls() {
+  const std::string sameGroup =
+      " FROM calls_with_state c WHERE c.created_day = call_daily_aggregates.day AND "
+      "c.workspace_id = call_daily_aggregates.workspace_id AND c.agent_id = "
+      "call_daily_aggregates.agent_id AND c.status = call_daily_aggregates.status)";
+  const std::string frozenDays =
+      "day IN (SELECT day FROM call_days WHERE frozen_at_ms IS NOT NULL)";
+  return {7,
+          "a frozen day's roll-up counts its purged calls",
+          {"UPDATE call_daily_aggregates SET total = total - (SELECT COUNT(*)" + sameGroup +
+               ", duration_secs = duration_secs - (SELECT CAST(COALESCE(SUM(c.duration_secs), 0) "
+               "AS BIGINT)" +
+               sameGroup + " WHERE " + frozenDays,
+           "DELETE FROM call_daily_aggregates WHERE total <= 0 AND " + frozenDays,
+           "UPDATE call_days SET calls_counted = (SELECT CAST(COALESCE(SUM(a.total), 0) AS BIGINT) "
+           "FROM call_daily_aggregates a WHERE a.day = call_days.day) WHERE frozen_at_ms IS NOT "
+           "NULL"},
+          {}};
+}
+
 }  // namespace
 
 std::string withTextType(const std::string& ddl, const std::string& textType) {
@@ -303,9 +328,13 @@ std::string withTextType(const std::string& ddl, const std::string& textType) {
 }
 
 const std::vector<Migration>& schemaMigrations() {
-  static const std::vector<Migration> migrations{
-      initialSchema(),    tenantsKeptApart(),          scansInIdOrder(),
-      narrowCallStates(), attemptsWithoutForeignKey(), providerDataOverlaidInTheDatabase()};
+  static const std::vector<Migration> migrations{initialSchema(),
+                                                 tenantsKeptApart(),
+                                                 scansInIdOrder(),
+                                                 narrowCallStates(),
+                                                 attemptsWithoutForeignKey(),
+                                                 providerDataOverlaidInTheDatabase(),
+                                                 frozenRollUpsCountPurgedCalls()};
   return migrations;
 }
 

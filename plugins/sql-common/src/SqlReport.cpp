@@ -1,4 +1,5 @@
-// GET /calls/report: roll-ups for rolled-up days, live calls for the others, in one query.
+// GET /calls/report: roll-ups for rolled-up days, live calls for the others (and for what a
+// frozen day still holds), in one query.
 #include <set>
 
 #include "vo/sql/CallColumns.h"
@@ -57,7 +58,8 @@ std::optional<std::vector<std::string>> liveDays(SqlRunner& sql, vo::api::Report
   const std::optional<int64_t> last = dayNumber(range.toDay);
   if (!first || !last || *last - *first > kMaxEnumeratedDays) return std::nullopt;
   std::set<std::string> rolled;
-  for (const SqlRow& row : sql.query("SELECT day FROM call_days WHERE day >= ? AND day <= ?",
+  for (const SqlRow& row : sql.query("SELECT day FROM call_days WHERE day >= ? AND day <= ? AND "
+                                     "frozen_at_ms IS NULL",
                                      {range.fromDay, range.toDay})) {
     rolled.insert(textOf(row[0]));
   }
@@ -91,9 +93,11 @@ Result<vo::api::Report> SqlCallStore::report(const vo::api::ReportQuery& query) 
       addReportFilters(query, "created_day", live);
       if (days) live.addIn("created_day", *days);
       // A day rolled up since liveDays() looked is read from its roll-up by this same statement.
+      // A frozen day's roll-up holds its purged calls only: its remaining ones are read live.
       live.sql +=
           std::string(live.sql.empty() ? "" : " AND ") +
-          "NOT EXISTS (SELECT 1 FROM call_days d WHERE d.day = calls_with_state.created_day)";
+          "NOT EXISTS (SELECT 1 FROM call_days d WHERE d.day = calls_with_state.created_day "
+          "AND d.frozen_at_ms IS NULL)";
       statement +=
           " UNION ALL SELECT created_day AS day, workspace_id, agent_id, status, "
           "COUNT(*) AS total, CAST(COALESCE(SUM(duration_secs), 0) AS BIGINT) AS duration_secs "

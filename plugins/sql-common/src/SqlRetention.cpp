@@ -29,15 +29,24 @@ Result<std::vector<std::string>> SqlCallStore::daysWithCalls(std::string_view be
 }
 
 // Inside a write transaction. The first statement claims the day's row, so a second instance
-// rolling up the same day waits for this one instead of double counting.
+// rolling up the same day waits for this one instead of double counting. A frozen day's roll-up
+// counts its purged calls only: freezing empties it, and each purge adds the calls it deletes,
+// in the same transaction (purgeDay), while the report counts the day's remaining calls live.
 int64_t SqlCallStore::rollUp(SqlRunner& sql, const std::string& day, int64_t nowMs, bool freeze) {
   const auto state = sql.query(
       "INSERT INTO call_days (day, rolled_up_at_ms, calls_counted) VALUES (?, ?, 0) "
       "ON CONFLICT (day) DO UPDATE SET rolled_up_at_ms = call_days.rolled_up_at_ms "
       "RETURNING frozen_at_ms",
       {day, nowMs});
-  if (!state.empty() && !state[0][0].isEmpty()) return 0;  // frozen: never changes again
+  if (!state.empty() && !state[0][0].isEmpty()) return 0;  // frozen: only purges change it
   sql.execute("DELETE FROM call_daily_aggregates WHERE day = ?", {day});
+  if (freeze) {
+    sql.execute(
+        "UPDATE call_days SET rolled_up_at_ms = ?, calls_counted = 0, frozen_at_ms = ? "
+        "WHERE day = ?",
+        {nowMs, nowMs, day});
+    return 0;
+  }
   sql.execute(
       "INSERT INTO call_daily_aggregates (day, workspace_id, agent_id, status, total, "
       "duration_secs) SELECT created_day, workspace_id, agent_id, status, COUNT(*), "
@@ -48,12 +57,8 @@ int64_t SqlCallStore::rollUp(SqlRunner& sql, const std::string& day, int64_t now
       "SELECT CAST(COALESCE(SUM(total), 0) AS BIGINT) FROM call_daily_aggregates WHERE day = ?",
       {day});
   const int64_t calls = counted.empty() ? 0 : intOf(counted[0][0]);
-  SqlValue frozenAt = nullptr;
-  if (freeze) frozenAt = nowMs;
-  sql.execute(
-      "UPDATE call_days SET rolled_up_at_ms = ?, calls_counted = ?, frozen_at_ms = ? "
-      "WHERE day = ?",
-      {nowMs, calls, frozenAt, day});
+  sql.execute("UPDATE call_days SET rolled_up_at_ms = ?, calls_counted = ? WHERE day = ?",
+              {nowMs, calls, day});
   return calls;
 }
 
@@ -71,21 +76,47 @@ Result<void> SqlCallStore::freezeDay(std::string_view day, int64_t nowMs) {
 
 Result<int64_t> SqlCallStore::purgeDay(std::string_view day, int limit) {
   if (limit < 1) return makeError(ErrorCode::kInvalid, "purge limit must be at least 1");
+  std::vector<vo::api::CallStatus> finals;
+  for (const vo::api::CallStatus status : vo::api::kAllCallStatuses) {
+    if (vo::api::isFinal(status)) finals.push_back(status);
+  }
   return write<int64_t>([&](SqlRunner& sql) -> Result<int64_t> {
     const auto state = sql.query("SELECT frozen_at_ms FROM call_days WHERE day = ?", {str(day)});
     if (state.empty() || state[0][0].isEmpty()) {
       return makeError(ErrorCode::kConflict,
                        "day " + str(day) + " is not frozen; freeze it before purging its calls");
     }
-    // The same page of the day's calls three times: their attempts and states first, then the
-    // calls themselves.
-    const std::string pageIds =
-        "IN (SELECT id FROM calls WHERE created_day = ? ORDER BY id LIMIT ?)";
-    const std::string page = "id " + pageIds;
-    const SqlParams params{str(day), int64_t{limit}};
-    sql.execute("DELETE FROM call_attempts WHERE call_id " + pageIds, params);
-    sql.execute("DELETE FROM call_states WHERE " + page, params);
-    return sql.execute("DELETE FROM calls WHERE " + page, params);
+    // A page of the day's final calls; the others (queued, dispatching, initiated) stay until
+    // they end, and are reported live meanwhile.
+    SqlWhere where;
+    where.add("created_day = ?", str(day));
+    where.addIn("status", statusTexts(finals));
+    where.params.emplace_back(int64_t{limit});
+    std::vector<std::string> ids;
+    for (const SqlRow& row :
+         sql.query("SELECT id FROM calls_with_state" + where.clause() + " ORDER BY id LIMIT ?",
+                   where.params)) {
+      ids.push_back(textOf(row[0]));
+    }
+    if (ids.empty()) return int64_t{0};
+    const SqlParams page{jsonArrayOf(ids)};
+    // Counted into the frozen roll-up in the same transaction that deletes them: the day's
+    // report (roll-up plus remaining calls) is exact before, during and after a purge.
+    sql.execute(
+        "INSERT INTO call_daily_aggregates (day, workspace_id, agent_id, status, total, "
+        "duration_secs) SELECT created_day, workspace_id, agent_id, status, COUNT(*), "
+        "CAST(COALESCE(SUM(duration_secs), 0) AS BIGINT) FROM calls_with_state WHERE " +
+            backend_->inJsonTextArray("id") +
+            " GROUP BY created_day, workspace_id, agent_id, status "
+            "ON CONFLICT (day, workspace_id, agent_id, status) DO UPDATE SET "
+            "total = call_daily_aggregates.total + excluded.total, "
+            "duration_secs = call_daily_aggregates.duration_secs + excluded.duration_secs",
+        page);
+    sql.execute("UPDATE call_days SET calls_counted = calls_counted + ? WHERE day = ?",
+                {static_cast<int64_t>(ids.size()), str(day)});
+    sql.execute("DELETE FROM call_attempts WHERE " + backend_->inJsonTextArray("call_id"), page);
+    sql.execute("DELETE FROM call_states WHERE " + backend_->inJsonTextArray("id"), page);
+    return sql.execute("DELETE FROM calls WHERE " + backend_->inJsonTextArray("id"), page);
   });
 }
 

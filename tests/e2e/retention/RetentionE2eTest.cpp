@@ -204,5 +204,97 @@ TEST(RetentionE2e, TwoServersOnOneDatabaseKeepTheRetainedDaysAndTheReport) {
   for (auto& server : servers) EXPECT_EQ(server->terminate(), 0) << server->logText();
 }
 
+// Issue 9, hole 3: retention used to delete every call of an old day, so a paused campaign of
+// 20 days ago lost its queued calls. Now they stay (and are counted as kept), the report is
+// unchanged, and the campaign, resumed, dials them.
+TEST(RetentionE2e, APausedCampaignOfTwentyDaysAgoKeepsItsQueuedCallsAndDialsThemOnResume) {
+  vo::testing::TempDir folder("vo-retention-e2e");
+  const std::string databasePath = folder.file("calls.db");
+  const int64_t nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+  constexpr int kQueued = 30;
+  const int64_t oldDay = dayNumberOf(nowMs) - 20;
+  CallsPerDay perDay;
+  vo::api::Report before;
+  {
+    YAML::Node storeConfig;
+    storeConfig["path"] = databasePath;
+    auto store = vo::store_sqlite::createSqliteStore(storeConfig, "plugins.store.config");
+    ASSERT_TRUE(store->migrate().ok());
+    perDay = seedCalls(*store, nowMs, 40, SeededStatuses::kFinalOnly);
+    vo::api::Campaign campaign;
+    campaign.id = "cmp-old";
+    campaign.workspaceId = "ws-a";
+    campaign.agentId = "agent-ws-a-1";
+    campaign.agentPhoneNumberId = "phnum-ws-a";
+    campaign.name = "Paused twenty days ago";
+    campaign.totalCalls = kQueued;
+    campaign.createdAtMs = dayStartMs(oldDay) + 3'600'000;
+    campaign.updatedAtMs = campaign.createdAtMs;
+    std::vector<vo::api::Call> calls;
+    for (int i = 0; i < kQueued; ++i) {
+      vo::api::Call call;
+      call.id = "old-queued-" + std::to_string(100 + i);
+      call.workspaceId = campaign.workspaceId;
+      call.agentId = campaign.agentId;
+      call.agentPhoneNumberId = campaign.agentPhoneNumberId;
+      call.campaignId = campaign.id;
+      call.to = "+34612000" + std::to_string(100 + i);
+      call.from = "+34600000000";
+      call.createdAtMs = campaign.createdAtMs + i;
+      call.updatedAtMs = call.createdAtMs;
+      calls.push_back(call);
+    }
+    ASSERT_TRUE(store->createCampaignWithCalls(campaign, calls).ok());
+    ASSERT_TRUE(
+        store->setCampaignStatus("cmp-old", vo::api::CampaignStatus::kPaused, campaign.createdAtMs)
+            .ok());
+    auto report = store->report({"", "", perDay.begin()->first, perDay.rbegin()->first});
+    ASSERT_TRUE(report.ok()) << report.error().message;
+    before = report.value();
+    ASSERT_EQ(before.byStatus[vo::api::CallStatus::kQueued], kQueued);
+  }
+
+  vo::testing::ServerOptions options;
+  options.configYaml = configFor(databasePath);
+  options.env["RETENTION_DAYS"] = "15";
+  vo::testing::ServerProcess server(options);
+  server.start();
+  vo::testing::HttpClient admin(server.port());
+  admin.setDefaultHeader("Authorization", std::string("Bearer ") + kAdminKey);
+  std::optional<vo::testing::Json> retention;
+  ASSERT_TRUE(vo::testing::waitUntil([&] {
+    retention = retentionHealthOf(admin);
+    return retention.has_value();
+  })) << server.logText();
+  const vo::testing::Json run = (*retention)["lastRun"];
+  EXPECT_TRUE(run["error"].isNull()) << server.logText();
+  EXPECT_GT(run["callsPurged"].int64(), 0);
+  EXPECT_EQ(run["callsKeptNotFinal"].int64(), kQueued);
+  EXPECT_NE(server.logText().find("keeps 30 calls not final (30 queued)"), std::string::npos)
+      << server.logText();
+
+  const auto queued = admin.get("/calls?limit=1000&campaignId=cmp-old&status=queued");
+  ASSERT_EQ(queued.status, 200) << queued.body;
+  EXPECT_EQ(queued.json()["data"].size(), static_cast<std::size_t>(kQueued));
+  const std::string range = "from=" + perDay.begin()->first + "&to=" + perDay.rbegin()->first;
+  const auto kept = admin.get("/calls/report?" + range);
+  ASSERT_EQ(kept.status, 200) << kept.body;
+  EXPECT_EQ(totalsText(kept.json()["totals"]), totalsText(before));
+
+  // Resumed, the kept calls are dialed and end; the old day reports them as they ended.
+  ASSERT_EQ(admin.post("/campaigns/cmp-old/resume", "").status, 200);
+  ASSERT_TRUE(vo::testing::waitUntil([&] {
+    return admin.get("/campaigns/cmp-old").json()["finished"].int64() == kQueued;
+  })) << server.logText();
+  const auto ended = admin.get("/calls/report?from=" + dayName(oldDay) + "&to=" + dayName(oldDay));
+  ASSERT_EQ(ended.status, 200) << ended.body;
+  const vo::testing::Json byStatus = ended.json()["totals"]["byStatus"];
+  EXPECT_FALSE(byStatus.has("queued") && byStatus["queued"].int64() > 0) << ended.body;
+  EXPECT_EQ(ended.json()["totals"]["total"].int64(), perDay.at(dayName(oldDay)) + kQueued);
+  EXPECT_EQ(server.terminate(), 0) << server.logText();
+}
+
 }  // namespace
 }  // namespace vo::retention::testing

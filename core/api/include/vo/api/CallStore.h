@@ -151,11 +151,12 @@ class CallStore {
   // Recomputes the roll-up of `day` from its live calls, unless the day is frozen. Returns the
   // number of calls counted (0 for a frozen day). Idempotent.
   virtual Result<int64_t> rollUpDay(std::string_view day, int64_t nowMs) = 0;
-  // Rolls the day up one last time and freezes it: its roll-up never changes again, so its
-  // calls may be deleted. Idempotent.
+  // Freezes the day: from then on its roll-up counts the calls purgeDay deletes, and the report
+  // counts the calls it still holds live, so the day's figures stay exact. Idempotent.
   virtual Result<void> freezeDay(std::string_view day, int64_t nowMs) = 0;
-  // Deletes up to `limit` calls (with their attempts) of a frozen day; kConflict if the day is
-  // not frozen. Returns how many were deleted: 0 when the day is empty.
+  // Deletes up to `limit` calls in a final status (with their attempts) of a frozen day, adding
+  // them to its roll-up in the same transaction; calls not final stay. kConflict if the day is
+  // not frozen. Returns how many were deleted: 0 when no final call is left.
   virtual Result<int64_t> purgeDay(std::string_view day, int limit) = 0;
   // A named lease for work that one instance should do at a time (retention). True when
   // `holder` holds it until nowMs + ttlMs (acquired or renewed), false when another holds it.

@@ -14,6 +14,9 @@ struct RetentionRun {
   int64_t daysRolledUp = 0;
   int64_t callsRolledUp = 0;
   int64_t callsPurged = 0;
+  // Calls of days past retention left because they are not final yet (queued, dispatching,
+  // initiated): purged by a later run once they end.
+  int64_t callsKeptNotFinal = 0;
   bool skipped = false;  // another instance held the lease
   std::string error;     // empty when the run succeeded
 };
