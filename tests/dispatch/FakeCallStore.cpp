@@ -284,6 +284,9 @@ api::Result<std::vector<api::Call>> FakeCallStore::beginDispatch(
     auto found = calls_.find(id);
     if (found == calls_.end() || found->second.status != api::CallStatus::kQueued) continue;
     const auto campaign = campaigns_.find(found->second.campaignId);
+    if (campaign != campaigns_.end() && campaign->second.status == api::CampaignStatus::kPaused) {
+      continue;
+    }
     if (campaign != campaigns_.end() && campaign->second.status == api::CampaignStatus::kCanceled) {
       found->second.status = api::CallStatus::kCanceled;
       found->second.updatedAtMs = atMs;

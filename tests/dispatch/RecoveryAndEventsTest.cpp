@@ -177,6 +177,20 @@ TEST_F(CampaignControlTest, CancelWaitsForDialsInFlightAndTheirNotPlacedOutcomes
   EXPECT_EQ(provider_.totalDials(), 3);  // none dialed again
 }
 
+TEST_F(CampaignControlTest, AStorePauseTheQueueNeverHeardOfHoldsTheCallsAndIsAppliedToTheQueue) {
+  // Paused in the store only: the queue lost the pause (Redis restarted empty), or a resume
+  // crossed it. The claims find the calls held, bring the queue in step, and put them back.
+  ASSERT_TRUE(store_.setCampaignStatus("camp1", api::CampaignStatus::kPaused, 1).ok());
+  dispatcher().start();
+  ASSERT_TRUE(waitUntil([&] { return queueCounts().paused == 3; }));
+  EXPECT_EQ(provider_.totalDials(), 0);
+  for (const char* id : {"cc1", "cc2", "cc3"}) EXPECT_EQ(stored(id).status, CallStatus::kQueued);
+
+  ASSERT_TRUE(dispatcher().resumeCampaign("camp1").ok());
+  ASSERT_TRUE(waitUntilAll([](const api::Call& c) { return c.status == CallStatus::kInitiated; }));
+  EXPECT_EQ(provider_.totalDials(), 3);
+}
+
 TEST_F(CampaignControlTest, PauseSurvivesALostQueueAndResumeDials) {
   auto paused = dispatcher().pauseCampaign("camp1");
   ASSERT_TRUE(paused.ok());

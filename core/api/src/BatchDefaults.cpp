@@ -37,6 +37,7 @@ Result<std::vector<Call>> CallStore::beginDispatch(std::span<const std::string> 
     if (!before->campaignId.empty()) {
       auto campaign = getCampaign(before->campaignId);
       if (!campaign && campaign.error().code != ErrorCode::kNotFound) return campaign.error();
+      if (campaign && campaign->status == CampaignStatus::kPaused) continue;
       campaignCanceled = campaign && campaign->status == CampaignStatus::kCanceled;
     }
     CallTransition change;
@@ -56,6 +57,10 @@ Result<std::vector<Call>> CallStore::beginDispatch(std::span<const std::string> 
     moved.push_back(std::move(call.value()));
   }
   return moved;
+}
+
+Result<std::string> CallQueue::generation() {
+  return std::string("process");
 }
 
 Result<std::vector<bool>> CallStore::transitionMany(std::span<const CallTransition> changes) {

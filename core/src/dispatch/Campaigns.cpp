@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <optional>
 #include <thread>
 
 namespace vo::core::dispatch {
@@ -12,6 +13,8 @@ namespace {
 
 constexpr int kCancelBatch = 1000;
 constexpr int64_t kDispatchingPollMs = 10;
+// syncCampaignQueue's reads of the store before it gives up on a campaign that keeps changing.
+constexpr int kSyncRounds = 8;
 
 api::Result<api::Campaign> changeable(api::CallStore& store, const std::string& campaignId) {
   auto campaign = store.getCampaign(campaignId);
@@ -26,30 +29,54 @@ api::Result<api::Campaign> changeable(api::CallStore& store, const std::string& 
 
 }  // namespace
 
+api::Result<void> syncCampaignQueue(DispatchContext& context, const std::string& campaignId) {
+  // Read the store, act on the queue, read again: whoever acts last on the queue read the
+  // store after its last write, so a pause and a resume that cross converge on the store's
+  // state (each is followed by its own sync).
+  std::optional<api::CampaignStatus> applied;
+  for (int round = 0; round < kSyncRounds; ++round) {
+    auto campaign = context.store.getCampaign(campaignId);
+    if (!campaign) return campaign.error();
+    const api::CampaignStatus status = campaign->status;
+    if (applied == status) return api::Result<void>::success();
+    if (status == api::CampaignStatus::kPaused) {
+      if (auto paused = context.queue.pauseCampaign(campaignId); !paused) return paused.error();
+    } else if (status == api::CampaignStatus::kActive) {
+      if (auto resumed = context.queue.resumeCampaign(campaignId); !resumed) {
+        return resumed.error();
+      }
+      context.wakeWorkers();
+    } else {
+      return api::Result<void>::success();  // canceled or completed: nothing left to pause
+    }
+    applied = status;
+  }
+  context.logger.warn("campaign {}: its state kept changing while the queue followed it",
+                      campaignId);
+  return api::Result<void>::success();
+}
+
 Campaigns::Campaigns(DispatchContext& context) : context_(context) {}
 
 api::Result<api::Campaign> Campaigns::pauseCampaign(const std::string& campaignId) {
-  auto campaign = changeable(context_.store, campaignId);
-  if (!campaign) return campaign.error();
-  if (auto set = context_.store.setCampaignStatus(campaignId, api::CampaignStatus::kPaused,
-                                                  context_.clock.nowMs());
-      !set) {
-    return set.error();
-  }
-  if (auto paused = context_.queue.pauseCampaign(campaignId); !paused) return paused.error();
-  return context_.store.getCampaign(campaignId);
+  return setAndSync(campaignId, api::CampaignStatus::kPaused);
 }
 
 api::Result<api::Campaign> Campaigns::resumeCampaign(const std::string& campaignId) {
+  return setAndSync(campaignId, api::CampaignStatus::kActive);
+}
+
+api::Result<api::Campaign> Campaigns::setAndSync(const std::string& campaignId,
+                                                 api::CampaignStatus status) {
   auto campaign = changeable(context_.store, campaignId);
   if (!campaign) return campaign.error();
-  if (auto set = context_.store.setCampaignStatus(campaignId, api::CampaignStatus::kActive,
-                                                  context_.clock.nowMs());
+  // The store first: it is the truth (beginDispatch holds a paused campaign's calls whatever
+  // the queue says); the queue follows it.
+  if (auto set = context_.store.setCampaignStatus(campaignId, status, context_.clock.nowMs());
       !set) {
     return set.error();
   }
-  if (auto resumed = context_.queue.resumeCampaign(campaignId); !resumed) return resumed.error();
-  context_.wakeWorkers();
+  if (auto synced = syncCampaignQueue(context_, campaignId); !synced) return synced.error();
   return context_.store.getCampaign(campaignId);
 }
 

@@ -8,6 +8,10 @@
 
 namespace vo::core::dispatch {
 
+// Brings the queue in step with the campaign's state in the store (paused or not); converges
+// when pauses and resumes cross, on any instance.
+api::Result<void> syncCampaignQueue(DispatchContext& context, const std::string& campaignId);
+
 // Campaign control: the store says what a campaign is, the queue acts on it at once. Each
 // answers the campaign as it stands afterwards.
 class Campaigns {
@@ -22,6 +26,7 @@ class Campaigns {
   api::Result<api::Campaign> cancelCampaign(const std::string& campaignId);
 
  private:
+  api::Result<api::Campaign> setAndSync(const std::string& campaignId, api::CampaignStatus status);
   // Queued calls to canceled, their jobs out of the queue; how many calls moved.
   api::Result<int64_t> cancelQueued(const std::string& campaignId);
   // Returns once the campaign has no call dispatching within its lease; how many are left

@@ -6,9 +6,11 @@
 #include <atomic>
 #include <memory>
 #include <optional>
+#include <set>
 #include <unordered_map>
 
 #include "dispatch/Backoff.h"
+#include "dispatch/Campaigns.h"
 
 namespace vo::core::dispatch {
 
@@ -68,21 +70,69 @@ std::vector<DialJob> DialRoutine::begin(std::span<const api::Lease> leases) {
   }
   std::vector<DialJob> jobs;
   jobs.reserve(byId.size());
+  std::vector<const api::Lease*> notMoved;
   for (const auto& lease : leases) {
     auto found = byId.find(lease.callId);
     if (found != byId.end()) {
       jobs.push_back(DialJob{lease, std::move(found->second)});
       continue;
     }
-    // Someone else has it, it was canceled, or the store failed: the job goes.
-    context_.metrics.dropped.increment();
-    context_.inFlight.end(lease.callId);
-    if (auto gone = context_.queue.complete(lease.callId, lease.token, false); !gone) {
-      context_.logger.warn("call {}: dropped job not completed ({}); its lease expires",
-                           lease.callId, gone.error().message);
-    }
+    notMoved.push_back(&lease);
+  }
+  const std::set<std::string> heldBack =
+      notMoved.empty() || !moved ? std::set<std::string>() : holdBack(notMoved);
+  for (const api::Lease* lease : notMoved) {
+    if (!heldBack.contains(lease->callId)) drop(*lease);
   }
   return jobs;
+}
+
+std::set<std::string> DialRoutine::holdBack(std::span<const api::Lease* const> notMoved) {
+  // Still queued although not moved: the store holds its campaign paused, and the queue did not
+  // know (it lost the pause with Redis, or a pause and a resume crossed). The queue is brought in
+  // step with the store, and the jobs go back in line, where the pause keeps them.
+  std::vector<std::string> ids;
+  for (const api::Lease* lease : notMoved) ids.push_back(lease->callId);
+  std::set<std::string> heldBack;
+  auto calls = context_.store.getCalls(ids);
+  if (!calls) return heldBack;  // dropped; the sweeper brings the queued ones back
+  std::unordered_map<std::string, std::string> heldCampaigns;  // call id -> campaign
+  for (const api::Call& call : calls.value()) {
+    if (call.status == api::CallStatus::kQueued && !call.campaignId.empty()) {
+      heldCampaigns.emplace(call.id, call.campaignId);
+    }
+  }
+  std::set<std::string> synced;
+  for (const api::Lease* lease : notMoved) {
+    auto held = heldCampaigns.find(lease->callId);
+    if (held == heldCampaigns.end()) continue;
+    if (synced.insert(held->second).second) {
+      if (auto paused = syncCampaignQueue(context_, held->second); !paused) {
+        // The job still goes back in line: the store holds it, whatever the queue does with it.
+        context_.logger.warn("campaign {} not paused in the queue: {}", held->second,
+                             paused.error().message);
+      }
+    }
+    context_.inFlight.end(lease->callId);
+    auto back = context_.queue.retry(lease->callId, lease->token, context_.clock.nowMs());
+    if (!back) {
+      context_.logger.warn(
+          "call {} of held campaign {} not put back in line ({}); the sweeper will", lease->callId,
+          held->second, back.error().message);
+    }
+    heldBack.insert(lease->callId);
+  }
+  return heldBack;
+}
+
+void DialRoutine::drop(const api::Lease& lease) {
+  // Someone else has it, it was canceled, or the store failed: the job goes.
+  context_.metrics.dropped.increment();
+  context_.inFlight.end(lease.callId);
+  if (auto gone = context_.queue.complete(lease.callId, lease.token, false); !gone) {
+    context_.logger.warn("call {}: dropped job not completed ({}); its lease expires", lease.callId,
+                         gone.error().message);
+  }
 }
 
 struct DialRoutine::Recorded {

@@ -3,7 +3,9 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <set>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "dispatch/DispatchContext.h"
@@ -52,6 +54,10 @@ class DialRoutine {
  private:
   struct Recorded;  // a batch's transitions and what settling its jobs needs
 
+  // Of the leases whose calls beginDispatch did not move, the jobs of calls a paused campaign
+  // holds go back in line; returns their call ids (the others are for drop()).
+  std::set<std::string> holdBack(std::span<const api::Lease* const> notMoved);
+  void drop(const api::Lease& lease);
   api::DialResult dialGuarded(const api::DialRequest& request);
   // A not-placed result when the dial's lease ran out before it could begin; nullopt otherwise.
   std::optional<api::DialResult> leaseRanOut(const PlacedDial& dial) const;

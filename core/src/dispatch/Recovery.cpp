@@ -8,6 +8,7 @@
 #include <chrono>
 #include <limits>
 
+#include "dispatch/Campaigns.h"
 #include "support/ThreadName.h"
 
 namespace vo::core::dispatch {
@@ -40,6 +41,7 @@ Recovery::~Recovery() {
 
 void Recovery::restore() {
   const int64_t now = context_.clock.nowMs();
+  rebuildLostQueue(now);  // notes the generation the rebuild below starts from
   reapplyPausedCampaigns();
   expireStaleDispatching(now);
   reconcileUnknown(now, 1000);
@@ -84,6 +86,7 @@ void Recovery::loop() {
     const auto now = Clock::now();
     const int64_t wallNow = context_.clock.nowMs();
     if (now >= nextLeaseCheck) {
+      rebuildLostQueue(wallNow);
       recoverLeases(wallNow);
       expireStaleDispatching(wallNow);
       nextLeaseCheck = now + leaseEvery;
@@ -299,6 +302,21 @@ void Recovery::sweep(int64_t now, bool fullPass) {
             });
 }
 
+void Recovery::rebuildLostQueue(int64_t now) {
+  auto generation = context_.queue.generation();
+  if (!generation) return;  // the queue is down: asked again at the next check
+  if (generation.value() == queueGeneration_) return;
+  const bool lost = !queueGeneration_.empty();
+  queueGeneration_ = generation.value();
+  if (!lost) return;
+  context_.logger.warn(
+      "the queue lost its state (a new generation): rebuilding it from the store now (pacing "
+      "limits, paused campaigns, every queued call)");
+  context_.registry.forgetAll();  // each key's limits are pushed again with its next job
+  reapplyPausedCampaigns();
+  sweep(now, true);
+}
+
 void Recovery::reapplyPausedCampaigns() {
   auto workspaces = context_.store.listWorkspaces();
   if (!workspaces) {
@@ -310,7 +328,7 @@ void Recovery::reapplyPausedCampaigns() {
     if (!campaigns) continue;
     for (const auto& campaign : campaigns.value()) {
       if (campaign.status == api::CampaignStatus::kPaused) {
-        if (auto paused = context_.queue.pauseCampaign(campaign.id); !paused) {
+        if (auto paused = syncCampaignQueue(context_, campaign.id); !paused) {
           context_.logger.warn("campaign {} not paused in the queue: {}", campaign.id,
                                paused.error().message);
         }

@@ -80,6 +80,11 @@ api::Result<std::shared_ptr<const DialRoute>> RegistryCache::load(const api::Cal
   return std::shared_ptr<const DialRoute>(std::move(route));
 }
 
+void RegistryCache::forgetAll() {
+  std::lock_guard lock(mutex_);
+  routes_.clear();
+}
+
 api::Result<api::QueueJob> RegistryCache::jobFor(const api::Call& call, int64_t nowMs) {
   auto found = route(call, nowMs);
   if (!found) return found.error();

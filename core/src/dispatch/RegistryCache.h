@@ -40,6 +40,9 @@ class RegistryCache {
   api::Result<std::shared_ptr<const DialRoute>> route(const api::Call& call, int64_t nowMs);
   // The queue job of a stored call, its pacing limits pushed to the queue.
   api::Result<api::QueueJob> jobFor(const api::Call& call, int64_t nowMs);
+  // Forgets every route: each is loaded, and its limits pushed to the queue, when next used
+  // (after the queue lost them).
+  void forgetAll();
 
  private:
   struct Entry {

@@ -393,6 +393,17 @@ local function run()
 end
 )LUA";
 
+// ARGV: a new generation. Returns the queue's generation, set to ARGV[1] when it has none: a
+// server restarted empty (or flushed) answers a new one, and the dispatchers rebuild the queue.
+constexpr const char* kGeneration = R"LUA(
+local function run()
+  local current = redis.call('GET', P .. ':generation')
+  if current then return current end
+  redis.call('SET', P .. ':generation', ARGV[1])
+  return ARGV[1]
+end
+)LUA";
+
 // Returns {active, slotsHeld, {node, waiting...}, {node, delayed...}, {paused campaigns}}.
 constexpr const char* kCounts = R"LUA(
 local function run()
@@ -418,6 +429,7 @@ constexpr std::array kScripts{
     LuaScript{"pause", kPause},
     LuaScript{"cancel", kCancel},
     LuaScript{"counts", kCounts},
+    LuaScript{"generation", kGeneration},
 };
 
 }  // namespace

@@ -12,6 +12,7 @@
 //   P:delayed P:active P:timers  zsets by due time, lease expiry, key wake time
 //   P:k:<key> P:kp:<lane S key>  hash + list  pacing key state and the streams parked on it
 //   P:dirty P:paused P:holders P:nw P:nd P:now  and P:cn:<cmp> P:cm:<cmp> P:cs:<node> indexes
+//   P:generation          string  names this state; a server restarted empty gets a new one
 // Rings are lazy: a node leaving one only clears its flag and is dropped when next met, so
 // every ring operation is O(1).
 #include "LuaScripts.h"

@@ -262,6 +262,12 @@ class RedisQueue final : public api::CallQueue {
 
   Result<api::QueueCounts> counts() override;
 
+  Result<std::string> generation() override {
+    auto reply = pool_.runScript("generation", {newToken()});
+    if (!reply) return reply.error();
+    return reply->text;
+  }
+
  private:
   Result<bool> flag(const std::string& script, const std::vector<std::string>& args) {
     auto reply = pool_.runScript(script, args);

@@ -73,6 +73,27 @@ TEST_F(RedisQueueOutageTest, EveryMethodIsUnavailableWhileRedisIsDownThenRecover
   EXPECT_EQ(after->front().callId, "c1");
 }
 
+TEST_F(RedisQueueOutageTest, TheGenerationStaysUntilRedisLosesItsStateThenChanges) {
+  const auto first = queue_->generation();
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_FALSE(first->empty());
+  ASSERT_TRUE(enqueue("c1").ok());
+  EXPECT_EQ(queue_->generation().value(), first.value());
+  // Another client of the same Redis (another instance) sees the same generation.
+  RedisQueueOptions options;
+  options.url = server_.url(3);
+  EXPECT_EQ(makeRedisQueue(options)->generation().value(), first.value());
+
+  server_.stop();
+  EXPECT_EQ(queue_->generation().error().code, api::ErrorCode::kUnavailable);
+  server_.start();  // empty
+  ASSERT_TRUE(vo::testing::waitUntil([&] { return queue_->health().up; }));
+  const auto second = queue_->generation();
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  EXPECT_NE(second.value(), first.value());
+  EXPECT_EQ(queue_->generation().value(), second.value());
+}
+
 TEST_F(RedisQueueOutageTest, AHungRedisTimesOutInsteadOfHanging) {
   ASSERT_TRUE(enqueue("c1").ok());
   server_.freeze();

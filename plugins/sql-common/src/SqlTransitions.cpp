@@ -272,11 +272,13 @@ Result<std::vector<Call>> SqlCallStore::beginDispatch(std::span<const std::strin
   const SqlValue queued = std::string(toString(vo::api::CallStatus::kQueued));
   const SqlValue canceled = std::string(toString(vo::api::CallStatus::kCanceled));
   const SqlValue campaignCanceled = std::string(toString(vo::api::CampaignStatus::kCanceled));
-  // The store is the truth for a campaign's state: a queued call of a canceled campaign (back in
-  // line after a retry or a reconciliation that crossed the cancel) ends canceled here instead
-  // of being dialed, whichever instance claimed it.
-  const std::string ofCanceledCampaigns =
-      "SELECT c.id FROM calls c JOIN campaigns p ON p.id = c.campaign_id WHERE p.status = ? AND ";
+  const SqlValue campaignPaused = std::string(toString(vo::api::CampaignStatus::kPaused));
+  // The store is the truth for a campaign's state, whatever the queue believes (it may have
+  // lost a pause with Redis): a queued call of a paused campaign stays queued, one of a canceled
+  // campaign (back in line after a retry or a reconciliation that crossed the cancel) ends
+  // canceled; neither is dialed, whichever instance claimed it.
+  const std::string ofCampaignsIn =
+      "SELECT c.id FROM calls c JOIN campaigns p ON p.id = c.campaign_id WHERE p.status ";
   const std::string moveQueued =
       "UPDATE call_states SET status = ?, attempts = attempts + 1, updated_at_ms = ? WHERE ";
   if (!backend_->batchesInOneRoundTrip()) {
@@ -285,12 +287,13 @@ Result<std::vector<Call>> SqlCallStore::beginDispatch(std::span<const std::strin
     return write<std::vector<Call>>([&](SqlRunner& runner) -> Result<std::vector<Call>> {
       runner.prepared().query("UPDATE call_states SET status = ?, updated_at_ms = ? WHERE " +
                                   backend_->inJsonTextArray("id") + " AND status = ? AND id IN (" +
-                                  ofCanceledCampaigns + backend_->inJsonTextArray("c.id") +
+                                  ofCampaignsIn + "= ? AND " + backend_->inJsonTextArray("c.id") +
                                   ") RETURNING id",
                               {canceled, atMs, ids, queued, campaignCanceled, ids});
       const auto moved = runner.prepared().query(
-          moveQueued + backend_->inJsonTextArray("id") + " AND status = ? RETURNING id",
-          {dispatching, atMs, ids, queued});
+          moveQueued + backend_->inJsonTextArray("id") + " AND status = ? AND id NOT IN (" +
+              ofCampaignsIn + "= ? AND " + backend_->inJsonTextArray("c.id") + ") RETURNING id",
+          {dispatching, atMs, ids, queued, campaignPaused, ids});
       std::vector<std::string> movedIds;
       for (const SqlRow& row : moved) movedIds.push_back(textOf(row[0]));
       if (movedIds.empty()) return std::vector<Call>();
@@ -303,22 +306,25 @@ Result<std::vector<Call>> SqlCallStore::beginDispatch(std::span<const std::strin
   // list: with a status condition too, PostgreSQL with statistics of a table still filling (a
   // bulk just accepted: "queued is rare") ran a bitmap scan of every queued entry of the status
   // index per claim, 15-80 ms each (auto_explain, bench/RESULTS.md). `stopped` are the queued
-  // ones of canceled campaigns, ended in the same statement. The moved states come back joined
-  // with their calls: one statement, one round trip.
+  // ones of paused or canceled campaigns; those of canceled ones end in the same statement. The
+  // moved states come back joined with their calls: one statement, one round trip.
   const std::string sql =
       "WITH locked AS MATERIALIZED (SELECT id, status FROM call_states WHERE " +
       backend_->inJsonTextArray("id") + " ORDER BY id" + backend_->lockRowsRead() +
-      "), stopped AS MATERIALIZED (" + ofCanceledCampaigns +
+      "), stopped AS MATERIALIZED (SELECT c.id, p.status AS campaign_status FROM calls c JOIN "
+      "campaigns p ON p.id = c.campaign_id WHERE p.status IN (?, ?) AND " +
       backend_->inSubquery("c.id", "SELECT id FROM locked WHERE status = ?") +
       "), ended AS (UPDATE call_states SET status = ?, updated_at_ms = ? WHERE " +
-      backend_->inSubquery("id", "SELECT id FROM stopped") + "), moved AS (" + moveQueued +
+      backend_->inSubquery("id", "SELECT id FROM stopped WHERE campaign_status = ?") +
+      "), moved AS (" + moveQueued +
       backend_->inSubquery("id",
                            "SELECT id FROM locked WHERE status = ? EXCEPT SELECT id FROM stopped") +
       " RETURNING " + std::string(kCallStateColumns) + ") SELECT " +
       std::string(kJoinedCallColumns) + " FROM moved s JOIN calls c ON c.id = s.id";
   return writeOne<std::vector<Call>>([&](SqlRunner& runner) -> Result<std::vector<Call>> {
-    return rowsToCalls(runner.prepared().query(
-        sql, {ids, campaignCanceled, queued, canceled, atMs, dispatching, atMs, queued}));
+    return rowsToCalls(
+        runner.prepared().query(sql, {ids, campaignCanceled, campaignPaused, queued, canceled, atMs,
+                                      campaignCanceled, dispatching, atMs, queued}));
   });
 }
 

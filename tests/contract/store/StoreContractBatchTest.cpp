@@ -104,11 +104,13 @@ TEST_P(StoreContract, BeginDispatchMovesOnlyQueuedCallsAndReturnsThemAsMoved) {
   EXPECT_TRUE(store_->beginDispatch({}, msOfDay(0, 600))->empty());
 }
 
-TEST_P(StoreContract, BeginDispatchEndsTheQueuedCallsOfACanceledCampaignInsteadOfMovingThem) {
+TEST_P(StoreContract, BeginDispatchHoldsThePausedAndEndsTheCanceledCampaignsQueuedCalls) {
   seedTenants();
   ASSERT_TRUE(store_->createCampaign(makeCampaign("cmp2", "Stopped", 2, msOfDay(0))).ok());
+  ASSERT_TRUE(store_->createCampaign(makeCampaign("cmp3", "Paused", 1, msOfDay(0))).ok());
   std::vector<Call> calls;
-  for (const std::string id : {"c1", "c2", "c3"}) calls.push_back(makeCall(id, msOfDay(0)));
+  for (const std::string id : {"c1", "c2", "c3", "c4"}) calls.push_back(makeCall(id, msOfDay(0)));
+  calls[3].campaignId = "cmp3";
   calls[1].campaignId = "cmp2";
   calls[1].attempts = 1;  // back in line after a not-placed dial that crossed the cancel
   calls[2].campaignId = "cmp2";
@@ -117,9 +119,11 @@ TEST_P(StoreContract, BeginDispatchEndsTheQueuedCallsOfACanceledCampaignInsteadO
   insert(calls);
   ASSERT_TRUE(
       store_->setCampaignStatus("cmp2", vo::api::CampaignStatus::kCanceled, msOfDay(0, 1)).ok());
+  ASSERT_TRUE(
+      store_->setCampaignStatus("cmp3", vo::api::CampaignStatus::kPaused, msOfDay(0, 1)).ok());
 
   const auto moved =
-      store_->beginDispatch(std::vector<std::string>{"c1", "c2", "c3"}, msOfDay(0, 500));
+      store_->beginDispatch(std::vector<std::string>{"c1", "c2", "c3", "c4"}, msOfDay(0, 500));
   ASSERT_TRUE(moved.ok()) << moved.error().message;
   EXPECT_EQ(idsOf(moved.value()), (std::set<std::string>{"c1"}));
   const auto stopped = store_->getCall("c2");
@@ -128,6 +132,14 @@ TEST_P(StoreContract, BeginDispatchEndsTheQueuedCallsOfACanceledCampaignInsteadO
   EXPECT_EQ(stopped->updatedAtMs, msOfDay(0, 500));
   // A call already dispatching is its worker's to settle.
   EXPECT_EQ(store_->getCall("c3")->status, CallStatus::kDispatching);
+  // A paused campaign's call stays in line, untouched, until the campaign is resumed.
+  EXPECT_EQ(store_->getCall("c4")->status, CallStatus::kQueued);
+  EXPECT_EQ(store_->getCall("c4")->attempts, 0);
+  EXPECT_EQ(store_->getCall("c4")->updatedAtMs, msOfDay(0));
+  ASSERT_TRUE(
+      store_->setCampaignStatus("cmp3", vo::api::CampaignStatus::kActive, msOfDay(0, 600)).ok());
+  EXPECT_EQ(idsOf(store_->beginDispatch(std::vector<std::string>{"c4"}, msOfDay(0, 700)).value()),
+            (std::set<std::string>{"c4"}));
 }
 
 TEST_P(StoreContract, ConcurrentBeginDispatchOfTheSameCallsMovesEachOnce) {

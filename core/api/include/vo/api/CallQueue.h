@@ -129,6 +129,11 @@ class CallQueue {
   virtual Result<int64_t> cancelCampaign(std::string_view campaignId, int max) = 0;
 
   virtual Result<QueueCounts> counts() = 0;
+  // Names the state the queue holds: it changes when the queue lost that state on its own (a
+  // Redis server restarted empty), so the dispatcher rebuilds it from the store at once. Cheap:
+  // asked about once a second. The default, for a queue that loses its state only with the
+  // process, never changes.
+  virtual Result<std::string> generation();
 };
 
 }  // namespace vo::api

@@ -126,8 +126,9 @@ class CallStore {
   // Moves each listed call that is `queued` to `dispatching`, counting an attempt, in one write.
   // Returns the calls that moved as they are after the move (their `attempts` is the fencing
   // token of this dial); calls not queued or missing are left out. Order is not significant.
-  // A queued call whose campaign is canceled moves to `canceled` instead and is left out: the
-  // store, not the queue, decides whether a campaign's call may still be dialed.
+  // The store, not the queue, decides whether a campaign's call may still be dialed: a queued
+  // call whose campaign is paused stays queued, one whose campaign is canceled moves to
+  // `canceled`; both are left out.
   virtual Result<std::vector<Call>> beginDispatch(std::span<const std::string> callIds,
                                                   int64_t atMs);
   // Applies every change as transition() would, all in one transaction: applied[i] tells
