@@ -85,4 +85,8 @@ api::Result<api::QueueCounts> LeasingQueue::counts() {
   return inner_->counts();
 }
 
+api::Result<api::SlotHolderPage> LeasingQueue::slotHolders(std::string_view cursor, int count) {
+  return inner_->slotHolders(cursor, count);
+}
+
 }  // namespace vo::testing

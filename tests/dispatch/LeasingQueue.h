@@ -36,6 +36,7 @@ class LeasingQueue final : public api::CallQueue {
   api::Result<void> resumeCampaign(std::string_view campaignId) override;
   api::Result<int64_t> cancelCampaign(std::string_view campaignId, int max) override;
   api::Result<api::QueueCounts> counts() override;
+  api::Result<api::SlotHolderPage> slotHolders(std::string_view cursor, int count) override;
 
  private:
   std::unique_ptr<api::CallQueue> inner_;

@@ -119,6 +119,27 @@ TEST_F(DispatcherTest, InitiatedCallWithNoOutcomeIsPolled) {
   EXPECT_TRUE(waitUntil([&] { return queueCounts().slotsHeld == 0; }));
 }
 
+TEST_F(DispatcherTest, SlotsOfACallThatEndedWithoutTellingTheQueueAreGivenBack) {
+  pacing_.phoneNumber.maxConcurrentCalls = 1;
+  submit({makeCall("s1")});
+  dispatcher().start();
+  ASSERT_TRUE(waitForStatus("s1", CallStatus::kInitiated));
+  // Its outcome reached the store while the queue could not be told: the slot stays held.
+  api::CallTransition ended;
+  ended.callId = "s1";
+  ended.from = {CallStatus::kInitiated};
+  ended.to = CallStatus::kCompleted;
+  ended.atMs = clock_.nowMs();
+  ASSERT_TRUE(store_.transition(ended).value());
+  EXPECT_EQ(queueCounts().slotsHeld, 1);
+
+  // The next call to the number limited to one goes out once the periodic pass frees it.
+  submit({makeCall("s2")});
+  ASSERT_TRUE(waitForStatus("s2", CallStatus::kInitiated));
+  EXPECT_EQ(queueCounts().slotsHeld, 1);  // s2's own
+  EXPECT_EQ(provider_.dials("s2"), 1);
+}
+
 class CampaignControlTest : public DispatcherTest {
  protected:
   void SetUp() override {

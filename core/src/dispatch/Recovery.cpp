@@ -29,6 +29,11 @@ constexpr int kRecoverBatch = 1000;
 constexpr int64_t kNotPlacedHorizonLeases = 5;
 // The sweeper leaves recently changed calls alone: they are being enqueued or retried right now.
 constexpr int64_t kSweepMinAgeMs = 3000;
+// Pages of pacing slot holders checked per sweep.
+constexpr int kSlotHolderPages = 4;
+// An `unknown` call may still be ringing (the provider could not tell): its slots are kept this
+// long after it became unknown, then given back.
+constexpr int64_t kUnknownKeepsSlotsMs = 15 * 60 * 1000;
 
 }  // namespace
 
@@ -93,6 +98,7 @@ void Recovery::loop() {
     }
     if (now >= nextSweep) {
       sweep(wallNow, false);
+      releaseLeakedSlots(wallNow);
       nextSweep = now + every(config.sweepIntervalMs);
     }
     if (now >= nextReconcile) {
@@ -300,6 +306,48 @@ void Recovery::sweep(int64_t now, bool fullPass) {
               }
               return true;
             });
+}
+
+void Recovery::releaseLeakedSlots(int64_t now) {
+  // A call's final outcome gives its pacing slots back; if the queue could not be told then
+  // (it was down), they would stay held and block their keys (a number limited to one call) for
+  // good. Each pass checks a few pages of the holders against the store.
+  for (int page = 0; page < kSlotHolderPages; ++page) {
+    auto holders = context_.queue.slotHolders(slotHoldersCursor_, kPageSize);
+    if (!holders) {
+      context_.logger.warn("pacing slot holders not listed: {}", holders.error().message);
+      return;
+    }
+    slotHoldersCursor_ = holders->cursor;
+    std::vector<std::string> ids;
+    for (const std::string& id : holders->callIds) {
+      if (!context_.inFlight.contains(id)) ids.push_back(id);  // its own outcome decides
+    }
+    auto calls = context_.store.getCalls(ids);
+    if (!calls) {
+      context_.logger.warn("calls holding pacing slots not read: {}", calls.error().message);
+      return;
+    }
+    std::vector<std::string> ended;
+    for (const api::Call& call : calls.value()) {
+      const bool over = call.status == api::CallStatus::kUnknown
+                            ? now - call.updatedAtMs >= kUnknownKeepsSlotsMs
+                            : api::isFinal(call.status);
+      if (over) ended.push_back(call.id);
+    }
+    if (!ended.empty()) {
+      if (auto released = context_.queue.releaseSlotsMany(ended); !released) {
+        context_.logger.warn("pacing slots of {} ended calls not released: {}", ended.size(),
+                             released.error().message);
+        return;
+      }
+      context_.logger.warn(
+          "released the pacing slots of {} calls that had ended (the queue "
+          "missed their outcome)",
+          ended.size());
+    }
+    if (slotHoldersCursor_.empty()) return;
+  }
 }
 
 void Recovery::rebuildLostQueue(int64_t now) {

@@ -32,6 +32,8 @@ class Recovery {
   // Re-enqueues due queued calls; a full pass pages through all of them.
   void sweep(int64_t now, bool fullPass);
   void reapplyPausedCampaigns();
+  // Gives back the pacing slots still held by calls that ended (or stayed `unknown` for long).
+  void releaseLeakedSlots(int64_t now);
   // When the queue's generation changed (it lost its state: Redis restarted empty), rebuilds
   // it from the store at once: pacing limits, paused campaigns, every queued call.
   void rebuildLostQueue(int64_t now);
@@ -49,6 +51,7 @@ class Recovery {
   bool stopping_ = false;
   std::thread thread_;
   std::string sweepCursor_;
+  std::string slotHoldersCursor_;
   std::string queueGeneration_;  // as last seen; empty before the first look
   std::string unknownCursor_;
   std::string initiatedCursor_;

@@ -261,6 +261,24 @@ class MemoryQueue final : public api::CallQueue {
     return removed;
   }
 
+  Result<api::SlotHolderPage> slotHolders(std::string_view cursor, int count) override {
+    if (count <= 0) return makeError(ErrorCode::kInvalid, "count: must be positive");
+    std::lock_guard lock(mutex_);
+    // In id order from the cursor (the last id of the previous page).
+    std::vector<std::string> ids;
+    for (const auto& [id, keys] : slotHolders_) {
+      if (id > cursor) ids.push_back(id);
+    }
+    std::sort(ids.begin(), ids.end());
+    api::SlotHolderPage page;
+    if (ids.size() > static_cast<std::size_t>(count)) {
+      ids.resize(static_cast<std::size_t>(count));
+      page.cursor = ids.back();
+    }
+    page.callIds = std::move(ids);
+    return page;
+  }
+
   Result<api::QueueCounts> counts() override {
     std::lock_guard lock(mutex_);
     api::QueueCounts counts;

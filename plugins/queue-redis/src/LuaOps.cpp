@@ -404,6 +404,16 @@ local function run()
 end
 )LUA";
 
+// ARGV: cursor count. Returns {next cursor ("0": done), call id...}: a page of slot holders.
+constexpr const char* kHolders = R"LUA(
+local function run()
+  local page = redis.call('HSCAN', P .. ':holders', ARGV[1], 'COUNT', ARGV[2])
+  local reply = {page[1]}
+  for i = 1, #page[2], 2 do reply[#reply + 1] = page[2][i] end
+  return reply
+end
+)LUA";
+
 // Returns {active, slotsHeld, {node, waiting...}, {node, delayed...}, {paused campaigns}}.
 constexpr const char* kCounts = R"LUA(
 local function run()
@@ -430,6 +440,7 @@ constexpr std::array kScripts{
     LuaScript{"cancel", kCancel},
     LuaScript{"counts", kCounts},
     LuaScript{"generation", kGeneration},
+    LuaScript{"holders", kHolders},
 };
 
 }  // namespace

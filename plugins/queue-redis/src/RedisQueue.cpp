@@ -262,6 +262,20 @@ class RedisQueue final : public api::CallQueue {
 
   Result<api::QueueCounts> counts() override;
 
+  Result<api::SlotHolderPage> slotHolders(std::string_view cursor, int count) override {
+    if (count <= 0) return makeError(ErrorCode::kInvalid, "count: must be positive");
+    auto reply = pool_.runScript(
+        "holders", {cursor.empty() ? "0" : std::string(cursor), std::to_string(count)});
+    if (!reply) return reply.error();
+    api::SlotHolderPage page;
+    if (reply->items.empty()) return page;
+    if (reply->items.front().text != "0") page.cursor = reply->items.front().text;
+    for (std::size_t i = 1; i < reply->items.size(); ++i) {
+      page.callIds.push_back(reply->items[i].text);
+    }
+    return page;
+  }
+
   Result<std::string> generation() override {
     auto reply = pool_.runScript("generation", {newToken()});
     if (!reply) return reply.error();

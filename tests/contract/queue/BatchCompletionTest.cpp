@@ -1,5 +1,7 @@
 // Contract: completeMany and releaseSlotsMany answer exactly as the one-at-a-time operations
 // would, job by job, in one call.
+#include <set>
+
 #include "CallQueueContract.h"
 
 namespace vo::contract {
@@ -63,6 +65,33 @@ TEST_P(CallQueueContract, ReleaseSlotsManyFreesEachCallsSlotsOnce) {
   ASSERT_TRUE(queue().releaseSlotsMany(ids).ok());
   EXPECT_EQ(counts().slotsHeld, 1);
   EXPECT_EQ(claim(4, 3).size(), 1u);
+}
+
+TEST_P(CallQueueContract, SlotHoldersArePagedUntilTheCursorIsEmpty) {
+  setLimit("phone:1", 3);
+  enqueue(fourCallsOnPhone1());
+  auto leases = claim(3, 1);
+  ASSERT_EQ(leases.size(), 3u);
+  ASSERT_TRUE(queue().complete(leases[0].callId, leases[0].token, true).ok());   // ringing
+  ASSERT_TRUE(queue().complete(leases[1].callId, leases[1].token, false).ok());  // gave them back
+  // c1 (ringing) and c3 (leased) hold slots; pages of one, whatever the queue's own paging.
+  std::multiset<std::string> holders;
+  std::string cursor;
+  for (int page = 0; page < 100; ++page) {
+    auto found = queue().slotHolders(cursor, 1);
+    ASSERT_TRUE(found.ok()) << found.error().message;
+    holders.insert(found->callIds.begin(), found->callIds.end());
+    cursor = found->cursor;
+    if (cursor.empty()) break;
+  }
+  EXPECT_TRUE(cursor.empty()) << "paging never ended";
+  EXPECT_EQ(std::set<std::string>(holders.begin(), holders.end()),
+            (std::set<std::string>{leases[0].callId, leases[2].callId}));
+  ASSERT_TRUE(queue().releaseSlots(leases[0].callId).ok());
+  auto after = queue().slotHolders("", 100);
+  ASSERT_TRUE(after.ok());
+  EXPECT_THAT(after->callIds, ElementsAre(leases[2].callId));
+  EXPECT_EQ(queue().slotHolders("", 0).error().code, api::ErrorCode::kInvalid);
 }
 
 }  // namespace

@@ -50,9 +50,10 @@ void ProductionE2eTest::startBackends(vo::fake_elevenlabs::FakeOptions fakeOptio
 }
 
 std::unique_ptr<ServerProcess> ProductionE2eTest::startServer(const std::string& elevenLabsKey,
-                                                              const std::string& dispatcherYaml) {
+                                                              const std::string& dispatcherYaml,
+                                                              const std::string& sectionsYaml) {
   vo::testing::ServerOptions options;
-  options.configYaml = configFor(elevenLabsKey, dispatcherYaml);
+  options.configYaml = configFor(elevenLabsKey, dispatcherYaml, sectionsYaml);
   auto server = std::make_unique<ServerProcess>(std::move(options));
   server->start();
   return server;
@@ -66,13 +67,14 @@ std::unique_ptr<HttpClient> ProductionE2eTest::adminClient(const ServerProcess& 
 
 // config/production.yaml's plugins with this test's servers.
 std::string ProductionE2eTest::configFor(const std::string& elevenLabsKey,
-                                         const std::string& dispatcherYaml) const {
+                                         const std::string& dispatcherYaml,
+                                         const std::string& sectionsYaml) const {
   std::ostringstream yaml;
   yaml << "log:\n  level: warn\n"
        << "server:\n  host: 127.0.0.1\n  port: ${SERVICE_PORT}\n"
        << "auth:\n  adminKey: " << kAdminKey << "\n"
        << "dispatcher:\n"
-       << dispatcherYaml << "plugins:\n"
+       << dispatcherYaml << sectionsYaml << "plugins:\n"
        << "  store:\n    name: postgres\n    config:\n      url: \"\"\n"
        << "      schema: " << schema_ << "\n      poolSize: 16\n"
        << "  queue:\n    name: redis\n    config:\n      url: " << redis_.url() << "\n"

@@ -40,9 +40,10 @@ class ProductionE2eTest : public ::testing::Test {
   // Starts Redis and the fake (webhooks to nobody yet); picks the schema.
   void startBackends(vo::fake_elevenlabs::FakeOptions fakeOptions);
   // A process on the shared backends; `dispatcherYaml`: the `dispatcher:` section's lines,
-  // each indented by two spaces.
+  // each indented by two spaces; `sectionsYaml`: more top-level sections (`pacing:`, ...).
   std::unique_ptr<vo::testing::ServerProcess> startServer(const std::string& elevenLabsKey,
-                                                          const std::string& dispatcherYaml);
+                                                          const std::string& dispatcherYaml,
+                                                          const std::string& sectionsYaml = "");
   // An admin client of `server`.
   static std::unique_ptr<vo::testing::HttpClient> adminClient(
       const vo::testing::ServerProcess& server);
@@ -65,7 +66,8 @@ class ProductionE2eTest : public ::testing::Test {
   std::unique_ptr<vo::fake_elevenlabs::FakeElevenLabs> fake_;
 
  private:
-  std::string configFor(const std::string& elevenLabsKey, const std::string& dispatcherYaml) const;
+  std::string configFor(const std::string& elevenLabsKey, const std::string& dispatcherYaml,
+                        const std::string& sectionsYaml) const;
 };
 
 }  // namespace vo::e2e::production

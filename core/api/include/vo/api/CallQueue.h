@@ -65,6 +65,12 @@ struct EnqueueOutcome {
   int64_t alreadyQueued = 0;  // idempotent: the call id was already in the queue
 };
 
+// A page of the calls holding pacing slots (CallQueue::slotHolders).
+struct SlotHolderPage {
+  std::vector<std::string> callIds;
+  std::string cursor;  // pass it back for the next page; empty: the last page
+};
+
 struct QueueCounts {
   int64_t waiting = 0;    // due and claimable (or waiting on pacing)
   int64_t delayed = 0;    // not yet due
@@ -134,6 +140,9 @@ class CallQueue {
   // asked about once a second. The default, for a queue that loses its state only with the
   // process, never changes.
   virtual Result<std::string> generation();
+  // The calls holding pacing slots, about `count` a page, from `cursor` ("" : the start): the
+  // dispatcher releases the slots of calls that ended while the queue could not be told.
+  virtual Result<SlotHolderPage> slotHolders(std::string_view cursor, int count) = 0;
 };
 
 }  // namespace vo::api
