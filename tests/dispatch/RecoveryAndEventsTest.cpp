@@ -140,6 +140,41 @@ TEST_F(DispatcherTest, SlotsOfACallThatEndedWithoutTellingTheQueueAreGivenBack) 
   EXPECT_EQ(provider_.dials("s2"), 1);
 }
 
+TEST_F(DispatcherTest, ASlowProviderLookupNeverHoldsUpTheSweeper) {
+  // An unknown call whose lookup hangs at the provider (issue 9, hole 9: lookups shared the
+  // thread of lease recovery and the sweeper).
+  std::mutex mutex;
+  std::condition_variable released;
+  bool lookupEntered = false;
+  bool release = false;
+  provider_.onLookup([&](const api::Call&) {
+    std::unique_lock lock(mutex);
+    lookupEntered = true;
+    released.wait(lock, [&] { return release; });
+    return api::LookupResult{};
+  });
+  api::Call unknown = makeCall("u1");
+  unknown.status = CallStatus::kUnknown;
+  unknown.updatedAtMs = clock_.nowMs() - 60'000;
+  ASSERT_TRUE(store_.insertCalls(std::span(&unknown, 1)).ok());
+  dispatcher().start();
+  ASSERT_TRUE(waitUntil([&] {
+    std::lock_guard lock(mutex);
+    return lookupEntered;
+  }));
+
+  // A queued call the queue never heard of: the sweeper puts it in line while the lookup hangs.
+  api::Call lost = makeCall("q1");
+  lost.createdAtMs = lost.updatedAtMs = clock_.nowMs() - 60'000;
+  ASSERT_TRUE(store_.insertCalls(std::span(&lost, 1)).ok());
+  EXPECT_TRUE(waitForStatus("q1", CallStatus::kInitiated));
+  {
+    std::lock_guard lock(mutex);
+    release = true;
+  }
+  released.notify_all();
+}
+
 class CampaignControlTest : public DispatcherTest {
  protected:
   void SetUp() override {

@@ -35,6 +35,10 @@ constexpr int kSlotHolderPages = 4;
 // long after it became unknown, then given back.
 constexpr int64_t kUnknownKeepsSlotsMs = 15 * 60 * 1000;
 
+std::chrono::milliseconds every(int64_t ms) {
+  return std::chrono::milliseconds(std::max<int64_t>(ms, 10));
+}
+
 }  // namespace
 
 Recovery::Recovery(DispatchContext& context, EventApplier& events)
@@ -49,8 +53,8 @@ void Recovery::restore() {
   rebuildLostQueue(now);  // notes the generation the rebuild below starts from
   reapplyPausedCampaigns();
   expireStaleDispatching(now);
-  reconcileUnknown(now, 1000);
   sweep(now, true);
+  // The provider is asked about unknown calls by the reconcile thread's first pass, at start.
 }
 
 void Recovery::start() {
@@ -61,6 +65,12 @@ void Recovery::start() {
     nameThisThread("vo-recovery");
     loop();
   });
+  // Provider lookups on a thread of their own: 200 slow ones never hold up lease recovery, the
+  // stale-dispatching scan or the sweeper.
+  reconcileThread_ = std::thread([this] {
+    nameThisThread("vo-reconcile");
+    reconcileLoop();
+  });
 }
 
 void Recovery::stop() {
@@ -70,21 +80,18 @@ void Recovery::stop() {
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
+  if (reconcileThread_.joinable()) reconcileThread_.join();
 }
 
 void Recovery::loop() {
   using Clock = std::chrono::steady_clock;
-  const auto every = [](int64_t ms) {
-    return std::chrono::milliseconds(std::max<int64_t>(ms, 10));
-  };
   const auto& config = context_.config;
   const auto leaseEvery = every(std::clamp<int64_t>(config.leaseMs / 4, 50, 1000));
   auto nextLeaseCheck = Clock::now() + leaseEvery;
   auto nextSweep = Clock::now() + every(config.sweepIntervalMs);
-  auto nextReconcile = Clock::now() + every(config.reconcileIntervalMs);
   std::unique_lock lock(mutex_);
   while (!stopping_) {
-    const auto wakeAt = std::min({nextLeaseCheck, nextSweep, nextReconcile});
+    const auto wakeAt = std::min(nextLeaseCheck, nextSweep);
     wake_.wait_until(lock, wakeAt, [&] { return stopping_; });
     if (stopping_) break;
     lock.unlock();
@@ -101,12 +108,20 @@ void Recovery::loop() {
       releaseLeakedSlots(wallNow);
       nextSweep = now + every(config.sweepIntervalMs);
     }
-    if (now >= nextReconcile) {
-      reconcileUnknown(wallNow, 200);
-      reconcileInitiated(wallNow, 200);
-      nextReconcile = now + every(config.reconcileIntervalMs);
-    }
     lock.lock();
+  }
+}
+
+void Recovery::reconcileLoop() {
+  const auto interval = every(context_.config.reconcileIntervalMs);
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    lock.unlock();
+    const int64_t wallNow = context_.clock.nowMs();
+    reconcileUnknown(wallNow, 200);
+    reconcileInitiated(wallNow, 200);
+    lock.lock();
+    wake_.wait_for(lock, interval, [&] { return stopping_; });
   }
 }
 
@@ -137,7 +152,7 @@ void Recovery::recoverLeases(int64_t now) {
                              added.error().message);
       }
     } else if (call->status == api::CallStatus::kDispatching) {
-      expireDispatching(std::move(call.value()), now);
+      expireDispatching(call.value(), now);
     }
   }
 }
@@ -153,13 +168,13 @@ void Recovery::expireStaleDispatching(int64_t now) {
       context_.logger.warn("scan of dispatching calls failed: {}", calls.error().message);
       return;
     }
-    for (auto& call : calls.value()) expireDispatching(std::move(call), now);
+    for (const auto& call : calls.value()) expireDispatching(call, now);
     if (static_cast<int>(calls->size()) < scan.limit) return;
     scan.afterId = calls->back().id;
   }
 }
 
-void Recovery::expireDispatching(api::Call call, int64_t now) {
+void Recovery::expireDispatching(const api::Call& call, int64_t now) {
   if (context_.inFlight.contains(call.id)) return;
   api::CallTransition change;
   change.callId = call.id;
@@ -173,12 +188,12 @@ void Recovery::expireDispatching(api::Call call, int64_t now) {
   context_.metrics.markedUnknown.increment();
   context_.logger.warn("call {} left dispatching by a dead worker: unknown, asking the provider",
                        call.id);
-  call.status = api::CallStatus::kUnknown;
   if (auto released = context_.queue.releaseSlots(call.id); !released) {
     context_.logger.warn("call {}: pacing slots not released: {}", call.id,
                          released.error().message);
   }
-  reconcileOne(call);
+  // The reconcile thread asks the provider about it: never this thread, which must not wait on
+  // lookups.
 }
 
 void Recovery::reconcileOne(const api::Call& call) {

@@ -13,7 +13,9 @@ namespace vo::core::dispatch {
 
 // Nothing lost, nobody called twice: takes back leases of dead workers, marks calls a dead worker
 // left `dispatching` unknown, asks the provider about calls whose outcome never came, re-enqueues
-// queued calls the queue lost, and re-applies paused campaigns. Runs on its own thread.
+// queued calls the queue lost, re-applies paused campaigns, rebuilds a queue that lost its state
+// and gives back slots that outlived their calls. Two threads: provider lookups on their own, so
+// slow ones never delay the rest.
 class Recovery {
  public:
   Recovery(DispatchContext& context, EventApplier& events);
@@ -39,9 +41,13 @@ class Recovery {
   void rebuildLostQueue(int64_t now);
 
  private:
+  // Leases, stale dispatching calls, the queue's generation, the sweeper and leaked slots.
   void loop();
-  // `dispatching` -> unknown for a call whose worker is gone, then asks the provider.
-  void expireDispatching(api::Call call, int64_t now);
+  // Provider lookups (reconcileUnknown, reconcileInitiated), on their own thread.
+  void reconcileLoop();
+  // `dispatching` -> unknown for a call whose worker is gone (the reconcile thread then asks
+  // the provider).
+  void expireDispatching(const api::Call& call, int64_t now);
   void reconcileOne(const api::Call& call);
 
   DispatchContext& context_;
@@ -50,6 +56,7 @@ class Recovery {
   std::condition_variable wake_;
   bool stopping_ = false;
   std::thread thread_;
+  std::thread reconcileThread_;
   std::string sweepCursor_;
   std::string slotHoldersCursor_;
   std::string queueGeneration_;  // as last seen; empty before the first look
