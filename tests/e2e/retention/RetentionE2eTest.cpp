@@ -126,20 +126,31 @@ std::string totalsText(const vo::api::Report& report) {
   return totalsText(report.total, report.durationSecs, byStatus);
 }
 
+int64_t systemNowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// The SQLite database at `path`, migrated and seeded with 40 days of final calls ending the day
+// of nowMs; `perDay` gets the seeded counts.
+std::unique_ptr<vo::api::CallStore> seededStore(const std::string& path, int64_t nowMs,
+                                                CallsPerDay& perDay) {
+  YAML::Node storeConfig;
+  storeConfig["path"] = path;
+  auto store = vo::store_sqlite::createSqliteStore(storeConfig, "plugins.store.config");
+  EXPECT_TRUE(store->migrate().ok());
+  perDay = seedCalls(*store, nowMs, 40, SeededStatuses::kFinalOnly);
+  return store;
+}
+
 TEST(RetentionE2e, TwoServersOnOneDatabaseKeepTheRetainedDaysAndTheReport) {
   vo::testing::TempDir folder("vo-retention-e2e");
   const std::string databasePath = folder.file("calls.db");
-  const int64_t seededAtMs = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 std::chrono::system_clock::now().time_since_epoch())
-                                 .count();
   CallsPerDay perDay;
   vo::api::Report before;
   {
-    YAML::Node storeConfig;
-    storeConfig["path"] = databasePath;
-    auto store = vo::store_sqlite::createSqliteStore(storeConfig, "plugins.store.config");
-    ASSERT_TRUE(store->migrate().ok());
-    perDay = seedCalls(*store, seededAtMs, 40, SeededStatuses::kFinalOnly);
+    auto store = seededStore(databasePath, systemNowMs(), perDay);
     auto report = store->report({"", "", perDay.begin()->first, perDay.rbegin()->first});
     ASSERT_TRUE(report.ok()) << report.error().message;
     before = report.value();
@@ -210,19 +221,13 @@ TEST(RetentionE2e, TwoServersOnOneDatabaseKeepTheRetainedDaysAndTheReport) {
 TEST(RetentionE2e, APausedCampaignOfTwentyDaysAgoKeepsItsQueuedCallsAndDialsThemOnResume) {
   vo::testing::TempDir folder("vo-retention-e2e");
   const std::string databasePath = folder.file("calls.db");
-  const int64_t nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            std::chrono::system_clock::now().time_since_epoch())
-                            .count();
+  const int64_t nowMs = systemNowMs();
   constexpr int kQueued = 30;
   const int64_t oldDay = dayNumberOf(nowMs) - 20;
   CallsPerDay perDay;
   vo::api::Report before;
   {
-    YAML::Node storeConfig;
-    storeConfig["path"] = databasePath;
-    auto store = vo::store_sqlite::createSqliteStore(storeConfig, "plugins.store.config");
-    ASSERT_TRUE(store->migrate().ok());
-    perDay = seedCalls(*store, nowMs, 40, SeededStatuses::kFinalOnly);
+    auto store = seededStore(databasePath, nowMs, perDay);
     vo::api::Campaign campaign;
     campaign.id = "cmp-old";
     campaign.workspaceId = "ws-a";
