@@ -99,6 +99,24 @@ TEST(Executable, ABadConfigIsOneLineNamingTheKeyAndExitsTwo) {
   EXPECT_EQ(missingFile.output, "config error: /nonexistent.yaml: cannot read the config file\n");
 }
 
+TEST(Executable, ALeaseNoLongerThanTheProvidersLongestDialIsRefused) {
+  std::string config = embeddedConfig("");
+  config.replace(
+      config.find("{name: simulator, config: {latencyMs: 0, callDurationMs: 50}}"),
+      std::string("{name: simulator, config: {latencyMs: 0, callDurationMs: 50}}").size(),
+      "{name: elevenlabs, config: {apiKey: sk_test, webhookSecret: wsec_test, baseUrl: "
+      "\"http://127.0.0.1:1\", connectTimeoutMs: 1000, readTimeoutMs: 29000}}");
+  auto refused = runWithConfig({"check-config"}, config);  // leaseMs: 30000 by default
+  EXPECT_EQ(refused.exitCode, 2) << refused.output;
+  EXPECT_TRUE(contains(refused.output,
+                       "config error: dispatcher.leaseMs: 30000 ms is not longer than a dial can "
+                       "take (30000 ms: the provider's connect and read timeouts)"))
+      << refused.output;
+  config.replace(config.find("readTimeoutMs: 29000"), 20, "readTimeoutMs: 28999");
+  auto accepted = runWithConfig({"check-config"}, config);
+  EXPECT_EQ(accepted.exitCode, 0) << accepted.output;
+}
+
 TEST(Executable, AMissingPluginListsTheDirectoriesSearched) {
   std::string config = embeddedConfig();
   config.replace(config.find("name: memory"), 12, "name: rabbit");

@@ -140,6 +140,35 @@ TEST_F(DispatcherTest, SlotsOfACallThatEndedWithoutTellingTheQueueAreGivenBack) 
   EXPECT_EQ(provider_.dials("s2"), 1);
 }
 
+TEST_F(DispatcherTest, ASlowDialKeepsItsLeaseAndItsCallMarkedAliveUntilItsAnswer) {
+  config_.leaseMs = 300;
+  std::mutex mutex;
+  std::condition_variable released;
+  bool release = false;
+  provider_.onDial([&](const api::DialRequest& request) {
+    std::unique_lock lock(mutex);
+    released.wait(lock, [&] { return release; });
+    return acceptedAs("prov_" + request.call.id);
+  });
+  submit({makeCall("k1")});
+  dispatcher().start();
+  ASSERT_TRUE(waitUntil([&] { return provider_.totalDials() == 1; }));
+  const int64_t dispatchedAt = stored("k1").updatedAtMs;
+  // Three leases on: the lease was extended (recovery took nothing back) and the call's row
+  // touched, so no instance takes the dial for a dead worker's.
+  ASSERT_TRUE(waitUntil([&] { return stored("k1").updatedAtMs > dispatchedAt + 600; }));
+  EXPECT_EQ(stored("k1").status, CallStatus::kDispatching);
+  EXPECT_EQ(queueCounts().active, 1);
+  {
+    std::lock_guard lock(mutex);
+    release = true;
+  }
+  released.notify_all();
+  ASSERT_TRUE(waitForStatus("k1", CallStatus::kInitiated));
+  EXPECT_EQ(stored("k1").attempts, 1);
+  EXPECT_EQ(provider_.dials("k1"), 1);
+}
+
 TEST_F(DispatcherTest, ASlowProviderLookupNeverHoldsUpTheSweeper) {
   // An unknown call whose lookup hangs at the provider (issue 9, hole 9: lookups shared the
   // thread of lease recovery and the sweeper).

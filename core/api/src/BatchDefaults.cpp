@@ -2,6 +2,7 @@
 // one round trip per call. The bundled plugins override them with real batches.
 #include "vo/api/CallQueue.h"
 #include "vo/api/CallStore.h"
+#include "vo/api/VoiceProvider.h"
 
 namespace vo::api {
 
@@ -57,6 +58,10 @@ Result<std::vector<Call>> CallStore::beginDispatch(std::span<const std::string> 
     moved.push_back(std::move(call.value()));
   }
   return moved;
+}
+
+int64_t VoiceProvider::longestDialMs() {
+  return 0;
 }
 
 Result<std::string> CallQueue::generation() {

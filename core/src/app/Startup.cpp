@@ -8,6 +8,7 @@
 
 #include "vo/api/CallQueue.h"
 #include "vo/api/CallStore.h"
+#include "vo/api/ConfigReader.h"
 #include "vo/api/RetentionPolicy.h"
 #include "vo/api/VoiceProvider.h"
 #include "vo/core/PluginHost.h"
@@ -66,6 +67,13 @@ AppPlugins createPlugins(PluginHost& host, const AppConfig& config, api::CallEve
   logCreated(host, logger);
   plugins.provider = &host.create<api::VoiceProvider>(config.provider, services);
   logCreated(host, logger);
+  if (const int64_t longest = plugins.provider->longestDialMs();
+      longest > 0 && config.dispatcher.leaseMs <= longest) {
+    throw api::ConfigError("dispatcher.leaseMs: " + std::to_string(config.dispatcher.leaseMs) +
+                           " ms is not longer than a dial can take (" + std::to_string(longest) +
+                           " ms: the provider's connect and read timeouts); a live dial would be "
+                           "taken for a dead worker's");
+  }
   if (!config.retention.name.empty()) {
     plugins.retention = &host.create<api::RetentionPolicy>(config.retention, services);
     logCreated(host, logger);

@@ -49,7 +49,8 @@ std::string errorText(const api::DialResult& dial) {
 
 }  // namespace
 
-DialRoutine::DialRoutine(DispatchContext& context) : context_(context) {}
+DialRoutine::DialRoutine(DispatchContext& context, LeaseKeeper* leases)
+    : context_(context), leases_(leases) {}
 
 std::vector<DialJob> DialRoutine::begin(std::span<const api::Lease> leases) {
   std::vector<std::string> ids;
@@ -177,7 +178,9 @@ PlacedDial DialRoutine::place(const DialJob& job) {
     return placed;
   }
   observeLatency(placed);
+  if (leases_) leases_->began(placed.job.lease, placed.job.call.attempts, placed.startedMs);
   placed.result = dialGuarded(dial.request);
+  if (leases_) leases_->done(placed.job.call.id);
   return placed;
 }
 
@@ -191,10 +194,12 @@ void DialRoutine::start(ReadyDial ready, Placed placed) {
     return;
   }
   observeLatency(*dial);
+  if (leases_) leases_->began(dial->job.lease, dial->job.call.attempts, dial->startedMs);
   // `answered` keeps a throwing provider's late answer from counting twice.
   auto answered = std::make_shared<std::atomic<bool>>(false);
-  auto deliver = [dial, answered, placed](api::DialResult result) {
+  auto deliver = [this, dial, answered, placed](api::DialResult result) {
     if (answered->exchange(true)) return;
+    if (leases_) leases_->done(dial->job.call.id);
     dial->result = std::move(result);
     placed(std::move(*dial));
   };

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "dispatch/DispatchContext.h"
+#include "dispatch/LeaseKeeper.h"
 
 namespace vo::core::dispatch {
 
@@ -30,7 +31,8 @@ struct ReadyDial {
 // A batch of leased jobs from the store's `dispatching` to each dial's recorded outcome.
 class DialRoutine {
  public:
-  explicit DialRoutine(DispatchContext& context);
+  // `leases`, when given, keeps the lease of each dial in flight alive (the dispatcher's).
+  explicit DialRoutine(DispatchContext& context, LeaseKeeper* leases = nullptr);
 
   // One store write for the whole batch: the calls still queued move to `dispatching` (an
   // attempt counted) and come back as jobs to dial, marked in flight. Jobs whose call did not
@@ -75,6 +77,7 @@ class DialRoutine {
   api::Call callAfter(const DialJob& job, const api::CallTransition& change, bool applied);
 
   DispatchContext& context_;
+  LeaseKeeper* const leases_;
 };
 
 }  // namespace vo::core::dispatch

@@ -45,7 +45,8 @@ class Dispatcher::Impl : public api::CallEventSink {
        api::CallQueue& queue, api::VoiceProvider& provider, const std::string& providerName,
        Metrics& metrics, spdlog::logger& logger, TimeSource& clock)
       : context(config, pacing, store, queue, provider, providerName, metrics, logger, clock),
-        dials(context),
+        leases(context),
+        dials(context, &leases),
         recorder([this](std::vector<dispatch::PlacedDial>& batch) { dials.recordAll(batch); },
                  kRecordBatch, "vo-record", kRecordSpacing),
         claimer(context, dials),
@@ -70,6 +71,7 @@ class Dispatcher::Impl : public api::CallEventSink {
     recovery.restore();  // before anyone claims
     claimer.start();
     dialer.start();
+    leases.start();
     recovery.start();
     context.logger.info("dispatcher started: up to {} dials at once, lease {} ms",
                         std::max(1, context.config.concurrency), context.config.leaseMs);
@@ -91,6 +93,7 @@ class Dispatcher::Impl : public api::CallEventSink {
                           context.inFlight.size());
     }
     dialer.stop();
+    leases.stop();
     recorder.drain();  // every dial's outcome written before stop() returns
     enqueuer.drain();  // every accepted call in line before the queue goes
     started_ = false;
@@ -117,6 +120,7 @@ class Dispatcher::Impl : public api::CallEventSink {
   }
 
   dispatch::DispatchContext context;
+  dispatch::LeaseKeeper leases;
   dispatch::DialRoutine dials;
   // Records finished dials in batches, off the provider's answering thread.
   dispatch::BatchWorker<dispatch::PlacedDial> recorder;

@@ -124,6 +124,8 @@ class ElevenLabsProvider final : public vo::api::VoiceProvider {
     return lookupFromBody(exchange.body);
   }
 
+  int64_t longestDialMs() override { return settings_.connectTimeoutMs + settings_.readTimeoutMs; }
+
   vo::api::ComponentHealth health() override {
     const int failures = consecutiveFailures_.load();
     if (failures < kFailuresBeforeDown) return {true, "ElevenLabs API at " + client_.hostLabel()};

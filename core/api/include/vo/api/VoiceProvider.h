@@ -101,6 +101,10 @@ class VoiceProvider {
   // Asks the provider about a call: by providerCallId when set, else by the call's id.
   virtual LookupResult lookup(const Call& call) = 0;
   virtual ComponentHealth health() = 0;
+  // The longest a dial can take before its answer or its failure (connect and read timeouts);
+  // 0: not bounded by the provider. The service refuses a `dispatcher.leaseMs` not above it: a
+  // lease shorter than a dial would have live dials taken for dead workers'.
+  virtual int64_t longestDialMs();
 };
 
 }  // namespace vo::api
