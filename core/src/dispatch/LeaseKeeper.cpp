@@ -69,7 +69,8 @@ void LeaseKeeper::extendOlderThan(int64_t startedBeforeMs, int64_t now) {
   if (due.empty()) return;
   std::vector<api::CallTransition> touches;
   for (const auto& [callId, kept] : due) {
-    if (auto extended = context_.queue.extendLease(callId, kept.token, now, context_.config.leaseMs);
+    if (auto extended =
+            context_.queue.extendLease(callId, kept.token, now, context_.config.leaseMs);
         !extended) {
       context_.logger.warn("lease of call {} not extended: {}", callId, extended.error().message);
     }

@@ -82,7 +82,7 @@ std::string ProductionE2eTest::configFor(const std::string& elevenLabsKey,
        << "  provider:\n    name: elevenlabs\n    config:\n"
        << "      apiKey: " << elevenLabsKey << "\n      baseUrl: " << fake_->baseUrl() << "\n"
        << "      webhookSecret: " << kWebhookSecret << "\n"
-       << "tenants:\n  workspaces:\n"
+       << providerYaml_ << "tenants:\n  workspaces:\n"
        << "    - id: acme\n      name: Acme\n"
        << "      agents:\n        - id: agent_e2e\n          name: E2E agent\n"
        << "      phoneNumbers:\n        - id: phnum_e2e\n          number: \"+34601893170\"\n"

@@ -63,6 +63,9 @@ class ProductionE2eTest : public ::testing::Test {
 
   vo::queue_redis::testing::RedisServerProcess redis_;
   std::string schema_;
+  // More lines of the ElevenLabs provider's config (each indented by six spaces), for processes
+  // started after it is set.
+  std::string providerYaml_;
   std::unique_ptr<vo::fake_elevenlabs::FakeElevenLabs> fake_;
 
  private:
