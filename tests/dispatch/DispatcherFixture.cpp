@@ -82,6 +82,25 @@ api::LookupResult ScriptedProvider::lookup(const api::Call& call) {
   return script(call);
 }
 
+void Gate::pass() {
+  std::unique_lock lock(mutex_);
+  reached_ = true;
+  opened_.wait(lock, [&] { return open_; });
+}
+
+bool Gate::reached() {
+  std::lock_guard lock(mutex_);
+  return reached_;
+}
+
+void Gate::open() {
+  {
+    std::lock_guard lock(mutex_);
+    open_ = true;
+  }
+  opened_.notify_all();
+}
+
 api::DialResult acceptedAs(const std::string& providerCallId) {
   api::DialResult result;
   result.outcome = api::DialOutcome::kAccepted;

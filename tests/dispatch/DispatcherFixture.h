@@ -4,6 +4,7 @@
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
@@ -54,6 +55,27 @@ class ScriptedProvider : public api::VoiceProvider {
   std::map<std::string, int> dials_;
   std::vector<api::DialRequest> requests_;
   std::vector<std::thread> asyncDials_;
+};
+
+// Holds the provider calls that pass() it until open(). Scripts capture it by shared_ptr, so it
+// outlives the test's body (the dispatcher may call a script again before it stops), and an
+// OpenAtExit opens it whichever way the test ends, a failed assertion included.
+class Gate {
+ public:
+  void pass();
+  bool reached();
+  void open();
+
+  struct OpenAtExit {
+    std::shared_ptr<Gate> gate;
+    ~OpenAtExit() { gate->open(); }
+  };
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable opened_;
+  bool reached_ = false;
+  bool open_ = false;
 };
 
 api::DialResult acceptedAs(const std::string& providerCallId);

@@ -1,8 +1,7 @@
 // Outcomes arriving later, pacing slots, the priority fast path, campaigns, and everything that
 // brings back calls a dead worker or a lost queue left behind.
-#include <condition_variable>
 #include <future>
-#include <mutex>
+#include <memory>
 
 #include "DispatcherFixture.h"
 #include "vo/testing/Wait.h"
@@ -142,12 +141,10 @@ TEST_F(DispatcherTest, SlotsOfACallThatEndedWithoutTellingTheQueueAreGivenBack) 
 
 TEST_F(DispatcherTest, ASlowDialKeepsItsLeaseAndItsCallMarkedAliveUntilItsAnswer) {
   config_.leaseMs = 300;
-  std::mutex mutex;
-  std::condition_variable released;
-  bool release = false;
-  provider_.onDial([&](const api::DialRequest& request) {
-    std::unique_lock lock(mutex);
-    released.wait(lock, [&] { return release; });
+  auto gate = std::make_shared<Gate>();
+  Gate::OpenAtExit opener{gate};
+  provider_.onDial([gate](const api::DialRequest& request) {
+    gate->pass();
     return acceptedAs("prov_" + request.call.id);
   });
   submit({makeCall("k1")});
@@ -159,11 +156,7 @@ TEST_F(DispatcherTest, ASlowDialKeepsItsLeaseAndItsCallMarkedAliveUntilItsAnswer
   ASSERT_TRUE(waitUntil([&] { return stored("k1").updatedAtMs > dispatchedAt + 600; }));
   EXPECT_EQ(stored("k1").status, CallStatus::kDispatching);
   EXPECT_EQ(queueCounts().active, 1);
-  {
-    std::lock_guard lock(mutex);
-    release = true;
-  }
-  released.notify_all();
+  gate->open();
   ASSERT_TRUE(waitForStatus("k1", CallStatus::kInitiated));
   EXPECT_EQ(stored("k1").attempts, 1);
   EXPECT_EQ(provider_.dials("k1"), 1);
@@ -172,14 +165,10 @@ TEST_F(DispatcherTest, ASlowDialKeepsItsLeaseAndItsCallMarkedAliveUntilItsAnswer
 TEST_F(DispatcherTest, ASlowProviderLookupNeverHoldsUpTheSweeper) {
   // An unknown call whose lookup hangs at the provider (issue 9, hole 9: lookups shared the
   // thread of lease recovery and the sweeper).
-  std::mutex mutex;
-  std::condition_variable released;
-  bool lookupEntered = false;
-  bool release = false;
-  provider_.onLookup([&](const api::Call&) {
-    std::unique_lock lock(mutex);
-    lookupEntered = true;
-    released.wait(lock, [&] { return release; });
+  auto gate = std::make_shared<Gate>();
+  Gate::OpenAtExit opener{gate};
+  provider_.onLookup([gate](const api::Call&) {
+    gate->pass();
     return api::LookupResult{};
   });
   api::Call unknown = makeCall("u1");
@@ -187,21 +176,13 @@ TEST_F(DispatcherTest, ASlowProviderLookupNeverHoldsUpTheSweeper) {
   unknown.updatedAtMs = clock_.nowMs() - 60'000;
   ASSERT_TRUE(store_.insertCalls(std::span(&unknown, 1)).ok());
   dispatcher().start();
-  ASSERT_TRUE(waitUntil([&] {
-    std::lock_guard lock(mutex);
-    return lookupEntered;
-  }));
+  ASSERT_TRUE(waitUntil([&] { return gate->reached(); }));
 
   // A queued call the queue never heard of: the sweeper puts it in line while the lookup hangs.
   api::Call lost = makeCall("q1");
   lost.createdAtMs = lost.updatedAtMs = clock_.nowMs() - 60'000;
   ASSERT_TRUE(store_.insertCalls(std::span(&lost, 1)).ok());
   EXPECT_TRUE(waitForStatus("q1", CallStatus::kInitiated));
-  {
-    std::lock_guard lock(mutex);
-    release = true;
-  }
-  released.notify_all();
 }
 
 class CampaignControlTest : public DispatcherTest {
@@ -232,12 +213,10 @@ TEST_F(CampaignControlTest, CancelCancelsEveryQueuedCall) {
 TEST_F(CampaignControlTest, CancelWaitsForDialsInFlightAndTheirNotPlacedOutcomesEndCanceled) {
   // Every dial is held at the provider, then answered "not placed" (a 429): without the cancel
   // each would go back in line for another attempt.
-  std::mutex mutex;
-  std::condition_variable released;
-  bool release = false;
-  provider_.onDial([&](const api::DialRequest&) {
-    std::unique_lock lock(mutex);
-    released.wait(lock, [&] { return release; });
+  auto gate = std::make_shared<Gate>();
+  Gate::OpenAtExit opener{gate};
+  provider_.onDial([gate](const api::DialRequest&) {
+    gate->pass();
     return answered(api::DialOutcome::kNotPlaced, "HTTP 429: too many concurrent calls");
   });
   dispatcher().start();
@@ -247,11 +226,7 @@ TEST_F(CampaignControlTest, CancelWaitsForDialsInFlightAndTheirNotPlacedOutcomes
       std::async(std::launch::async, [&] { return dispatcher().cancelCampaign("camp1"); });
   // The dials are in flight: the cancel does not answer before they are settled.
   EXPECT_EQ(cancel.wait_for(std::chrono::milliseconds(300)), std::future_status::timeout);
-  {
-    std::lock_guard lock(mutex);
-    release = true;
-  }
-  released.notify_all();
+  gate->open();
   auto canceled = cancel.get();
   ASSERT_TRUE(canceled.ok()) << canceled.error().message;
   EXPECT_EQ(canceled->status, api::CampaignStatus::kCanceled);
