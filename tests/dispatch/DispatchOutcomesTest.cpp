@@ -1,5 +1,6 @@
 // Each answer a provider can give, and what the dispatcher makes of it.
 #include <atomic>
+#include <memory>
 
 #include "DispatcherFixture.h"
 #include "dispatch/Backoff.h"
@@ -102,12 +103,13 @@ TEST_F(DispatcherTest, RejectedFailsAtOnce) {
 }
 
 TEST_F(DispatcherTest, AmbiguousBecomesUnknownAndIsNeverRedialed) {
-  std::atomic<int> lookups = 0;
+  // Shared with the script: the reconcile thread may call it again after the body ends.
+  auto lookups = std::make_shared<std::atomic<int>>(0);
   provider_.onDial([](const api::DialRequest&) {
     return answered(DialOutcome::kAmbiguous, "timed out after sending");
   });
-  provider_.onLookup([&](const api::Call&) {
-    ++lookups;
+  provider_.onLookup([lookups](const api::Call&) {
+    ++*lookups;
     return api::LookupResult{};  // kUnsupported: only an operator can decide
   });
   const uint64_t ambiguousBefore = counter("vo_dial_outcomes_total", "outcome=\"ambiguous\"");
@@ -115,7 +117,7 @@ TEST_F(DispatcherTest, AmbiguousBecomesUnknownAndIsNeverRedialed) {
   dispatcher().start();
   ASSERT_TRUE(waitForStatus("a1", CallStatus::kUnknown));
   // Several sweeps, lease checks and reconciliations pass: still one dial.
-  ASSERT_TRUE(waitUntil([&] { return lookups.load() >= 3; }));
+  ASSERT_TRUE(waitUntil([&] { return lookups->load() >= 3; }));
   EXPECT_EQ(provider_.dials("a1"), 1);
   EXPECT_EQ(stored("a1").status, CallStatus::kUnknown);
   EXPECT_EQ(stored("a1").lastError, "timed out after sending");
