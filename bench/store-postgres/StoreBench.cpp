@@ -103,7 +103,7 @@ void analyze(const Options& options) {
 
 double timedInsert(vo::api::CallStore& store, const std::vector<vo::api::Call>& calls) {
   const auto start = Clock::now();
-  check(store.insertCalls(calls), "insertCalls");
+  check(store.insertCalls(calls, nullptr), "insertCalls");
   return secondsSince(start);
 }
 
@@ -133,7 +133,7 @@ void measureBulkInserts(const Options& options, vo::api::CallStore& store) {
   for (int run = 0; run < 10; ++run) {
     const auto calls = vo::bench::makeDayCalls("s" + std::to_string(run) + "-", today, 1000, true);
     const auto start = Clock::now();
-    check(store.insertCalls(calls), "insertCalls 1000");
+    check(store.insertCalls(calls, nullptr), "insertCalls 1000");
     small.add(Clock::now() - start);
   }
   std::cout << "insertCalls 1000: " << small.summary() << "\n";

@@ -72,14 +72,14 @@ api::WebhookResponse ScriptedProvider::handleWebhook(const api::WebhookRequest&)
   return {404, "{}", {}};
 }
 
-api::LookupResult ScriptedProvider::lookup(const api::Call& call) {
+api::LookupResult ScriptedProvider::lookup(const api::LookupRequest& request) {
   LookupScript script;
   {
     std::lock_guard lock(mutex_);
     script = lookupScript_;
   }
   if (!script) return {};
-  return script(call);
+  return script(request.call);
 }
 
 void Gate::pass() {
@@ -182,7 +182,7 @@ api::Call DispatcherTest::makeCall(const std::string& id, api::Lane lane,
 }
 
 void DispatcherTest::submit(const std::vector<api::Call>& calls) {
-  ASSERT_TRUE(store_.insertCalls(calls).ok());
+  ASSERT_TRUE(store_.insertCalls(calls, nullptr).ok());
   auto enqueued = dispatcher().enqueue(calls);
   ASSERT_TRUE(enqueued.ok()) << enqueued.error().message;
 }

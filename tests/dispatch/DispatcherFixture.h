@@ -44,7 +44,7 @@ class ScriptedProvider : public api::VoiceProvider {
   api::DialResult dial(const api::DialRequest& request) override;
   void dialAsync(const api::DialRequest& request, api::DialDone done) override;
   api::WebhookResponse handleWebhook(const api::WebhookRequest&) override;
-  api::LookupResult lookup(const api::Call& call) override;
+  api::LookupResult lookup(const api::LookupRequest& request) override;
   api::ComponentHealth health() override { return {}; }
 
  private:
@@ -97,6 +97,8 @@ class DispatcherTest : public ::testing::Test {
                      const std::string& campaignId = "");
   // Stores the calls as queued and puts them in line.
   void submit(const std::vector<api::Call>& calls);
+  // A priority request without an Idempotency-Key.
+  static std::optional<api::IdempotencyRecord> noAnswer(const api::Call&) { return std::nullopt; }
   api::Call stored(const std::string& id);
   // Bounded wait until the call's status is `status`; false if it never got there.
   bool waitForStatus(const std::string& id, api::CallStatus status);

@@ -1,6 +1,7 @@
 #include "FakeCallStore.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "vo/api/ProviderData.h"
 
@@ -143,30 +144,64 @@ api::Result<api::StatusCounts> FakeCallStore::campaignProgress(std::string_view 
   return counts;
 }
 
-api::Result<void> FakeCallStore::insertCalls(std::span<const api::Call> calls) {
+api::Result<void> FakeCallStore::insertCalls(std::span<const api::Call> calls,
+                                             const api::IdempotencyRecord* answer) {
   std::lock_guard lock(mutex_);
-  return insertNewCalls(calls);
+  auto inserted = insertNewCalls(calls, answer);
+  if (inserted && std::exchange(failNextInsertAfterWriting_, false)) {
+    return api::makeError(api::ErrorCode::kUnavailable, "connection lost at COMMIT");
+  }
+  return inserted;
 }
 
-api::Result<void> FakeCallStore::insertNewCalls(std::span<const api::Call> calls) {
+void FakeCallStore::failNextInsertAfterWriting() {
+  std::lock_guard lock(mutex_);
+  failNextInsertAfterWriting_ = true;
+}
+
+api::Result<void> FakeCallStore::insertNewCalls(std::span<const api::Call> calls,
+                                                const api::IdempotencyRecord* answer) {
   for (const auto& call : calls) {
     if (calls_.contains(call.id)) {
       return api::makeError(api::ErrorCode::kConflict, call.id + " exists");
     }
+  }
+  if (answer != nullptr && !answers_.emplace(answer->scope + "\n" + answer->key, *answer).second) {
+    return api::makeError(api::ErrorCode::kConflict, answer->key + " used");
   }
   for (const auto& call : calls) calls_[call.id] = call;
   return {};
 }
 
 api::Result<void> FakeCallStore::createCampaignWithCalls(const api::Campaign& campaign,
-                                                         std::span<const api::Call> calls) {
+                                                         std::span<const api::Call> calls,
+                                                         const api::IdempotencyRecord* answer) {
   std::lock_guard lock(mutex_);
   if (campaigns_.contains(campaign.id)) {
     return api::makeError(api::ErrorCode::kConflict, campaign.id + " exists");
   }
-  auto inserted = insertNewCalls(calls);
+  auto inserted = insertNewCalls(calls, answer);
   if (inserted) campaigns_[campaign.id] = campaign;
   return inserted;
+}
+
+api::Result<api::IdempotencyRecord> FakeCallStore::findIdempotency(std::string_view scope,
+                                                                   std::string_view key) {
+  std::lock_guard lock(mutex_);
+  auto found = answers_.find(std::string(scope) + "\n" + std::string(key));
+  if (found == answers_.end()) return api::makeError(api::ErrorCode::kNotFound, "no answer");
+  return found->second;
+}
+
+api::Result<void> FakeCallStore::completeIdempotency(std::string_view scope, std::string_view key,
+                                                     int httpStatus,
+                                                     std::string_view responseBody) {
+  std::lock_guard lock(mutex_);
+  auto found = answers_.find(std::string(scope) + "\n" + std::string(key));
+  if (found == answers_.end()) return api::makeError(api::ErrorCode::kNotFound, "no answer");
+  found->second.httpStatus = httpStatus;
+  found->second.responseBody = std::string(responseBody);
+  return {};
 }
 
 void FakeCallStore::putCall(const api::Call& call) {

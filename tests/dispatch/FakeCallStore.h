@@ -39,17 +39,18 @@ class FakeCallStore : public api::CallStore {
     return notUsed();
   }
 
-  api::Result<bool> reserveIdempotency(const api::IdempotencyRecord&) override { return notUsed(); }
-  api::Result<api::IdempotencyRecord> findIdempotency(std::string_view, std::string_view) override {
+  api::Result<bool> reserveIdempotency(const api::IdempotencyRecord&, int64_t) override {
     return notUsed();
   }
-  api::Result<void> completeIdempotency(std::string_view, std::string_view, int,
-                                        std::string_view) override {
-    return notUsed();
-  }
+  // The answers insertCalls stored with their calls (the priority lane's).
+  api::Result<api::IdempotencyRecord> findIdempotency(std::string_view scope,
+                                                      std::string_view key) override;
+  api::Result<void> completeIdempotency(std::string_view scope, std::string_view key,
+                                        int httpStatus, std::string_view responseBody) override;
   api::Result<void> deleteIdempotency(std::string_view, std::string_view) override {
     return notUsed();
   }
+  api::Result<int64_t> purgeIdempotency(int64_t, int) override { return int64_t{0}; }
 
   api::Result<void> createCampaign(const api::Campaign& campaign) override;
   api::Result<api::Campaign> getCampaign(std::string_view id) override;
@@ -58,9 +59,11 @@ class FakeCallStore : public api::CallStore {
                                       int64_t atMs) override;
   api::Result<api::StatusCounts> campaignProgress(std::string_view id) override;
 
-  api::Result<void> insertCalls(std::span<const api::Call> calls) override;
+  api::Result<void> insertCalls(std::span<const api::Call> calls,
+                                const api::IdempotencyRecord* answer) override;
   api::Result<void> createCampaignWithCalls(const api::Campaign& campaign,
-                                            std::span<const api::Call> calls) override;
+                                            std::span<const api::Call> calls,
+                                            const api::IdempotencyRecord* answer) override;
   api::Result<api::Call> getCall(std::string_view id) override;
   api::Result<std::vector<api::CallAttempt>> getAttempts(std::string_view callId) override;
   api::Result<api::Call> findByProviderCallId(std::string_view providerCallId) override;
@@ -100,6 +103,9 @@ class FakeCallStore : public api::CallStore {
   // findByProviderCallIds) fails
   // with kUnavailable, as a store that lost its database would.
   void failBatches(bool fail);
+  // The next insertCalls writes its calls and then reports the store unavailable (a commit
+  // whose answer was lost).
+  void failNextInsertAfterWriting();
   // How many times each batch method ran, and the sizes transitionMany was called with.
   int beginDispatchCalls();
   // While held, transitionMany waits (outside the store's lock) before writing anything.
@@ -118,7 +124,8 @@ class FakeCallStore : public api::CallStore {
 
   api::Result<bool> transitionLocked(const api::CallTransition& change);
   // Under mutex_: all the calls or none (a known id is a conflict).
-  api::Result<void> insertNewCalls(std::span<const api::Call> calls);
+  api::Result<void> insertNewCalls(std::span<const api::Call> calls,
+                                   const api::IdempotencyRecord* answer);
   api::Result<void> batchFailure();
 
   // A point a store method waits at while a test holds it.
@@ -139,6 +146,7 @@ class FakeCallStore : public api::CallStore {
   Hold beginDispatchHold_;
   std::mutex mutex_;
   bool failBatches_ = false;
+  bool failNextInsertAfterWriting_ = false;
   int beginDispatchCalls_ = 0;
   std::vector<std::size_t> transitionManySizes_;
   std::map<std::string, api::Workspace, std::less<>> workspaces_;
@@ -146,6 +154,7 @@ class FakeCallStore : public api::CallStore {
   std::map<std::string, api::PhoneNumber, std::less<>> phones_;  // by workspace/phone
   std::map<std::string, api::Campaign, std::less<>> campaigns_;
   std::map<std::string, api::Call, std::less<>> calls_;
+  std::map<std::string, api::IdempotencyRecord> answers_;  // by scope, newline, key
   std::map<std::string, std::vector<api::CallAttempt>, std::less<>> attempts_;
 };
 

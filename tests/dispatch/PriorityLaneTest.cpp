@@ -10,7 +10,7 @@ using api::CallStatus;
 TEST_F(DispatcherTest, PriorityCallIsWrittenDispatchingAndDialedOnTheCallersThread) {
   pacing_.phoneNumber.maxConcurrentCalls = 1;
   clock_.freezeAt(1'800'000'000'000);
-  auto first = dispatcher().submitPriority(makeCall("p1", api::Lane::kPriority));
+  auto first = dispatcher().submitPriority(makeCall("p1", api::Lane::kPriority), noAnswer);
   ASSERT_TRUE(first.ok()) << first.error().message;
   EXPECT_EQ(first->status, CallStatus::kInitiated);
   EXPECT_EQ(first->providerCallId, "prov_p1");
@@ -24,7 +24,7 @@ TEST_F(DispatcherTest, PriorityCallIsWrittenDispatchingAndDialedOnTheCallersThre
   EXPECT_EQ(attempts->front().startedAtMs, 1'800'000'000'000);
 
   // The phone number's one slot is held by p1: p2 is stored queued, first in line, not dialed.
-  auto second = dispatcher().submitPriority(makeCall("p2", api::Lane::kPriority));
+  auto second = dispatcher().submitPriority(makeCall("p2", api::Lane::kPriority), noAnswer);
   ASSERT_TRUE(second.ok());
   EXPECT_EQ(second->status, CallStatus::kQueued);
   EXPECT_EQ(stored("p2").status, CallStatus::kQueued);
@@ -32,14 +32,14 @@ TEST_F(DispatcherTest, PriorityCallIsWrittenDispatchingAndDialedOnTheCallersThre
 
   const api::CallEvent ended[] = {finalEvent("prov_p1", CallStatus::kNoAnswer)};
   ASSERT_TRUE(dispatcher().applyEvents(ended).ok());
-  auto third = dispatcher().submitPriority(makeCall("p3", api::Lane::kPriority));
+  auto third = dispatcher().submitPriority(makeCall("p3", api::Lane::kPriority), noAnswer);
   ASSERT_TRUE(third.ok());
   EXPECT_EQ(third->status, CallStatus::kInitiated);
 }
 
 TEST_F(DispatcherTest, PriorityCallWithAQueueWithoutLeaseNewIsStillDialedAtOnce) {
   queue_->enableLeaseNew(false);
-  auto placed = dispatcher().submitPriority(makeCall("q1", api::Lane::kPriority));
+  auto placed = dispatcher().submitPriority(makeCall("q1", api::Lane::kPriority), noAnswer);
   ASSERT_TRUE(placed.ok()) << placed.error().message;
   EXPECT_EQ(placed->status, CallStatus::kInitiated);
   EXPECT_EQ(provider_.dials("q1"), 1);
@@ -53,7 +53,7 @@ TEST_F(DispatcherTest, PriorityCallsAmongBusyWorkersAreEachDialedOnceOnTheirOwnT
   dispatcher().start();
   for (int i = 0; i < 50; ++i) {
     const std::string id = "race" + std::to_string(i);
-    auto placed = dispatcher().submitPriority(makeCall(id, api::Lane::kPriority));
+    auto placed = dispatcher().submitPriority(makeCall(id, api::Lane::kPriority), noAnswer);
     ASSERT_TRUE(placed.ok()) << placed.error().message;
     // leaseNew hands the job to no worker: the caller always gets its own dial's answer.
     EXPECT_EQ(placed->status, CallStatus::kInitiated) << id;
@@ -66,14 +66,43 @@ TEST_F(DispatcherTest, PriorityCallsAmongBusyWorkersAreEachDialedOnceOnTheirOwnT
 TEST_F(DispatcherTest, PriorityCallThatCouldNotBeStoredIsNotDialedAndGivesBackItsLease) {
   pacing_.phoneNumber.maxConcurrentCalls = 1;
   store_.putCall(makeCall("dup"));  // the insert conflicts
-  auto placed = dispatcher().submitPriority(makeCall("dup", api::Lane::kPriority));
+  auto placed = dispatcher().submitPriority(makeCall("dup", api::Lane::kPriority), noAnswer);
   ASSERT_FALSE(placed.ok());
   EXPECT_EQ(provider_.dials("dup"), 0);
   EXPECT_EQ(queueCounts().active, 0);
   EXPECT_EQ(queueCounts().slotsHeld, 0);  // the slot is free for the next call
-  auto next = dispatcher().submitPriority(makeCall("after", api::Lane::kPriority));
+  auto next = dispatcher().submitPriority(makeCall("after", api::Lane::kPriority), noAnswer);
   ASSERT_TRUE(next.ok());
   EXPECT_EQ(next->status, CallStatus::kInitiated);
+}
+
+TEST_F(DispatcherTest, APriorityRequestWaitsForItsDialAtMostPriorityWaitMsThenTheDialGoesOn) {
+  config_.priorityWaitMs = 50;
+  auto gate = std::make_shared<Gate>();
+  Gate::OpenAtExit openAtExit{gate};
+  provider_.onDial([gate](const api::DialRequest& request) {
+    gate->pass();
+    return acceptedAs("prov_" + request.call.id);
+  });
+  dispatcher().start();
+  auto placed = dispatcher().submitPriority(makeCall("slow", api::Lane::kPriority), noAnswer);
+  ASSERT_TRUE(placed.ok()) << placed.error().message;
+  EXPECT_EQ(placed->status, CallStatus::kDispatching);  // answered 202 while the dial runs
+  EXPECT_TRUE(gate->reached());
+  gate->open();
+  // The dial's answer is recorded all the same, by the dispatcher's recorder.
+  ASSERT_TRUE(waitForStatus("slow", CallStatus::kInitiated));
+  EXPECT_EQ(stored("slow").providerCallId, "prov_slow");
+  EXPECT_EQ(provider_.dials("slow"), 1);
+}
+
+TEST_F(DispatcherTest, APriorityCallWhoseWriteFailedButWasCommittedIsDialedOnce) {
+  // The store commits the call but reports a failure (the connection broke before the answer).
+  store_.failNextInsertAfterWriting();
+  auto placed = dispatcher().submitPriority(makeCall("kept", api::Lane::kPriority), noAnswer);
+  ASSERT_TRUE(placed.ok()) << placed.error().message;
+  EXPECT_EQ(placed->status, CallStatus::kInitiated);
+  EXPECT_EQ(provider_.dials("kept"), 1);
 }
 
 TEST_F(DispatcherTest, LeaseOfAPriorityCallNeverWrittenIsDroppedByRecovery) {

@@ -46,7 +46,7 @@ TEST_F(DispatcherTest, AnOldEventForACallNobodyKnowsIsCountedAndAcknowledged) {
 TEST_F(DispatcherTest, SweeperRestoresCallsTheQueueNeverHad) {
   std::vector<api::Call> calls;
   for (int i = 0; i < 1200; ++i) calls.push_back(makeCall("s" + std::to_string(10000 + i)));
-  ASSERT_TRUE(store_.insertCalls(calls).ok());  // stored, never enqueued: a lost queue
+  ASSERT_TRUE(store_.insertCalls(calls, nullptr).ok());  // stored, never enqueued: a lost queue
   dispatcher().start();
   ASSERT_TRUE(waitUntilAll([](const api::Call& c) { return c.status == CallStatus::kInitiated; }));
   EXPECT_EQ(provider_.totalDials(), 1200);
@@ -68,6 +68,7 @@ TEST_F(DispatcherTest, LeaseOfADeadWorkerIsTakenBackAndTheCallDialedOnce) {
 
 TEST_F(DispatcherTest, CallsLeftDispatchingAreReconciledNeverBlindlyRedialed) {
   config_.leaseMs = 1000;
+  config_.settleWindowMs = 5000;  // "never placed" is believed 5 s after the call became unknown
   const int64_t longAgo = clock_.nowMs() - 10000;
   for (const char* id : {"d_never", "d_rang", "d_ringing", "d_mystery"}) {
     api::Call call = makeCall(id);
@@ -174,14 +175,14 @@ TEST_F(DispatcherTest, ASlowProviderLookupNeverHoldsUpTheSweeper) {
   api::Call unknown = makeCall("u1");
   unknown.status = CallStatus::kUnknown;
   unknown.updatedAtMs = clock_.nowMs() - 60'000;
-  ASSERT_TRUE(store_.insertCalls(std::span(&unknown, 1)).ok());
+  ASSERT_TRUE(store_.insertCalls(std::span(&unknown, 1), nullptr).ok());
   dispatcher().start();
   ASSERT_TRUE(waitUntil([&] { return gate->reached(); }));
 
   // A queued call the queue never heard of: the sweeper puts it in line while the lookup hangs.
   api::Call lost = makeCall("q1");
   lost.createdAtMs = lost.updatedAtMs = clock_.nowMs() - 60'000;
-  ASSERT_TRUE(store_.insertCalls(std::span(&lost, 1)).ok());
+  ASSERT_TRUE(store_.insertCalls(std::span(&lost, 1), nullptr).ok());
   EXPECT_TRUE(waitForStatus("q1", CallStatus::kInitiated));
 }
 

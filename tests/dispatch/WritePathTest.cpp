@@ -358,7 +358,7 @@ void EarlyOutcomeTest::expectAppliedWhenItBeatsTheDial(
   FakeCallStore& store = store_;
   store.holdTransitions(true);
   auto placing = std::async(std::launch::async, [&] {
-    return dispatcher().submitPriority(makeCall("early", api::Lane::kPriority));
+    return dispatcher().submitPriority(makeCall("early", api::Lane::kPriority), noAnswer);
   });
   ASSERT_TRUE(waitUntil([&] { return store.heldTransitions() == 1; }));
   const api::CallEvent event[] = {finalEvent("prov_early", CallStatus::kCompleted)};

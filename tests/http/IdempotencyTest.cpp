@@ -1,3 +1,5 @@
+#include <chrono>
+
 #include "ApiFixture.h"
 
 namespace vo::core::http::testing {
@@ -43,26 +45,71 @@ TEST_F(IdempotencyRules, ErrorsAreReplayedToo) {
   EXPECT_EQ(send("POST", "/workspaces", R"({"id":"w"})", kAdminKey, headers).body, first.body);
 }
 
+api::IdempotencyRecord reservedBulk(const std::string& key, int64_t createdAtMs) {
+  ApiRequest request;
+  request.method = "POST";
+  request.path = "/calls/bulk";
+  request.body = kBulk;
+  return {"admin", key, Idempotency::requestHash(request), 0, "", createdAtMs};
+}
+
+int64_t systemNowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 TEST_F(IdempotencyRules, InProgressRepeatIs409) {
   seedWorkspace("acme");
-  api::IdempotencyRecord running{"admin",
-                                 "busy",
-                                 Idempotency::requestHash([&] {
-                                   ApiRequest request;
-                                   request.method = "POST";
-                                   request.path = "/calls/bulk";
-                                   request.body = kBulk;
-                                   return request;
-                                 }()),
-                                 0,
-                                 "",
-                                 1};
-  ASSERT_TRUE(store_->reserveIdempotency(running).value());
+  ASSERT_TRUE(store_->reserveIdempotency(reservedBulk("busy", systemNowMs()), 0).value());
   ApiResponse response =
       send("POST", "/calls/bulk", kBulk, kAdminKey, {{"idempotency-key", "busy"}});
   EXPECT_EQ(response.status, 409);
   EXPECT_EQ(errorCode(response), "idempotency_in_progress");
   EXPECT_EQ(storedCalls(), 0);
+}
+
+TEST_F(IdempotencyRules, AReservationWhoseRequestDiedExpires) {
+  seedWorkspace("acme");
+  const int64_t longAgo = systemNowMs() - config_.server.idempotencyPendingMs - 1000;
+  ASSERT_TRUE(store_->reserveIdempotency(reservedBulk("crashed", longAgo), 0).value());
+  ApiResponse response =
+      send("POST", "/calls/bulk", kBulk, kAdminKey, {{"idempotency-key", "crashed"}});
+  EXPECT_EQ(response.status, 202) << response.body;
+  EXPECT_EQ(storedCalls(), 2);
+  ApiResponse repeat =
+      send("POST", "/calls/bulk", kBulk, kAdminKey, {{"idempotency-key", "crashed"}});
+  EXPECT_EQ(repeat.body, response.body);
+  EXPECT_EQ(storedCalls(), 2);
+
+  // A route that reserves its key (no calls written) takes a dead request's reservation over.
+  api::IdempotencyRecord workspace = reservedBulk("dead-ws", longAgo);
+  ApiRequest request;
+  request.method = "POST";
+  request.path = "/workspaces";
+  request.body = R"({"id":"w2","name":"W2"})";
+  workspace.requestHash = Idempotency::requestHash(request);
+  ASSERT_TRUE(store_->reserveIdempotency(workspace, 0).value());
+  EXPECT_EQ(
+      send("POST", "/workspaces", request.body, kAdminKey, {{"idempotency-key", "dead-ws"}}).status,
+      201);
+}
+
+TEST_F(IdempotencyRules, APriorityCallIsStoredWithItsAnswer) {
+  seedWorkspace("acme");
+  const std::string body =
+      R"({"workspaceId":"acme","agentId":"agent_1","agentPhoneNumberId":"phnum_1",)"
+      R"("to":"+34631021622"})";
+  const std::map<std::string, std::string> headers{{"idempotency-key", "urgent-1"}};
+  ApiResponse first = send("POST", "/calls/priority", body, kAdminKey, headers);
+  ASSERT_EQ(first.status, 201) << first.body;
+  auto stored = store_->findIdempotency("admin", "urgent-1");
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->httpStatus, 201);  // the dial's answer replaced the one stored with the call
+  EXPECT_EQ(stored->responseBody, first.body);
+  ApiResponse repeat = send("POST", "/calls/priority", body, kAdminKey, headers);
+  EXPECT_EQ(repeat.body, first.body);
+  EXPECT_EQ(storedCalls(), 1);
 }
 
 TEST_F(IdempotencyRules, BadKeysAre400) {

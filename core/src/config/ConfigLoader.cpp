@@ -51,6 +51,8 @@ ServerConfig readServer(ConfigReader reader) {
       static_cast<int>(reader.getInt("maxVariables", server.maxVariables, 0, 10000));
   server.maxVariableBytes =
       static_cast<int>(reader.getInt("maxVariableBytes", server.maxVariableBytes, 1, 1 << 20));
+  server.idempotencyPendingMs =
+      reader.getInt("idempotencyPendingMs", server.idempotencyPendingMs, 1000, kDay);
   reader.rejectUnknownKeys();
   return server;
 }
@@ -98,7 +100,16 @@ DispatcherConfig readDispatcher(ConfigReader reader) {
   d.sweepIntervalMs = reader.getInt("sweepIntervalMs", d.sweepIntervalMs, 10, kDay);
   d.reconcileAfterMs = reader.getInt("reconcileAfterMs", d.reconcileAfterMs, 10, 30 * kDay);
   d.reconcileIntervalMs = reader.getInt("reconcileIntervalMs", d.reconcileIntervalMs, 10, kDay);
+  d.settleWindowMs = reader.getInt("settleWindowMs", d.settleWindowMs, 10, kDay);
+  if (d.settleWindowMs < 2 * d.leaseMs) {
+    reader.fail("settleWindowMs", "must be at least twice leaseMs (" +
+                                      std::to_string(2 * d.leaseMs) +
+                                      "): a dial in flight must have ended before its call is "
+                                      "dialed again");
+  }
   d.shutdownGraceMs = reader.getInt("shutdownGraceMs", d.shutdownGraceMs, 0, 3600000);
+  d.priorityWaitMs = reader.getInt("priorityWaitMs", d.priorityWaitMs, 1, 600000);
+  d.idempotencyTtlMs = reader.getInt("idempotencyTtlMs", d.idempotencyTtlMs, 60000, 365 * kDay);
   d.workerId = reader.getString("workerId", "");
   if (d.workerId.empty()) d.workerId = defaultWorkerId();
   reader.rejectUnknownKeys();

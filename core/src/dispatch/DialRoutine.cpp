@@ -223,7 +223,11 @@ api::DialResult DialRoutine::dialGuarded(const api::DialRequest& request) {
 }
 
 api::Call DialRoutine::dial(const DialJob& job) {
-  const PlacedDial placed = place(job);
+  return recordOne(place(job));
+}
+
+api::Call DialRoutine::recordOne(const PlacedDial& placed) {
+  const DialJob& job = placed.job;
   Recorded recorded;
   const std::vector<bool> applied = record(std::span(&placed, 1), recorded);
   if (applied.empty()) return job.call;

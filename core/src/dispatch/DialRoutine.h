@@ -52,6 +52,8 @@ class DialRoutine {
   void recordAll(std::span<const PlacedDial> dials);
   // place() and record one job; the call as it stands afterwards as far as this dial knows.
   api::Call dial(const DialJob& job);
+  // Records one placed dial; the call as it stands afterwards as far as this dial knows.
+  api::Call recordOne(const PlacedDial& placed);
 
  private:
   struct Recorded;  // a batch's transitions and what settling its jobs needs

@@ -54,7 +54,7 @@ class Dispatcher::Impl : public api::CallEventSink {
         events(context),
         recovery(context, events),
         campaigns(context),
-        priority(context, dials),
+        priority(context, dials, recorder),
         enqueuer([this](std::vector<api::Call>& batch) { enqueueNow(batch); }, kEnqueueBatch,
                  "vo-enqueue") {
     context.wakeWorkers = [this] { claimer.wake(); };
@@ -93,6 +93,7 @@ class Dispatcher::Impl : public api::CallEventSink {
                           context.inFlight.size());
     }
     dialer.stop();
+    priority.awaitDials();  // a priority dial its request stopped waiting for is recorded too
     leases.stop();
     recorder.drain();  // every dial's outcome written before stop() returns
     enqueuer.drain();  // every accepted call in line before the queue goes
@@ -166,8 +167,8 @@ void Dispatcher::enqueueSoon(std::vector<api::Call> calls) {
   if (!impl_->enqueuer.addAllWithin(calls, kEnqueueBacklog)) impl_->enqueueNow(calls);
 }
 
-api::Result<api::Call> Dispatcher::submitPriority(api::Call call) {
-  return impl_->priority.submit(std::move(call));
+api::Result<api::Call> Dispatcher::submitPriority(api::Call call, const AnswerAsStored& answer) {
+  return impl_->priority.submit(std::move(call), answer);
 }
 
 api::Result<void> Dispatcher::applyEvents(std::span<const api::CallEvent> events) {

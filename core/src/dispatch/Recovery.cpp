@@ -24,9 +24,9 @@ constexpr int kStaleDispatchingPages = 20;
 // queue lost waits in line anyway until the calls before it are dialed.
 constexpr int kRegularSweepPages = 2;
 constexpr int kRecoverBatch = 1000;
-// A dial whose lease ran out may still be on its way to the provider (a slow worker, another
-// instance): "never placed" is trusted only this many leases after the attempt's last write.
-constexpr int64_t kNotPlacedHorizonLeases = 5;
+// The margin around a dial's times when the provider is asked for it: the provider's clock and
+// ours may differ, and its start time is when it began the call.
+constexpr int64_t kLookupClockMarginMs = 60 * 1000;
 // The sweeper leaves recently changed calls alone: they are being enqueued or retried right now.
 constexpr int64_t kSweepMinAgeMs = 3000;
 // Pages of pacing slot holders checked per sweep.
@@ -34,6 +34,10 @@ constexpr int kSlotHolderPages = 4;
 // An `unknown` call may still be ringing (the provider could not tell): its slots are kept this
 // long after it became unknown, then given back.
 constexpr int64_t kUnknownKeepsSlotsMs = 15 * 60 * 1000;
+// Idempotency records past their TTL are purged this often, a bounded number per pass.
+constexpr int64_t kAnswerPurgeEveryMs = 60 * 1000;
+constexpr int kAnswerPurgePage = 1000;
+constexpr int kAnswerPurgePages = 50;
 
 std::chrono::milliseconds every(int64_t ms) {
   return std::chrono::milliseconds(std::max<int64_t>(ms, 10));
@@ -89,6 +93,7 @@ void Recovery::loop() {
   const auto leaseEvery = every(std::clamp<int64_t>(config.leaseMs / 4, 50, 1000));
   auto nextLeaseCheck = Clock::now() + leaseEvery;
   auto nextSweep = Clock::now() + every(config.sweepIntervalMs);
+  auto nextAnswerPurge = Clock::now();
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     const auto wakeAt = std::min(nextLeaseCheck, nextSweep);
@@ -108,8 +113,28 @@ void Recovery::loop() {
       releaseLeakedSlots(wallNow);
       nextSweep = now + every(config.sweepIntervalMs);
     }
+    if (now >= nextAnswerPurge) {
+      purgeExpiredAnswers(wallNow);
+      nextAnswerPurge = now + every(kAnswerPurgeEveryMs);
+    }
     lock.lock();
   }
+}
+
+void Recovery::purgeExpiredAnswers(int64_t now) {
+  const int64_t before = now - context_.config.idempotencyTtlMs;
+  int64_t purged = 0;
+  for (int page = 0; page < kAnswerPurgePages; ++page) {
+    auto deleted = context_.store.purgeIdempotency(before, kAnswerPurgePage);
+    if (!deleted) {
+      context_.logger.warn("idempotency records not purged ({}); next pass retries",
+                           deleted.error().message);
+      break;
+    }
+    purged += deleted.value();
+    if (deleted.value() < kAnswerPurgePage) break;
+  }
+  if (purged > 0) context_.logger.info("purged {} idempotency records past their TTL", purged);
 }
 
 void Recovery::reconcileLoop() {
@@ -196,9 +221,26 @@ void Recovery::expireDispatching(const api::Call& call, int64_t now) {
   // lookups.
 }
 
+api::LookupRequest Recovery::lookupRequestFor(const api::Call& call) {
+  api::LookupRequest request;
+  request.call = call;
+  if (auto route = context_.registry.route(call, context_.clock.nowMs()); route) {
+    request.apiKey = route.value()->apiKey;
+  }
+  // The last dial began after its attempt's start (or the call's creation) and before the call
+  // became what it is now.
+  int64_t dialedAfterMs = call.createdAtMs;
+  if (auto attempts = context_.store.getAttempts(call.id); attempts && !attempts->empty()) {
+    dialedAfterMs = std::max(dialedAfterMs, attempts->back().startedAtMs);
+  }
+  request.dialedAfterMs = dialedAfterMs - kLookupClockMarginMs;
+  request.dialedBeforeMs = call.updatedAtMs + kLookupClockMarginMs;
+  return request;
+}
+
 void Recovery::reconcileOne(const api::Call& call) {
   if (context_.inFlight.contains(call.id)) return;
-  const api::LookupResult found = context_.provider.lookup(call);
+  const api::LookupResult found = context_.provider.lookup(lookupRequestFor(call));
   const int64_t now = context_.clock.nowMs();
   api::CallTransition change;
   change.callId = call.id;
@@ -220,9 +262,9 @@ void Recovery::reconcileOne(const api::Call& call) {
     case api::LookupOutcome::kNotPlaced:
       // Only safe because the provider says it never dialed; an initiated call is left alone.
       if (call.status != api::CallStatus::kUnknown) return;
-      // Too early to believe it: the lost dial may not have reached the provider yet. A later
-      // pass asks again.
-      if (now - call.updatedAtMs < kNotPlacedHorizonLeases * context_.config.leaseMs) return;
+      // Too early to believe it: the lost dial may not have reached the provider yet, or the
+      // provider may not list it yet. After the settle window a later pass asks again.
+      if (now - call.updatedAtMs < context_.config.settleWindowMs) return;
       change.to = api::CallStatus::kQueued;
       change.nextAttemptAtMs = now;
       break;

@@ -39,6 +39,8 @@ class Recovery {
   // When the queue's generation changed (it lost its state: Redis restarted empty), rebuilds
   // it from the store at once: pacing limits, paused campaigns, every queued call.
   void rebuildLostQueue(int64_t now);
+  // Deletes the Idempotency-Key answers older than dispatcher.idempotencyTtlMs.
+  void purgeExpiredAnswers(int64_t now);
 
  private:
   // Leases, stale dispatching calls, the queue's generation, the sweeper and leaked slots.
@@ -49,6 +51,8 @@ class Recovery {
   // the provider).
   void expireDispatching(const api::Call& call, int64_t now);
   void reconcileOne(const api::Call& call);
+  // What the provider is asked about the call: its workspace's key and its last dial's window.
+  api::LookupRequest lookupRequestFor(const api::Call& call);
 
   DispatchContext& context_;
   EventApplier& events_;

@@ -34,7 +34,7 @@ std::optional<ApiError> mediaTypeError(const ApiRequest& request, const RouteOpt
 ApiHandler::ApiHandler(ApiServices services)
     : context_(std::move(services)),
       authenticator_(context_.services.config.auth.adminKey, context_.services.store),
-      idempotency_(context_.services.store),
+      idempotency_(context_.services.store, context_.services.config.server.idempotencyPendingMs),
       callWrites_(context_),
       callReads_(context_),
       campaigns_(context_),
@@ -89,7 +89,7 @@ void ApiHandler::handleLater(ApiRequest request, const Responder& responder) {
       return responder.answer(std::move(*refusal));
     }
     const auto& [match, caller] = std::get<Admitted>(admission);
-    match.route->later(RouteContext{request, caller, match.params}, responder);
+    match.route->later(RouteContext{request, caller, match.params, nullptr}, responder);
   } catch (const std::exception& error) {
     context_.services.logger.error("{} {} failed: {}", request.method, request.path, error.what());
     responder.answer(errorResponse(ApiError{500, "internal", "internal error"}));
@@ -147,7 +147,7 @@ ApiResponse ApiHandler::route(ApiRequest& request) {
   auto admission = admit(request, !request.body.empty(), now);
   if (auto* refusal = std::get_if<ApiResponse>(&admission)) return std::move(*refusal);
   const auto& [match, caller] = std::get<Admitted>(admission);
-  RouteContext context{request, caller, match.params};
+  RouteContext context{request, caller, match.params, nullptr};
   if (match.route->later) return waitForLater(*match.route, context);
   const RouteOptions& options = match.route->options;
   const bool isPost = request.method == "POST";
@@ -156,8 +156,11 @@ ApiResponse ApiHandler::route(ApiRequest& request) {
     return match.route->handler(context);
   }
   if (auto error = Idempotency::checkKey(key)) return errorResponse(*error);
-  return idempotency_.run(caller.idempotencyScope(), key, request, now,
-                          [&] { return match.route->handler(context); });
+  return idempotency_.run(caller.idempotencyScope(), key, request, now, options.answersWithItsWrite,
+                          [&](const api::IdempotencyRecord* answer) {
+                            context.idempotency = answer;
+                            return match.route->handler(context);
+                          });
 }
 
 }  // namespace vo::core::http

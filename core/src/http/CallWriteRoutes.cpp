@@ -62,12 +62,25 @@ ApiResponse priorityAnswer(const api::Call& call) {
   }
 }
 
+// The request's idempotency record completed with `response`.
+api::IdempotencyRecord answered(const api::IdempotencyRecord& key, const ApiResponse& response) {
+  api::IdempotencyRecord record = key;
+  record.httpStatus = response.status;
+  record.responseBody = response.body;
+  return record;
+}
+
 }  // namespace
 
 void CallWriteRoutes::addTo(Router& router) {
-  router.add("POST", "/calls/priority",
-             [this](const RouteContext& route) { return priority(route); });
-  router.add("POST", "/calls/bulk", [this](const RouteContext& route) { return bulk(route); });
+  RouteOptions answersWithCalls;
+  answersWithCalls.answersWithItsWrite = true;
+  router.add(
+      "POST", "/calls/priority", [this](const RouteContext& route) { return priority(route); },
+      answersWithCalls);
+  router.add(
+      "POST", "/calls/bulk", [this](const RouteContext& route) { return bulk(route); },
+      answersWithCalls);
 }
 
 std::optional<ApiError> CallWriteRoutes::checkReferences(const std::string& workspaceId,
@@ -125,10 +138,26 @@ ApiResponse CallWriteRoutes::priority(const RouteContext& route) {
   api::Call call = newCall(context_, base, context_.services.clock.nowMs());
   call.to = std::move(to);
   call.variablesJson = std::move(variablesJson);
+  // Stored with the answer a repeat gets until the dial's own answer replaces it below, so a
+  // repeat never makes a second call, whenever this process dies.
+  const api::IdempotencyRecord* key = route.idempotency;
+  auto answerAsStored = [key](const api::Call& stored) -> std::optional<api::IdempotencyRecord> {
+    if (key == nullptr) return std::nullopt;
+    return answered(*key, priorityAnswer(stored));
+  };
   // Stored and dialed on this thread when its limits have room, else stored queued (202).
-  auto placed = context_.services.dispatcher.submitPriority(std::move(call));
+  auto placed = context_.services.dispatcher.submitPriority(std::move(call), answerAsStored);
   if (!placed) return errorResponse(dependencyError(placed.error(), "storing the call"));
-  return priorityAnswer(placed.value());
+  ApiResponse response = priorityAnswer(placed.value());
+  if (key != nullptr) {
+    auto recorded = context_.services.store.completeIdempotency(key->scope, key->key,
+                                                                response.status, response.body);
+    if (!recorded) {
+      // The stored answer stays: a repeat hears 202 with the call as it was first stored.
+      response.headers.emplace_back("Idempotency-Warning", "the first answer is replayed");
+    }
+  }
+  return response;
 }
 
 ApiResponse CallWriteRoutes::bulk(const RouteContext& route) {
@@ -185,20 +214,26 @@ ApiResponse CallWriteRoutes::bulk(const RouteContext& route) {
   }
   std::vector<BulkRow>().swap(request.rows);  // free the rows before the store copies the calls
 
-  if (auto created = context_.services.store.createCampaignWithCalls(campaign, calls); !created) {
+  // The answer is made before the write: with an Idempotency-Key it is stored in the same
+  // transaction as the calls.
+  ApiResponse response = writeResponse(202, [&](JsonWriter& writer) {
+    writer.beginObject().key("campaignId").string(campaign.id);
+    writer.key("accepted").integer(static_cast<int64_t>(calls.size()));
+    writeRejected(writer);
+    writer.endObject();
+  });
+  std::optional<api::IdempotencyRecord> answer;
+  if (route.idempotency != nullptr) answer = answered(*route.idempotency, response);
+  if (auto created = context_.services.store.createCampaignWithCalls(campaign, calls,
+                                                                     answer ? &*answer : nullptr);
+      !created) {
     return errorResponse(dependencyError(created.error(), "storing the campaign and its calls"));
   }
   // Stored is accepted: the answer does not wait for the queue (a request of 1,000 calls spent
   // a fifth of its time there, bench/RESULTS.md), and the sweeper puts in line what a crash
   // leaves out.
-  const auto accepted = static_cast<int64_t>(calls.size());
   context_.services.dispatcher.enqueueSoon(std::move(calls));
-  return writeResponse(202, [&](JsonWriter& writer) {
-    writer.beginObject().key("campaignId").string(campaign.id);
-    writer.key("accepted").integer(accepted);
-    writeRejected(writer);
-    writer.endObject();
-  });
+  return response;
 }
 
 }  // namespace vo::core::http

@@ -7,6 +7,7 @@
 
 #include "http/ApiMessage.h"
 #include "http/Responder.h"
+#include "vo/api/Tenant.h"
 
 namespace vo::core::http {
 
@@ -14,6 +15,9 @@ struct RouteContext {
   ApiRequest& request;  // a route may release request.body once it has parsed it
   const Caller& caller;
   const std::vector<std::string>& params;  // the {placeholders} of the path, in order
+  // With an Idempotency-Key on a route that answersWithItsWrite: the record to complete with the
+  // answer and store in the same transaction as the route's writes. Null otherwise.
+  const api::IdempotencyRecord* idempotency = nullptr;
 };
 
 using RouteHandler = std::function<ApiResponse(const RouteContext&)>;
@@ -24,6 +28,8 @@ using LaterHandler = std::function<void(const RouteContext&, const Responder&)>;
 struct RouteOptions {
   bool authenticated = true;  // Bearer key required
   bool jsonBody = true;       // a POST body must be JSON; Idempotency-Key applies
+  // Stores its Idempotency-Key answer with its own writes (RouteContext::idempotency).
+  bool answersWithItsWrite = false;
 };
 
 struct Route {

@@ -8,9 +8,9 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
-#include <unordered_map>
 
 #include "ApiClient.h"
+#include "ConversationSearch.h"
 #include "DialClassifier.h"
 #include "JsonFields.h"
 #include "JsonParse.h"
@@ -31,8 +31,6 @@ using vo::api::WebhookResponse;
 // Health turns down only after this many requests in a row got no HTTP answer at all: one
 // refused connection is a blip, a run of them means the API cannot be reached.
 constexpr int kFailuresBeforeDown = 5;
-// Workspace keys remembered for lookups of their conversations (Call carries no key).
-constexpr size_t kMaxRememberedKeys = 200000;
 
 int64_t nowMillis() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -47,7 +45,10 @@ std::string errorBody(const std::string& message) {
 class ElevenLabsProvider final : public vo::api::VoiceProvider {
  public:
   ElevenLabsProvider(const ElevenLabsSettings& settings, spdlog::logger& logger)
-      : settings_(settings), logger_(logger), client_(settings) {
+      : settings_(settings),
+        logger_(logger),
+        client_(settings),
+        search_(client_, settings.conversationPath) {
     if (settings_.webhookSecret.empty()) {
       logger_.warn("webhookSecret is empty: every POST /webhooks/elevenlabs will get 401");
     }
@@ -97,21 +98,20 @@ class ElevenLabsProvider final : public vo::api::VoiceProvider {
       response.body = errorBody(events.error().message);
       return response;
     }
-    for (const CallEvent& event : events.value()) forget(event.providerCallId);
     response.events = std::move(events).value();
     response.body = R"({"received":true})";
     return response;
   }
 
-  LookupResult lookup(const vo::api::Call& call) override {
+  LookupResult lookup(const vo::api::LookupRequest& request) override {
+    const vo::api::Call& call = request.call;
+    // The workspace's own key when it has one: its conversations live in its account.
+    const std::string& key = request.apiKey.empty() ? settings_.apiKey : request.apiKey;
+    if (call.providerCallId.empty()) return lookupLostDial(request, key);
     LookupResult result;
-    if (call.providerCallId.empty()) {
-      result.message = "ElevenLabs finds conversations only by conversation_id";
-      return result;  // kUnsupported
-    }
     const std::string path =
         settings_.conversationPath + "/" + encodePathSegment(call.providerCallId);
-    const Exchange exchange = client_.send("GET", path, keyFor(call.providerCallId), "");
+    const Exchange exchange = client_.send("GET", path, key, "");
     noteReachability(exchange);
     if (exchange.stage != ExchangeStage::kAnswered || exchange.status != 200) {
       result.outcome = LookupOutcome::kUnavailable;
@@ -139,7 +139,6 @@ class ElevenLabsProvider final : public vo::api::VoiceProvider {
   struct OutboundCall {
     std::string callId;
     std::string key;
-    bool ownKey = false;  // the workspace's own key: remembered for lookups
     bool sipTrunk = false;
     std::string path;
     std::string body;
@@ -150,8 +149,7 @@ class ElevenLabsProvider final : public vo::api::VoiceProvider {
     if (!body.ok()) return body.error();
     OutboundCall call;
     call.callId = request.call.id;
-    call.ownKey = !request.apiKey.empty();
-    call.key = call.ownKey ? request.apiKey : settings_.apiKey;
+    call.key = request.apiKey.empty() ? settings_.apiKey : request.apiKey;
     if (call.key.empty()) {
       return vo::api::makeError(vo::api::ErrorCode::kInvalid,
                                 "no ElevenLabs API key (apiKey) is configured");
@@ -165,9 +163,6 @@ class ElevenLabsProvider final : public vo::api::VoiceProvider {
   DialResult answerOf(const OutboundCall& call, const Exchange& exchange) {
     noteReachability(exchange);
     DialResult result = classifyDial(exchange, nowMillis());
-    if (result.outcome == DialOutcome::kAccepted && call.ownKey) {
-      remember(result.providerCallId, call.key);
-    }
     logDial(call.callId, result, call.sipTrunk);
     return result;
   }
@@ -201,7 +196,28 @@ class ElevenLabsProvider final : public vo::api::VoiceProvider {
     }
     result.outcome = state->final ? LookupOutcome::kFinal : LookupOutcome::kInProgress;
     result.event = std::move(state).value().event;
-    if (result.outcome == LookupOutcome::kFinal) forget(result.event.providerCallId);
+    return result;
+  }
+
+  // A dial whose answer was lost: its conversation, if the agent's list has one carrying the
+  // call's id in the dial's window; certainly not placed when the whole window has none.
+  LookupResult lookupLostDial(const vo::api::LookupRequest& request, const std::string& key) {
+    LookupResult result;
+    const int64_t before = request.dialedBeforeMs > 0 ? request.dialedBeforeMs : nowMillis();
+    SearchResult found =
+        search_.find(key, request.call.agentId, request.call.id, request.dialedAfterMs, before);
+    switch (found.kind) {
+      case SearchResult::Kind::kFound:
+        return lookupFromBody(found.conversationBody);
+      case SearchResult::Kind::kAbsent:
+        result.outcome = LookupOutcome::kNotPlaced;
+        result.message = "no conversation of this call in the agent's list";
+        return result;
+      case SearchResult::Kind::kUnavailable:
+        break;
+    }
+    result.outcome = LookupOutcome::kUnavailable;
+    result.message = found.message;
     return result;
   }
 
@@ -223,30 +239,14 @@ class ElevenLabsProvider final : public vo::api::VoiceProvider {
                 result.httpStatus, result.providerCallId, result.message);
   }
 
-  void remember(const std::string& conversationId, const std::string& key) {
-    std::lock_guard lock(mutex_);
-    if (workspaceKeys_.size() < kMaxRememberedKeys) workspaceKeys_[conversationId] = key;
-  }
-
-  void forget(const std::string& conversationId) {
-    std::lock_guard lock(mutex_);
-    workspaceKeys_.erase(conversationId);
-  }
-
-  std::string keyFor(const std::string& conversationId) {
-    std::lock_guard lock(mutex_);
-    const auto found = workspaceKeys_.find(conversationId);
-    return found == workspaceKeys_.end() ? settings_.apiKey : found->second;
-  }
-
   const ElevenLabsSettings settings_;
   spdlog::logger& logger_;
   std::atomic<int> consecutiveFailures_{0};
   std::mutex mutex_;
   std::string lastNetworkError_;
-  std::unordered_map<std::string, std::string> workspaceKeys_;
-  // Last, so it goes first: the answers of exchanges still pending use the members above.
+  // Last, so they go first: the answers of exchanges still pending use the members above.
   ApiClient client_;
+  ConversationSearch search_;
 };
 
 }  // namespace

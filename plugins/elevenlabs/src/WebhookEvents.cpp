@@ -18,14 +18,6 @@ vo::api::Error invalid(const std::string& field, const std::string& problem) {
   return makeError(ErrorCode::kInvalid, field + ": " + problem);
 }
 
-// Our call id, when the conversation carries the dynamic variable the dial put there; "" else.
-std::string callIdOf(const rapidjson::Value& conversation) {
-  const auto* clientData = objectMember(conversation, "conversation_initiation_client_data");
-  if (!clientData) return "";
-  const auto* variables = objectMember(*clientData, "dynamic_variables");
-  return variables ? textMember(*variables, kCallIdVariable) : "";
-}
-
 // call_initiation_failure: failure_reason busy | no-answer | unknown (and whatever comes later).
 CallStatus statusOfFailure(const std::string& reason) {
   if (reason == "busy") return CallStatus::kBusy;
@@ -52,6 +44,13 @@ vo::api::Result<CallEvent> initiationFailure(const rapidjson::Value& data, int64
 }
 
 }  // namespace
+
+std::string callIdOf(const rapidjson::Value& conversation) {
+  const auto* clientData = objectMember(conversation, "conversation_initiation_client_data");
+  if (!clientData) return "";
+  const auto* variables = objectMember(*clientData, "dynamic_variables");
+  return variables ? textMember(*variables, kCallIdVariable) : "";
+}
 
 vo::api::Result<ConversationState> conversationState(const rapidjson::Value& conversation,
                                                      const std::string& fieldPrefix,

@@ -16,6 +16,9 @@ struct ConversationState {
   vo::api::CallEvent event;
 };
 
+// Our call id, when the conversation carries the dynamic variable the dial put there; "" else.
+std::string callIdOf(const rapidjson::Value& conversation);
+
 // A conversation object, as GET /v1/convai/conversations/{id} answers and as the data of a
 // post_call_transcription webhook carries it: status done → completed, failed → failed, with
 // metadata.call_duration_secs, metadata.termination_reason and analysis.call_successful kept.

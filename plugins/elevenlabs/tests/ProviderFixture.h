@@ -37,11 +37,14 @@ class ProviderFixture : public ::testing::Test {
   }
 
   vo::api::VoiceProvider& provider() {
-    if (!provider_) {
-      if (settings.baseUrl == ElevenLabsSettings().baseUrl) settings.baseUrl = fake().baseUrl();
-      provider_ = makeElevenLabsProvider(settings, *logger_);
-    }
+    if (!provider_) provider_ = makeProvider();
     return *provider_;
+  }
+
+  // Another provider on the same settings: another instance of the service.
+  std::unique_ptr<vo::api::VoiceProvider> makeProvider() {
+    if (settings.baseUrl == ElevenLabsSettings().baseUrl) settings.baseUrl = fake().baseUrl();
+    return makeElevenLabsProvider(settings, *logger_);
   }
 
   static vo::api::DialRequest request(const std::string& to = "+34600000001") {

@@ -60,12 +60,12 @@ bool seed(vo::api::CallStore& store, int64_t firstDay, int days, int64_t callsPe
                     static_cast<long long>(index));
       chunk.push_back(benchCall(id, dayStartMs(day) + index * 86'000'000 / callsPerDay));
       if (static_cast<int64_t>(chunk.size()) == kInsertChunk) {
-        if (!check(store.insertCalls(chunk), "insertCalls")) return false;
+        if (!check(store.insertCalls(chunk, nullptr), "insertCalls")) return false;
         chunk.clear();
       }
     }
   }
-  return chunk.empty() || check(store.insertCalls(chunk), "insertCalls");
+  return chunk.empty() || check(store.insertCalls(chunk, nullptr), "insertCalls");
 }
 
 // Latencies of one API-like write: a new call inserted, then moved to dispatching.
@@ -76,7 +76,7 @@ struct WriteProbe {
     const std::string id = "probe-" + std::to_string(sequence);
     vo::api::Call call = benchCall(id, nowMs);
     call.status = vo::api::CallStatus::kQueued;
-    (void)store.insertCalls(std::span<const vo::api::Call>(&call, 1));
+    (void)store.insertCalls(std::span<const vo::api::Call>(&call, 1), nullptr);
     vo::api::CallTransition change;
     change.callId = id;
     change.from = {vo::api::CallStatus::kQueued};

@@ -60,8 +60,9 @@ class ForwardingCallStore : public vo::api::CallStore {
     return inner_.findApiKeyByHash(keyHash);
   }
 
-  vo::api::Result<bool> reserveIdempotency(const vo::api::IdempotencyRecord& record) override {
-    return inner_.reserveIdempotency(record);
+  vo::api::Result<bool> reserveIdempotency(const vo::api::IdempotencyRecord& record,
+                                           int64_t replacePendingBeforeMs) override {
+    return inner_.reserveIdempotency(record, replacePendingBeforeMs);
   }
   vo::api::Result<vo::api::IdempotencyRecord> findIdempotency(std::string_view scope,
                                                               std::string_view key) override {
@@ -74,6 +75,9 @@ class ForwardingCallStore : public vo::api::CallStore {
   }
   vo::api::Result<void> deleteIdempotency(std::string_view scope, std::string_view key) override {
     return inner_.deleteIdempotency(scope, key);
+  }
+  vo::api::Result<int64_t> purgeIdempotency(int64_t createdBeforeMs, int limit) override {
+    return inner_.purgeIdempotency(createdBeforeMs, limit);
   }
 
   vo::api::Result<void> createCampaign(const vo::api::Campaign& campaign) override {
@@ -94,12 +98,14 @@ class ForwardingCallStore : public vo::api::CallStore {
     return inner_.campaignProgress(id);
   }
 
-  vo::api::Result<void> insertCalls(std::span<const vo::api::Call> calls) override {
-    return inner_.insertCalls(calls);
+  vo::api::Result<void> insertCalls(std::span<const vo::api::Call> calls,
+                                    const vo::api::IdempotencyRecord* answer) override {
+    return inner_.insertCalls(calls, answer);
   }
   vo::api::Result<void> createCampaignWithCalls(const vo::api::Campaign& campaign,
-                                                std::span<const vo::api::Call> calls) override {
-    return inner_.createCampaignWithCalls(campaign, calls);
+                                                std::span<const vo::api::Call> calls,
+                                                const vo::api::IdempotencyRecord* answer) override {
+    return inner_.createCampaignWithCalls(campaign, calls, answer);
   }
   vo::api::Result<vo::api::Call> getCall(std::string_view id) override {
     return inner_.getCall(id);

@@ -119,7 +119,7 @@ CallsPerDay seedCalls(vo::api::CallStore& store, int64_t nowMs, int dayCount,
     ++perDay[day];
     calls.push_back(std::move(call));
   });
-  auto inserted = store.insertCalls(calls);
+  auto inserted = store.insertCalls(calls, nullptr);
   EXPECT_TRUE(inserted.ok()) << (inserted.ok() ? "" : inserted.error().message);
   return perDay;
 }

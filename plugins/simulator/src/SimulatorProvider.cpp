@@ -55,7 +55,8 @@ class SimulatorProvider final : public api::VoiceProvider {
     return response;
   }
 
-  api::LookupResult lookup(const api::Call& call) override {
+  api::LookupResult lookup(const api::LookupRequest& request) override {
+    const api::Call& call = request.call;
     api::LookupResult result;
     std::string providerCallId = call.providerCallId;
     if (providerCallId.empty()) {

@@ -232,17 +232,19 @@ TEST(Simulator, ALaterInstanceKnowsWhatTheRecordSaysWasPlaced) {
   auto second = makeSimulator(config, sink);
   api::Call placed;
   placed.id = "placed_1";
-  const auto inProgress = second->lookup(placed);
+  const auto inProgress = second->lookup(vo::api::lookupRequestOf(placed));
   EXPECT_EQ(inProgress.outcome, api::LookupOutcome::kInProgress);
   EXPECT_EQ(inProgress.event.providerCallId, providerCallId);
 
   api::Call never;
   never.id = "never_dialed";
-  EXPECT_EQ(second->lookup(never).outcome, api::LookupOutcome::kNotPlaced);
+  EXPECT_EQ(second->lookup(vo::api::lookupRequestOf(never)).outcome,
+            api::LookupOutcome::kNotPlaced);
 
   config.recordFile.clear();
   auto forgetful = makeSimulator(config, sink);
-  EXPECT_EQ(forgetful->lookup(never).outcome, api::LookupOutcome::kUnsupported);
+  EXPECT_EQ(forgetful->lookup(vo::api::lookupRequestOf(never)).outcome,
+            api::LookupOutcome::kUnsupported);
 }
 
 TEST(Simulator, LookupByProviderIdTellsTheDeterministicEnd) {
@@ -255,7 +257,7 @@ TEST(Simulator, LookupByProviderIdTellsTheDeterministicEnd) {
   api::Call call;
   call.id = "busy_1";
   call.providerCallId = dial.providerCallId;
-  const auto found = provider->lookup(call);
+  const auto found = provider->lookup(vo::api::lookupRequestOf(call));
   EXPECT_EQ(found.outcome, api::LookupOutcome::kFinal);
   EXPECT_EQ(found.event.status, api::CallStatus::kBusy);
   EXPECT_EQ(found.event.callId, "busy_1");

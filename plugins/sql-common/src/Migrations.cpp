@@ -308,6 +308,16 @@ Migration frozenRollUpsCountPurgedCalls() {
           {}};
 }
 
+// Version 8, idempotency records are purged by age (CallStore::purgeIdempotency), a page at a
+// time: the oldest are found by their creation time.
+Migration idempotencyRecordsByAge() {
+  return {8,
+          "idempotency records found by age",
+          {"CREATE INDEX IF NOT EXISTS idempotency_records_by_age ON idempotency_records "
+           "(created_at_ms)"},
+          {}};
+}
+
 }  // namespace
 
 std::string withTextType(const std::string& ddl, const std::string& textType) {
@@ -334,7 +344,8 @@ const std::vector<Migration>& schemaMigrations() {
                                                  narrowCallStates(),
                                                  attemptsWithoutForeignKey(),
                                                  providerDataOverlaidInTheDatabase(),
-                                                 frozenRollUpsCountPurgedCalls()};
+                                                 frozenRollUpsCountPurgedCalls(),
+                                                 idempotencyRecordsByAge()};
   return migrations;
 }
 

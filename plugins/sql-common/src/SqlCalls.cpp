@@ -111,9 +111,10 @@ SqlParams insertOneParams(const Call& call) {
 
 }  // namespace
 
-Result<void> SqlCallStore::insertCalls(std::span<const Call> calls) {
-  if (calls.empty()) return Result<void>::success();
-  if (calls.size() == 1 && backend_->batchesInOneRoundTrip()) {
+Result<void> SqlCallStore::insertCalls(std::span<const Call> calls,
+                                       const vo::api::IdempotencyRecord* answer) {
+  if (calls.empty() && answer == nullptr) return Result<void>::success();
+  if (calls.size() == 1 && answer == nullptr && backend_->batchesInOneRoundTrip()) {
     auto inserted = writeOne<bool>([&](SqlRunner& sql) -> Result<bool> {
       const SqlStatement statement{insertOneIfParentsExist(), insertOneParams(calls.front())};
       return !sql.prepared().queryInOneTransaction(std::span(&statement, 1)).front().empty();
@@ -122,15 +123,24 @@ Result<void> SqlCallStore::insertCalls(std::span<const Call> calls) {
     if (inserted.value()) return Result<void>::success();
     // A parent is missing: the general path below names it.
   }
-  return write<void>(
-      [&](SqlRunner& sql) -> Result<void> { return insertWithParents(*backend_, sql, calls); });
+  return write<void>([&](SqlRunner& sql) -> Result<void> {
+    // The answer first: a repeat of the request stops here, before any call is written.
+    if (answer != nullptr) {
+      if (auto stored = insertAnswer(sql, *answer); !stored) return stored;
+    }
+    return insertWithParents(*backend_, sql, calls);
+  });
 }
 
 Result<void> SqlCallStore::createCampaignWithCalls(const vo::api::Campaign& campaign,
-                                                   std::span<const Call> calls) {
+                                                   std::span<const Call> calls,
+                                                   const vo::api::IdempotencyRecord* answer) {
   // One transaction, one commit: a bulk request of 1,000 calls spent 2.2 ms of its ~23 on the
   // campaign's own commit (bench/RESULTS.md).
   return write<void>([&](SqlRunner& sql) -> Result<void> {
+    if (answer != nullptr) {
+      if (auto stored = insertAnswer(sql, *answer); !stored) return stored;
+    }
     insertCampaign(sql, campaign);
     return insertWithParents(*backend_, sql, calls);
   });

@@ -230,15 +230,45 @@ Result<vo::api::ApiKeyRecord> SqlCallStore::revokeApiKey(std::string_view worksp
   });
 }
 
-Result<bool> SqlCallStore::reserveIdempotency(const vo::api::IdempotencyRecord& record) {
+Result<bool> SqlCallStore::reserveIdempotency(const vo::api::IdempotencyRecord& record,
+                                              int64_t replacePendingBeforeMs) {
   return writeOne<bool>([&](SqlRunner& sql) -> Result<bool> {
+    // A record still in progress long after its request began belongs to a request that died:
+    // it is taken over in the same statement, so two repeats cannot both take it.
     const auto inserted = sql.query(
         "INSERT INTO idempotency_records (scope, idem_key, request_hash, http_status, "
         "response_body, created_at_ms) VALUES (?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (scope, idem_key) DO NOTHING RETURNING scope",
+        "ON CONFLICT (scope, idem_key) DO UPDATE SET request_hash = excluded.request_hash, "
+        "http_status = excluded.http_status, response_body = excluded.response_body, "
+        "created_at_ms = excluded.created_at_ms "
+        "WHERE idempotency_records.http_status = 0 AND idempotency_records.created_at_ms < ? "
+        "RETURNING scope",
         {record.scope, record.key, record.requestHash, int64_t{record.httpStatus},
-         record.responseBody, record.createdAtMs});
+         record.responseBody, record.createdAtMs, replacePendingBeforeMs});
     return !inserted.empty();
+  });
+}
+
+Result<void> SqlCallStore::insertAnswer(SqlRunner& sql, const vo::api::IdempotencyRecord& answer) {
+  const auto inserted = sql.prepared().query(
+      "INSERT INTO idempotency_records (scope, idem_key, request_hash, http_status, "
+      "response_body, created_at_ms) VALUES (?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT (scope, idem_key) DO NOTHING RETURNING scope",
+      {answer.scope, answer.key, answer.requestHash, int64_t{answer.httpStatus},
+       answer.responseBody, answer.createdAtMs});
+  if (inserted.empty()) {
+    return makeError(ErrorCode::kConflict, "idempotency key " + answer.key + " already used");
+  }
+  return Result<void>::success();
+}
+
+Result<int64_t> SqlCallStore::purgeIdempotency(int64_t createdBeforeMs, int limit) {
+  return writeOne<int64_t>([&](SqlRunner& sql) -> Result<int64_t> {
+    // Bounded by the primary key's rows, so one pass never holds a long lock.
+    return sql.execute(
+        "DELETE FROM idempotency_records WHERE (scope, idem_key) IN (SELECT scope, idem_key "
+        "FROM idempotency_records WHERE created_at_ms < ? LIMIT ?)",
+        {createdBeforeMs, int64_t{limit}});
   });
 }
 

@@ -106,7 +106,7 @@ TEST_F(PostgresStore, CopyAndMultiRowInsertWriteTheSameRows) {
       if (i % 2 == 0) call.durationSecs = i;
       calls.push_back(call);
     }
-    ASSERT_TRUE(store->insertCalls(calls).ok());
+    ASSERT_TRUE(store->insertCalls(calls, nullptr).ok());
     for (int i : {0, 1, 1777, 2499}) {
       const auto found = store->getCall(calls[i].id);
       ASSERT_TRUE(found.ok());
@@ -121,7 +121,7 @@ TEST_F(PostgresStore, CopyAndMultiRowInsertWriteTheSameRows) {
     bad[0].campaignId.clear();
     bad[1].campaignId.clear();
     bad[1].workspaceId = "nobody";
-    const auto refused = store->insertCalls(bad);
+    const auto refused = store->insertCalls(bad, nullptr);
     ASSERT_FALSE(refused.ok());
     EXPECT_EQ(refused.error().code, vo::api::ErrorCode::kInvalid) << refused.error().message;
     EXPECT_EQ(store->getCall("z1").error().code, vo::api::ErrorCode::kNotFound);
@@ -139,7 +139,7 @@ TEST_F(PostgresStore, AnUnreachableServerIsUnavailableNotAHang) {
   const auto health = store->health();
   EXPECT_FALSE(health.up);
   EXPECT_EQ(store->getCall("c1").error().code, vo::api::ErrorCode::kUnavailable);
-  EXPECT_EQ(store->insertCalls(std::vector<vo::api::Call>{makeCall("c1", 1)}).error().code,
+  EXPECT_EQ(store->insertCalls(std::vector<vo::api::Call>{makeCall("c1", 1)}, nullptr).error().code,
             vo::api::ErrorCode::kUnavailable);
 }
 

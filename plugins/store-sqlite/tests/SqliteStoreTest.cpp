@@ -102,7 +102,7 @@ TEST(SqliteStoreFile, TheLogIsCopiedIntoTheFileByAThreadNotByCommits) {
     calls.push_back(makeCall("call_" + std::to_string(i), i));
     calls.back().campaignId.clear();
   }
-  const auto inserted = store->insertCalls(calls);
+  const auto inserted = store->insertCalls(calls, nullptr);
   ASSERT_TRUE(inserted.ok()) << inserted.error().message;
   for (int waited = 0; waited < 100 && fs::file_size(path) < before + 500'000; ++waited) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));

@@ -213,7 +213,7 @@ TEST_P(VoiceProviderContract, LookupOfAnAcceptedCallNeverSaysNotPlaced) {
   api::Call call = request.call;
   call.status = api::CallStatus::kInitiated;
   call.providerCallId = result.providerCallId;
-  const api::LookupResult found = provider_->lookup(call);
+  const api::LookupResult found = provider_->lookup(vo::api::lookupRequestOf(call));
   EXPECT_NE(found.outcome, api::LookupOutcome::kNotPlaced);
   if (found.outcome == api::LookupOutcome::kFinal) {
     EXPECT_TRUE(api::isFinal(found.event.status));

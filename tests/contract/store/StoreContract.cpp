@@ -86,7 +86,7 @@ vo::api::CallTransition transitionOf(const std::string& callId, std::vector<Call
 }
 
 void StoreContract::insert(const std::vector<vo::api::Call>& calls) {
-  const auto inserted = store_->insertCalls(calls);
+  const auto inserted = store_->insertCalls(calls, nullptr);
   ASSERT_TRUE(inserted.ok()) << inserted.error().message;
 }
 

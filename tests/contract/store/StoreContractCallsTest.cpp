@@ -128,7 +128,7 @@ TEST_P(StoreContract, InsertedCallsReadBackFieldForField) {
   EXPECT_EQ(store_->getCall("c-none").error().code, ErrorCode::kNotFound);
   EXPECT_TRUE(store_->getAttempts("c-bulk")->empty());
   EXPECT_EQ(store_->getAttempts("c-none").error().code, ErrorCode::kNotFound);
-  EXPECT_TRUE(store_->insertCalls({}).ok());
+  EXPECT_TRUE(store_->insertCalls({}, nullptr).ok());
 }
 
 TEST_P(StoreContract, InsertCallsWritesAllOrNothing) {
@@ -138,19 +138,20 @@ TEST_P(StoreContract, InsertCallsWritesAllOrNothing) {
   std::vector<Call> batch;
   for (int i = 2; i <= 50; ++i) batch.push_back(makeCall(idOf(i), msOfDay(0, i)));
   batch.push_back(makeCall(idOf(1), msOfDay(0)));
-  const auto refused = store_->insertCalls(batch);
+  const auto refused = store_->insertCalls(batch, nullptr);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, ErrorCode::kConflict);
   EXPECT_EQ(store_->getCall(idOf(2)).error().code, ErrorCode::kNotFound);
   // One call alone (a priority call's insert, one round trip on PostgreSQL) is refused alike.
-  const auto refusedAlone = store_->insertCalls(std::vector<Call>{makeCall(idOf(1), msOfDay(1))});
+  const auto refusedAlone =
+      store_->insertCalls(std::vector<Call>{makeCall(idOf(1), msOfDay(1))}, nullptr);
   ASSERT_FALSE(refusedAlone.ok());
   EXPECT_EQ(refusedAlone.error().code, ErrorCode::kConflict);
   EXPECT_EQ(store_->getCall(idOf(50)).error().code, ErrorCode::kNotFound);
 
   // A duplicate inside the batch itself, too.
   std::vector<Call> twice{makeCall(idOf(60), msOfDay(0)), makeCall(idOf(60), msOfDay(0))};
-  EXPECT_FALSE(store_->insertCalls(twice).ok());
+  EXPECT_FALSE(store_->insertCalls(twice, nullptr).ok());
   EXPECT_EQ(store_->getCall(idOf(60)).error().code, ErrorCode::kNotFound);
 
   // A call naming an unknown workspace, agent, phone number or campaign is bad input, and the
@@ -158,12 +159,12 @@ TEST_P(StoreContract, InsertCallsWritesAllOrNothing) {
   const auto unknownParent = [&](auto change, const std::string& named) {
     std::vector<Call> mixed{makeCall(idOf(70), msOfDay(0)), makeCall(idOf(71), msOfDay(0))};
     change(mixed[1]);
-    const auto refused = store_->insertCalls(mixed);
+    const auto refused = store_->insertCalls(mixed, nullptr);
     ASSERT_FALSE(refused.ok()) << named;
     EXPECT_EQ(refused.error().code, ErrorCode::kInvalid) << named;
     EXPECT_NE(refused.error().message.find(named), std::string::npos) << refused.error().message;
     EXPECT_EQ(store_->getCall(idOf(70)).error().code, ErrorCode::kNotFound);
-    const auto refusedAlone = store_->insertCalls(std::vector<Call>{mixed[1]});
+    const auto refusedAlone = store_->insertCalls(std::vector<Call>{mixed[1]}, nullptr);
     ASSERT_FALSE(refusedAlone.ok()) << named;
     EXPECT_EQ(refusedAlone.error().code, ErrorCode::kInvalid) << named;
     EXPECT_NE(refusedAlone.error().message.find(named), std::string::npos)
@@ -202,7 +203,7 @@ TEST_P(StoreContract, CreateCampaignWithCallsWritesTheCampaignAndItsCallsOrNothi
   }
   // A call naming an unknown agent: neither the campaign nor any call is written.
   calls.back().agentId = "ag-x";
-  const auto refused = store_->createCampaignWithCalls(campaign, calls);
+  const auto refused = store_->createCampaignWithCalls(campaign, calls, nullptr);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, ErrorCode::kInvalid);
   EXPECT_NE(refused.error().message.find("ag-x"), std::string::npos) << refused.error().message;
@@ -210,7 +211,7 @@ TEST_P(StoreContract, CreateCampaignWithCallsWritesTheCampaignAndItsCallsOrNothi
   EXPECT_EQ(store_->getCall(idOf(200)).error().code, ErrorCode::kNotFound);
 
   calls.back().agentId = "ag1";
-  const auto created = store_->createCampaignWithCalls(campaign, calls);
+  const auto created = store_->createCampaignWithCalls(campaign, calls, nullptr);
   ASSERT_TRUE(created.ok()) << created.error().message;
   EXPECT_EQ(store_->getCampaign(campaign.id)->totalCalls, 3);
   EXPECT_EQ(store_->campaignProgress(campaign.id)->at(CallStatus::kQueued), 3);
@@ -219,10 +220,48 @@ TEST_P(StoreContract, CreateCampaignWithCallsWritesTheCampaignAndItsCallsOrNothi
   // The same campaign id again is a conflict, and writes none of the new calls.
   std::vector<Call> more{makeCall(idOf(210), msOfDay(0))};
   more.front().campaignId = campaign.id;
-  const auto again = store_->createCampaignWithCalls(campaign, more);
+  const auto again = store_->createCampaignWithCalls(campaign, more, nullptr);
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, ErrorCode::kConflict);
   EXPECT_EQ(store_->getCall(idOf(210)).error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(StoreContract, AnAnswerIsWrittenWithItsCallsOrNeither) {
+  seedTenants();
+  const vo::api::IdempotencyRecord answer{"ws1", "order-7", "hash", 202, R"({"n":1})", 50};
+  const vo::api::Campaign campaign = makeCampaign("cmp-idem", "Idem", 2, msOfDay(0));
+  std::vector<Call> calls{makeCall(idOf(300), msOfDay(0)), makeCall(idOf(301), msOfDay(0))};
+  for (Call& call : calls) call.campaignId = campaign.id;
+  ASSERT_TRUE(store_->createCampaignWithCalls(campaign, calls, &answer).ok());
+  auto stored = store_->findIdempotency("ws1", "order-7");
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->httpStatus, 202);
+  EXPECT_EQ(stored->responseBody, R"({"n":1})");
+
+  // The same key again: a conflict, and neither the campaign nor a call is written.
+  const vo::api::Campaign twin = makeCampaign("cmp-twin", "Twin", 1, msOfDay(0));
+  std::vector<Call> twinCalls{makeCall(idOf(302), msOfDay(0))};
+  twinCalls.front().campaignId = twin.id;
+  const auto again = store_->createCampaignWithCalls(twin, twinCalls, &answer);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(store_->getCampaign(twin.id).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->getCall(idOf(302)).error().code, ErrorCode::kNotFound);
+
+  // One call with its answer (a priority call), then a repeat: one call only.
+  const vo::api::IdempotencyRecord urgent{"ws1", "urgent", "hash", 201, "{}", 60};
+  const Call priority = makeCall(idOf(303), msOfDay(0));
+  ASSERT_TRUE(store_->insertCalls(std::span(&priority, 1), &urgent).ok());
+  const Call repeat = makeCall(idOf(304), msOfDay(0));
+  EXPECT_EQ(store_->insertCalls(std::span(&repeat, 1), &urgent).error().code, ErrorCode::kConflict);
+  EXPECT_TRUE(store_->getCall(idOf(303)).ok());
+  EXPECT_EQ(store_->getCall(idOf(304)).error().code, ErrorCode::kNotFound);
+  // A call that cannot be written leaves no answer behind.
+  const vo::api::IdempotencyRecord lost{"ws1", "lost", "hash", 201, "{}", 70};
+  Call orphan = makeCall(idOf(305), msOfDay(0));
+  orphan.agentId = "ag-x";
+  EXPECT_FALSE(store_->insertCalls(std::span(&orphan, 1), &lost).ok());
+  EXPECT_EQ(store_->findIdempotency("ws1", "lost").error().code, ErrorCode::kNotFound);
 }
 
 TEST_P(StoreContract, FindsCallsByProviderCallId) {

@@ -145,14 +145,14 @@ TEST_P(StoreContract, ApiKeysAreListedExpireAndAreRevokedOnce) {
 
 TEST_P(StoreContract, IdempotencyIsReservedOnceCompletedAndDeleted) {
   vo::api::IdempotencyRecord record{"ws1", "k-1", "hash-a", 0, "", 10};
-  const auto first = store_->reserveIdempotency(record);
+  const auto first = store_->reserveIdempotency(record, 0);
   ASSERT_TRUE(first.ok());
   EXPECT_TRUE(first.value());
-  const auto repeat = store_->reserveIdempotency({"ws1", "k-1", "hash-b", 0, "", 11});
+  const auto repeat = store_->reserveIdempotency({"ws1", "k-1", "hash-b", 0, "", 11}, 0);
   ASSERT_TRUE(repeat.ok());
   EXPECT_FALSE(repeat.value());
   // The same key in another scope is another record.
-  EXPECT_TRUE(store_->reserveIdempotency({"admin", "k-1", "hash-c", 0, "", 12}).value());
+  EXPECT_TRUE(store_->reserveIdempotency({"admin", "k-1", "hash-c", 0, "", 12}, 0).value());
 
   auto found = store_->findIdempotency("ws1", "k-1");
   ASSERT_TRUE(found.ok());
@@ -168,9 +168,39 @@ TEST_P(StoreContract, IdempotencyIsReservedOnceCompletedAndDeleted) {
 
   ASSERT_TRUE(store_->deleteIdempotency("ws1", "k-1").ok());
   EXPECT_EQ(store_->findIdempotency("ws1", "k-1").error().code, ErrorCode::kNotFound);
-  EXPECT_TRUE(store_->reserveIdempotency(record).value());
+  EXPECT_TRUE(store_->reserveIdempotency(record, 0).value());
   EXPECT_EQ(store_->completeIdempotency("ws9", "none", 200, "{}").error().code,
             ErrorCode::kNotFound);
+}
+
+TEST_P(StoreContract, AReservationLeftInProgressIsTakenOverOnlyOnceStale) {
+  ASSERT_TRUE(store_->reserveIdempotency({"ws1", "k-2", "hash-a", 0, "", 100}, 0).value());
+  // Fresh (created at 100, not before 50): kept.
+  EXPECT_FALSE(store_->reserveIdempotency({"ws1", "k-2", "hash-b", 0, "", 200}, 50).value());
+  // Created before 150: its request died; the new one takes it, once.
+  EXPECT_TRUE(store_->reserveIdempotency({"ws1", "k-2", "hash-b", 0, "", 300}, 150).value());
+  EXPECT_FALSE(store_->reserveIdempotency({"ws1", "k-2", "hash-c", 0, "", 300}, 150).value());
+  auto found = store_->findIdempotency("ws1", "k-2");
+  EXPECT_EQ(found->requestHash, "hash-b");
+  EXPECT_EQ(found->createdAtMs, 300);
+  // A completed record is never taken over, however old.
+  ASSERT_TRUE(store_->completeIdempotency("ws1", "k-2", 201, "{}").ok());
+  EXPECT_FALSE(store_->reserveIdempotency({"ws1", "k-2", "hash-d", 0, "", 900}, 800).value());
+  EXPECT_EQ(store_->findIdempotency("ws1", "k-2")->httpStatus, 201);
+}
+
+TEST_P(StoreContract, IdempotencyRecordsArePurgedByAgeAPageAtATime) {
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(
+        store_->reserveIdempotency({"ws1", "old-" + std::to_string(i), "h", 201, "{}", 10 + i}, 0)
+            .value());
+  }
+  ASSERT_TRUE(store_->reserveIdempotency({"ws1", "new", "h", 201, "{}", 1000}, 0).value());
+  EXPECT_EQ(store_->purgeIdempotency(100, 3).value(), 3);
+  EXPECT_EQ(store_->purgeIdempotency(100, 3).value(), 2);
+  EXPECT_EQ(store_->purgeIdempotency(100, 3).value(), 0);
+  EXPECT_EQ(store_->findIdempotency("ws1", "old-4").error().code, ErrorCode::kNotFound);
+  EXPECT_TRUE(store_->findIdempotency("ws1", "new").ok());
 }
 
 TEST_P(StoreContract, CampaignsKeepStatusAndReportProgress) {

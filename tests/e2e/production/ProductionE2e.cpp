@@ -75,7 +75,7 @@ std::string ProductionE2eTest::configFor(const std::string& elevenLabsKey,
        << "auth:\n  adminKey: " << kAdminKey << "\n"
        << "dispatcher:\n"
        << dispatcherYaml << sectionsYaml << "plugins:\n"
-       << "  store:\n    name: postgres\n    config:\n      url: \"\"\n"
+       << "  store:\n    name: postgres\n    config:\n      url: \"" << storeUrl_ << "\"\n"
        << "      schema: " << schema_ << "\n      poolSize: 16\n"
        << "  queue:\n    name: redis\n    config:\n      url: " << redis_.url() << "\n"
        << "      keyPrefix: \"{vo-production-e2e}\"\n"

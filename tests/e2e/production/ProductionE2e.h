@@ -66,6 +66,8 @@ class ProductionE2eTest : public ::testing::Test {
   // More lines of the ElevenLabs provider's config (each indented by six spaces), for processes
   // started after it is set.
   std::string providerYaml_;
+  // The store's url for processes started after it is set; empty: libpq's PG* variables.
+  std::string storeUrl_;
   std::unique_ptr<vo::fake_elevenlabs::FakeElevenLabs> fake_;
 
  private:

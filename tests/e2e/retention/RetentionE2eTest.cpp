@@ -251,7 +251,7 @@ TEST(RetentionE2e, APausedCampaignOfTwentyDaysAgoKeepsItsQueuedCallsAndDialsThem
       call.updatedAtMs = call.createdAtMs;
       calls.push_back(call);
     }
-    ASSERT_TRUE(store->createCampaignWithCalls(campaign, calls).ok());
+    ASSERT_TRUE(store->createCampaignWithCalls(campaign, calls, nullptr).ok());
     ASSERT_TRUE(
         store->setCampaignStatus("cmp-old", vo::api::CampaignStatus::kPaused, campaign.createdAtMs)
             .ok());

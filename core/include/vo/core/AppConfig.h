@@ -18,6 +18,9 @@ struct ServerConfig {
   int maxBulkCalls = 100000;                // rows in one POST /calls/bulk
   int maxVariables = 64;                    // variables per call
   int maxVariableBytes = 1024;              // one variable's value
+  // An Idempotency-Key reserved by a request that never answered (it crashed) is free again
+  // after this. Requests that write calls store their answer with them and reserve nothing.
+  int64_t idempotencyPendingMs = 60000;
 };
 
 struct AuthConfig {
@@ -35,8 +38,15 @@ struct DispatcherConfig {
   int64_t sweepIntervalMs = 5000;     // re-enqueue due queued calls the queue lost
   int64_t reconcileAfterMs = 900000;  // an initiated call with no outcome this long is polled
   int64_t reconcileIntervalMs = 30000;
+  // An `unknown` call the provider says it never placed goes back in line only this long after
+  // it became unknown: a dial in flight, or a provider slow to list it, has settled by then.
+  int64_t settleWindowMs = 300000;
   int64_t shutdownGraceMs = 10000;  // SIGTERM: in-flight dials may finish within this
-  std::string workerId;             // defaults to host:pid
+  // A priority request waits this long for its dial's answer; then it answers 202 with the
+  // call, whose dial goes on.
+  int64_t priorityWaitMs = 2000;
+  int64_t idempotencyTtlMs = 86400000;  // Idempotency-Key answers are purged after this
+  std::string workerId;                 // defaults to host:pid
 };
 
 // Default pacing limits per kind of key; registry objects may carry their own.

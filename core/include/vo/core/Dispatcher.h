@@ -59,9 +59,12 @@ class Dispatcher {
   void enqueueSoon(std::vector<api::Call> calls);
   // The priority call (status `queued`, not stored yet), on the caller's thread: when its pacing
   // limits have room it is stored already `dispatching` and dialed now; otherwise stored
-  // `queued`, first in line. Returns the call as it stands afterwards; an error only when it
-  // could not be stored.
-  api::Result<api::Call> submitPriority(api::Call call);
+  // `queued`, first in line. Returns the call as it stands afterwards, after at most
+  // `priorityWaitMs` for the dial's answer (then still `dispatching`; the dial goes on); an
+  // error only when it could not be stored. `answer` makes the request's idempotency record
+  // from the call as stored (nullopt: none), written in the call's own transaction.
+  using AnswerAsStored = std::function<std::optional<api::IdempotencyRecord>(const api::Call&)>;
+  api::Result<api::Call> submitPriority(api::Call call, const AnswerAsStored& answer);
 
   // Provider outcomes (webhooks and the sink): idempotent conditional transitions; a final
   // status releases the call's pacing slots. Returns once they are durably recorded; an error

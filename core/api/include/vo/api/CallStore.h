@@ -85,14 +85,20 @@ class CallStore {
                                             int64_t atMs) = 0;
   virtual Result<ApiKeyRecord> findApiKeyByHash(std::string_view keyHash) = 0;
 
-  // --- idempotency: reserve before doing the work, complete with the answer ---
-  // Inserts the record (httpStatus 0 = in progress). Returns false when scope+key exists.
-  virtual Result<bool> reserveIdempotency(const IdempotencyRecord& record) = 0;
+  // --- idempotency: a request that writes calls stores its answer with them (insertCalls,
+  // createCampaignWithCalls); other requests reserve before the work and complete after it ---
+  // Inserts the record (httpStatus 0 = in progress). Returns false when scope+key exists, unless
+  // the existing record is still in progress and was created before `replacePendingBeforeMs`
+  // (its request crashed): then it is replaced by this one, and true is returned.
+  virtual Result<bool> reserveIdempotency(const IdempotencyRecord& record,
+                                          int64_t replacePendingBeforeMs) = 0;
   virtual Result<IdempotencyRecord> findIdempotency(std::string_view scope,
                                                     std::string_view key) = 0;
   virtual Result<void> completeIdempotency(std::string_view scope, std::string_view key,
                                            int httpStatus, std::string_view responseBody) = 0;
   virtual Result<void> deleteIdempotency(std::string_view scope, std::string_view key) = 0;
+  // Deletes up to `limit` records created before `createdBeforeMs`; returns how many.
+  virtual Result<int64_t> purgeIdempotency(int64_t createdBeforeMs, int limit) = 0;
 
   // --- campaigns ---
   virtual Result<void> createCampaign(const Campaign& campaign) = 0;
@@ -103,11 +109,16 @@ class CallStore {
   virtual Result<StatusCounts> campaignProgress(std::string_view id) = 0;
 
   // --- calls ---
-  // Writes all calls or none, in one transaction (up to 100,000 at once).
-  virtual Result<void> insertCalls(std::span<const Call> calls) = 0;
-  // A bulk: the campaign and all its calls, or nothing, in one transaction.
+  // Writes all calls or none, in one transaction (up to 100,000 at once). `answer`, when not
+  // null, is the idempotency record of the request (complete, with its answer), written in the
+  // same transaction: when its scope and key exist already nothing is written, kConflict.
+  virtual Result<void> insertCalls(std::span<const Call> calls,
+                                   const IdempotencyRecord* answer) = 0;
+  // A bulk: the campaign and all its calls (and `answer`, as insertCalls), or nothing, in one
+  // transaction.
   virtual Result<void> createCampaignWithCalls(const Campaign& campaign,
-                                               std::span<const Call> calls) = 0;
+                                               std::span<const Call> calls,
+                                               const IdempotencyRecord* answer) = 0;
   virtual Result<Call> getCall(std::string_view id) = 0;
   virtual Result<std::vector<CallAttempt>> getAttempts(std::string_view callId) = 0;
   virtual Result<Call> findByProviderCallId(std::string_view providerCallId) = 0;

@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "vo/api/Call.h"
@@ -70,6 +71,25 @@ enum class LookupOutcome {
   kUnavailable,  // could not ask now; try later
 };
 
+// What the core asks the provider about one call.
+struct LookupRequest {
+  Call call;
+  // The workspace's own provider key (empty: the operator's), from the store's registry, so any
+  // instance can ask about a call another one dialed, before or after a restart.
+  std::string apiKey;
+  // For a call without providerCallId: its last dial began within [dialedAfterMs,
+  // dialedBeforeMs] (the core's times, with a margin for clock skew).
+  int64_t dialedAfterMs = 0;
+  int64_t dialedBeforeMs = 0;
+};
+
+// A lookup of `call` with the operator's key and no window (tests, tools).
+inline LookupRequest lookupRequestOf(Call call) {
+  LookupRequest request;
+  request.call = std::move(call);
+  return request;
+}
+
 struct LookupResult {
   LookupOutcome outcome = LookupOutcome::kUnsupported;
   CallEvent event;
@@ -79,8 +99,8 @@ struct LookupResult {
 // Told a dial's result; called exactly once.
 using DialDone = std::function<void(DialResult)>;
 
-// A voice-AI provider. Dials start from the dispatcher's one dialing thread (dialAsync, many
-// in flight at once) and from API request threads (dial, the priority lane). Outcomes of placed
+// A voice-AI provider. Dials start from the dispatcher's one dialing thread and from API
+// request threads (the priority lane), with dialAsync: many in flight at once. Outcomes of placed
 // calls arrive later, either as webhooks (handleWebhook) or pushed to the context's
 // CallEventSink; lookup() is the polling fallback and the reconciliation of unknown calls.
 class VoiceProvider {
@@ -98,8 +118,10 @@ class VoiceProvider {
   // POST /webhooks/{provider name}: verify, parse, answer. Never throws, never blocks (no I/O,
   // no waiting): it runs on the HTTP server's event loop.
   virtual WebhookResponse handleWebhook(const WebhookRequest& request) = 0;
-  // Asks the provider about a call: by providerCallId when set, else by the call's id.
-  virtual LookupResult lookup(const Call& call) = 0;
+  // Asks the provider about a call: by providerCallId when set, else by the call's id (a dial
+  // whose answer was lost: kNotPlaced only when the provider can certainly tell it never placed
+  // a call of that id in the window).
+  virtual LookupResult lookup(const LookupRequest& request) = 0;
   virtual ComponentHealth health() = 0;
   // The longest a dial can take before its answer or its failure (connect and read timeouts);
   // 0: not bounded by the provider. The service refuses a `dispatcher.leaseMs` not above it: a

@@ -44,12 +44,14 @@ class SqlCallStore final : public vo::api::CallStore {
                                                       std::string_view keyId,
                                                       int64_t atMs) override;
 
-  vo::api::Result<bool> reserveIdempotency(const vo::api::IdempotencyRecord& record) override;
+  vo::api::Result<bool> reserveIdempotency(const vo::api::IdempotencyRecord& record,
+                                           int64_t replacePendingBeforeMs) override;
   vo::api::Result<vo::api::IdempotencyRecord> findIdempotency(std::string_view scope,
                                                               std::string_view key) override;
   vo::api::Result<void> completeIdempotency(std::string_view scope, std::string_view key,
                                             int httpStatus, std::string_view responseBody) override;
   vo::api::Result<void> deleteIdempotency(std::string_view scope, std::string_view key) override;
+  vo::api::Result<int64_t> purgeIdempotency(int64_t createdBeforeMs, int limit) override;
 
   vo::api::Result<void> createCampaign(const vo::api::Campaign& campaign) override;
   vo::api::Result<vo::api::Campaign> getCampaign(std::string_view id) override;
@@ -59,9 +61,11 @@ class SqlCallStore final : public vo::api::CallStore {
                                           int64_t atMs) override;
   vo::api::Result<vo::api::StatusCounts> campaignProgress(std::string_view id) override;
 
-  vo::api::Result<void> insertCalls(std::span<const vo::api::Call> calls) override;
+  vo::api::Result<void> insertCalls(std::span<const vo::api::Call> calls,
+                                    const vo::api::IdempotencyRecord* answer) override;
   vo::api::Result<void> createCampaignWithCalls(const vo::api::Campaign& campaign,
-                                                std::span<const vo::api::Call> calls) override;
+                                                std::span<const vo::api::Call> calls,
+                                                const vo::api::IdempotencyRecord* answer) override;
   vo::api::Result<vo::api::Call> getCall(std::string_view id) override;
   vo::api::Result<std::vector<vo::api::CallAttempt>> getAttempts(std::string_view callId) override;
   vo::api::Result<vo::api::Call> findByProviderCallId(std::string_view providerCallId) override;
@@ -107,6 +111,9 @@ class SqlCallStore final : public vo::api::CallStore {
   int64_t rollUp(SqlRunner& sql, const std::string& day, int64_t nowMs, bool freeze);
   // Inside a write: the campaign's row (a duplicate id throws, as a conflict).
   void insertCampaign(SqlRunner& sql, const vo::api::Campaign& campaign);
+  // Inside a write: a request's complete idempotency record; kConflict when its key exists.
+  static vo::api::Result<void> insertAnswer(SqlRunner& sql,
+                                            const vo::api::IdempotencyRecord& answer);
 
   std::unique_ptr<SqlBackend> backend_;
   SqlSessionPool pool_;
