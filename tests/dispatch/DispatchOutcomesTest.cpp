@@ -1,6 +1,8 @@
 // Each answer a provider can give, and what the dispatcher makes of it.
 #include <atomic>
+#include <chrono>
 #include <memory>
+#include <thread>
 
 #include "DispatcherFixture.h"
 #include "dispatch/Backoff.h"
@@ -158,6 +160,29 @@ TEST_F(DispatcherTest, UnknownCallIsSettledByTheProvidersLookup) {
   ASSERT_TRUE(waitForStatus("u1", CallStatus::kNoAnswer));
   EXPECT_EQ(stored("u1").providerCallId, "prov_found");
   EXPECT_EQ(provider_.dials("u1"), 1);
+}
+
+TEST_F(DispatcherTest, AnAcceptedDialTheStoreCouldNotRecordIsRecordedOnceItAnswers) {
+  config_.leaseMs = 400;
+  auto gate = std::make_shared<Gate>();
+  Gate::OpenAtExit openAtExit{gate};
+  provider_.onDial([gate](const api::DialRequest& request) {
+    gate->pass();
+    return acceptedAs("prov_" + request.call.id);
+  });
+  submit({makeCall("s1")});
+  dispatcher().start();
+  ASSERT_TRUE(waitUntil([&] { return gate->reached(); }));
+  store_.failBatches(true);  // the dial's outcome cannot be written
+  gate->open();
+  ASSERT_TRUE(waitUntil([&] { return provider_.dials("s1") == 1; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // a few failed write passes
+  EXPECT_TRUE(stored("s1").providerCallId.empty());
+  store_.failBatches(false);
+  // The conversation id was kept: recovery writes it once the store answers.
+  ASSERT_TRUE(waitUntil([&] { return stored("s1").providerCallId == "prov_s1"; }));
+  EXPECT_EQ(stored("s1").status, CallStatus::kInitiated);
+  EXPECT_EQ(provider_.dials("s1"), 1);
 }
 
 TEST_F(DispatcherTest, ManyCallsAreEachDialedOnce) {

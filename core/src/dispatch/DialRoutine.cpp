@@ -313,12 +313,22 @@ std::vector<bool> DialRoutine::record(std::span<const PlacedDial> dials, Recorde
   }
   auto moved = context_.store.transitionMany(changes);
   if (!moved) {
-    // Left `dispatching` with their leases held: recovery marks them unknown (and reconciles
-    // an accepted one with the provider); nobody redials them.
-    for (const PlacedDial& placed : dials) {
-      context_.logger.error("call {}: outcome {} not recorded: {}", placed.job.call.id,
-                            api::toString(placed.result.outcome), moved.error().message);
+    // Left `dispatching` with their leases held: recovery marks them unknown; nobody redials
+    // them. An accepted dial's transition (its conversation id) is kept and written once the
+    // store answers again; the others are settled by reconciliation.
+    std::vector<api::CallTransition> accepted;
+    for (std::size_t i = 0; i < dials.size(); ++i) {
+      const PlacedDial& placed = dials[i];
+      const bool kept = placed.result.outcome == api::DialOutcome::kAccepted;
+      if (kept) accepted.push_back(changes[i]);
+      context_.logger.error("call {}: outcome {} not recorded ({}){}", placed.job.call.id,
+                            api::toString(placed.result.outcome), moved.error().message,
+                            kept ? "; kept until the store answers" : "");
       context_.inFlight.end(placed.job.call.id);
+    }
+    if (const std::size_t dropped = context_.unrecorded.keep(std::move(accepted)); dropped > 0) {
+      context_.logger.error("{} unrecorded outcomes dropped (over {}); reconciliation finds them",
+                            dropped, UnrecordedOutcomes::kMax);
     }
     return {};
   }

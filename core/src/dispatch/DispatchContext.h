@@ -9,6 +9,7 @@
 #include "dispatch/DispatchSupport.h"
 #include "dispatch/GroupCommit.h"
 #include "dispatch/RegistryCache.h"
+#include "dispatch/UnrecordedOutcomes.h"
 #include "vo/api/CallQueue.h"
 #include "vo/api/CallStore.h"
 #include "vo/api/VoiceProvider.h"
@@ -48,6 +49,7 @@ struct DispatchContext {
   DispatchMetrics metrics;
   RegistryCache registry;
   InFlightCalls inFlight;
+  UnrecordedOutcomes unrecorded;              // accepted dials the store could not record yet
   std::function<void()> wakeWorkers = [] {};  // set by the dispatcher to wake its claimer
   // Releases ended calls' pacing slots, many concurrent callers' in one queue round trip.
   GroupCommit<std::string, bool> slotRelease;

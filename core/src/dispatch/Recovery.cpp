@@ -103,6 +103,7 @@ void Recovery::loop() {
     const auto now = Clock::now();
     const int64_t wallNow = context_.clock.nowMs();
     if (now >= nextLeaseCheck) {
+      recordUnrecorded();
       rebuildLostQueue(wallNow);
       recoverLeases(wallNow);
       expireStaleDispatching(wallNow);
@@ -119,6 +120,20 @@ void Recovery::loop() {
     }
     lock.lock();
   }
+}
+
+void Recovery::recordUnrecorded() {
+  std::vector<api::CallTransition> changes = context_.unrecorded.takeAll();
+  if (changes.empty()) return;
+  auto moved = context_.store.transitionMany(changes);
+  if (!moved) {
+    context_.unrecorded.keep(std::move(changes));  // the store is still down: next pass
+    return;
+  }
+  int64_t applied = 0;
+  for (bool one : moved.value()) applied += one ? 1 : 0;
+  context_.logger.info("{} accepted dials recorded once the store answered ({} had moved on)",
+                       applied, static_cast<int64_t>(changes.size()) - applied);
 }
 
 void Recovery::purgeExpiredAnswers(int64_t now) {

@@ -39,6 +39,8 @@ class Recovery {
   // When the queue's generation changed (it lost its state: Redis restarted empty), rebuilds
   // it from the store at once: pacing limits, paused campaigns, every queued call.
   void rebuildLostQueue(int64_t now);
+  // Writes the accepted dials' outcomes a failed write left (UnrecordedOutcomes).
+  void recordUnrecorded();
   // Deletes the Idempotency-Key answers older than dispatcher.idempotencyTtlMs.
   void purgeExpiredAnswers(int64_t now);
 
