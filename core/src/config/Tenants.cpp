@@ -62,6 +62,7 @@ TenantSeed readWorkspace(api::ConfigReader& item) {
   }
   seed.workspace.name = item.getString("name", seed.workspace.id);
   seed.workspace.providerApiKey = item.getString("providerApiKey", "");
+  seed.workspace.providerWebhookSecret = item.getString("providerWebhookSecret", "");
   seed.workspace.pacing = readPacingSettings(item);
   std::set<std::string> agentIds;
   for (auto& agentItem : item.childList("agents")) {

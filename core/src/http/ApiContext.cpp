@@ -7,7 +7,8 @@ namespace vo::core::http {
 ApiContext::ApiContext(ApiServices servicesIn)
     : services(std::move(servicesIn)),
       limits{services.config.server.maxVariables, services.config.server.maxVariableBytes},
-      ids(services.clock) {}
+      ids(services.clock),
+      webhookSecrets(services.store, services.clock) {}
 
 ApiError dependencyError(const api::Error& error, const std::string& what) {
   switch (error.code) {

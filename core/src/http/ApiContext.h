@@ -10,6 +10,7 @@
 #include "http/JsonValue.h"
 #include "http/JsonWriter.h"
 #include "http/Validation.h"
+#include "http/WorkspaceWebhookSecrets.h"
 #include "vo/api/Result.h"
 #include "vo/core/ApiServer.h"
 
@@ -22,6 +23,7 @@ struct ApiContext {
   ApiServices services;
   ValidationLimits limits;
   CallIdGenerator ids;
+  WorkspaceWebhookSecrets webhookSecrets;
 };
 
 // Maps a store or queue error to the API's answer: not_found 404, conflict 409, invalid 400,

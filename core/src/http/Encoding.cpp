@@ -94,6 +94,7 @@ void writeWorkspace(JsonWriter& writer, const api::Workspace& workspace) {
   writer.key("id").string(workspace.id);
   writer.key("name").string(workspace.name);
   writer.key("hasProviderApiKey").boolean(!workspace.providerApiKey.empty());
+  writer.key("hasProviderWebhookSecret").boolean(!workspace.providerWebhookSecret.empty());
   writePacing(writer, workspace.pacing);
   writer.key("createdAt").string(formatIsoMs(workspace.createdAtMs));
   writer.endObject();

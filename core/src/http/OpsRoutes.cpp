@@ -68,6 +68,8 @@ OpsRoutes::OpsRoutes(ApiContext& context)
                    context.services.clock),
       providerHealth_([&provider = context.services.provider] { return provider.health(); },
                       context.services.clock) {
+  // At start-up: a store that cannot answer yet is asked again on the first unverified webhook.
+  (void)context.webhookSecrets.reload();
   // The registry outlives this object: the collector holds the cached counts, not the store.
   context.services.metrics.addCollector([counts = callCounts_.reader()](std::string& out) {
     std::optional<api::StatusCounts> byStatus = counts();
@@ -143,11 +145,26 @@ void OpsRoutes::webhook(const RouteContext& route, const Responder& responder) {
   if (route.params[0] != context_.services.providerName) {
     return responder.answer(errorResponse(notFound("webhook provider '" + route.params[0] + "'")));
   }
-  api::WebhookRequest request;
-  request.headers = route.request.headers;
-  request.body = std::move(route.request.body);
-  request.nowMs = context_.services.clock.nowMs();
-  api::WebhookResponse answer = context_.services.provider.handleWebhook(request);
+  auto request = std::make_shared<api::WebhookRequest>();
+  request->headers = route.request.headers;
+  request->body = std::move(route.request.body);
+  request->nowMs = context_.services.clock.nowMs();
+  request->workspaceSecrets = *context_.webhookSecrets.current();
+  api::WebhookResponse answer = context_.services.provider.handleWebhook(*request);
+  if (answer.httpStatus == 401 && context_.webhookSecrets.mayReload()) {
+    // Signed, perhaps, by a workspace created since the secrets were read (on another
+    // instance): read them again, off the event loop, and ask once more.
+    return responder.runBlocking([this, request, responder] {
+      if (context_.webhookSecrets.reload()) {
+        request->workspaceSecrets = *context_.webhookSecrets.current();
+      }
+      settleWebhook(context_.services.provider.handleWebhook(*request), responder);
+    });
+  }
+  settleWebhook(std::move(answer), responder);
+}
+
+void OpsRoutes::settleWebhook(api::WebhookResponse answer, const Responder& responder) {
   const int status = answer.httpStatus >= 200 && answer.httpStatus <= 599 ? answer.httpStatus : 500;
   if (answer.events.empty()) return responder.answer(jsonResponse(status, std::move(answer.body)));
   // Answered 2xx only once the outcomes are recorded: otherwise 503, and the provider sends the

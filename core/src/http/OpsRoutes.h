@@ -7,6 +7,7 @@
 #include "http/Router.h"
 #include "metrics/RefreshedValue.h"
 #include "vo/api/CallStore.h"
+#include "vo/api/VoiceProvider.h"
 
 namespace vo::core::http {
 
@@ -24,6 +25,8 @@ class OpsRoutes {
   ApiResponse metrics(const RouteContext& route);
   // Answered once its outcomes are recorded, without holding a thread meanwhile.
   void webhook(const RouteContext& route, const Responder& responder);
+  // The provider's answer to a webhook: recorded outcomes first (answered 2xx only then).
+  void settleWebhook(api::WebhookResponse answer, const Responder& responder);
 
   // Registers the scrape-time collectors of queue depth and retention. They hold only the
   // services, which outlive the metrics registry's scrapes.

@@ -100,18 +100,27 @@ ApiResponse RegistryRoutes::createWorkspace(const RouteContext& route) {
   ObjectFields fields(body, "");
   api::Workspace workspace;
   std::optional<ApiError> error =
-      fields.onlyKnown({"id", "name", "providerApiKey", "maxConcurrentCalls", "callsPerSecond"});
+      fields.onlyKnown({"id", "name", "providerApiKey", "providerWebhookSecret",
+                        "maxConcurrentCalls", "callsPerSecond"});
   if (!error) error = fields.requiredId("id", workspace.id);
   if (auto reason = checkWorkspaceId(workspace.id); !error && reason) {
     error = invalidField("id", *reason);
   }
   if (!error) error = fields.requiredName("name", workspace.name);
   if (!error) error = fields.optionalSecret("providerApiKey", workspace.providerApiKey);
+  if (!error) {
+    error = fields.optionalSecret("providerWebhookSecret", workspace.providerWebhookSecret);
+  }
   if (!error) error = readPacing(fields, workspace.pacing);
   if (error) return errorResponse(*error);
   workspace.createdAtMs = context_.services.clock.nowMs();
-  return createdAnswer(context_.services.store.createWorkspace(workspace), workspace,
-                       "workspace '" + workspace.id + "'", writeWorkspace);
+  ApiResponse answer = createdAnswer(context_.services.store.createWorkspace(workspace), workspace,
+                                     "workspace '" + workspace.id + "'", writeWorkspace);
+  if (!workspace.providerWebhookSecret.empty()) {
+    // Its account's first webhook may come at once; a failed read is retried on that webhook.
+    (void)context_.webhookSecrets.reload();
+  }
+  return answer;
 }
 
 ApiResponse RegistryRoutes::listWorkspaces(const RouteContext& route) {

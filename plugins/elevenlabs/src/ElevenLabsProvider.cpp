@@ -81,9 +81,16 @@ class ElevenLabsProvider final : public vo::api::VoiceProvider {
   WebhookResponse handleWebhook(const vo::api::WebhookRequest& request) override {
     const int64_t nowMs = request.nowMs > 0 ? request.nowMs : nowMillis();
     const auto header = request.headers.find("elevenlabs-signature");
-    const SignatureCheck check =
-        checkSignature(header == request.headers.end() ? "" : header->second, request.body,
-                       settings_.webhookSecret, nowMs / 1000, settings_.webhookToleranceSecs);
+    const std::string signature = header == request.headers.end() ? "" : header->second;
+    const auto checkWith = [&](const std::string& secret) {
+      return checkSignature(signature, request.body, secret, nowMs / 1000,
+                            settings_.webhookToleranceSecs);
+    };
+    SignatureCheck check = checkWith(settings_.webhookSecret);
+    // A workspace with its own ElevenLabs account: its account signs with its own secret.
+    for (std::size_t i = 0; !check.valid && i < request.workspaceSecrets.size(); ++i) {
+      if (checkWith(request.workspaceSecrets[i]).valid) check = SignatureCheck{true, ""};
+    }
     WebhookResponse response;
     if (!check.valid) {
       logger_.warn("webhook refused: {}", check.problem);

@@ -39,7 +39,8 @@ const char* const kWorkspaces[] = {"ws-a", "ws-b"};
 void seedTenants(vo::api::CallStore& store, int64_t nowMs) {
   for (int w = 0; w < 2; ++w) {
     const std::string workspace = kWorkspaces[w];
-    ASSERT_TRUE(store.createWorkspace({workspace, "Workspace " + workspace, "", {}, nowMs}).ok());
+    ASSERT_TRUE(
+        store.createWorkspace({workspace, "Workspace " + workspace, "", {}, nowMs, ""}).ok());
     ASSERT_TRUE(store
                     .createPhoneNumber({"phnum-" + workspace,
                                         workspace,

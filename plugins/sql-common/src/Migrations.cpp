@@ -318,6 +318,15 @@ Migration idempotencyRecordsByAge() {
           {}};
 }
 
+// Version 9, a workspace with its own provider account keeps that account's webhook secret, so
+// every instance verifies the webhooks its account signs.
+Migration workspaceWebhookSecrets() {
+  return {9,
+          "a workspace's own provider webhook secret",
+          {"ALTER TABLE workspaces ADD COLUMN provider_webhook_secret TEXT NOT NULL DEFAULT ''"},
+          {}};
+}
+
 }  // namespace
 
 std::string withTextType(const std::string& ddl, const std::string& textType) {
@@ -345,7 +354,8 @@ const std::vector<Migration>& schemaMigrations() {
                                                  attemptsWithoutForeignKey(),
                                                  providerDataOverlaidInTheDatabase(),
                                                  frozenRollUpsCountPurgedCalls(),
-                                                 idempotencyRecordsByAge()};
+                                                 idempotencyRecordsByAge(),
+                                                 workspaceWebhookSecrets()};
   return migrations;
 }
 

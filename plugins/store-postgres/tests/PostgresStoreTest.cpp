@@ -53,7 +53,7 @@ TEST_F(PostgresStore, InstancesMigratingTogetherApplyEachVersionOnce) {
   for (const auto& result : results) EXPECT_TRUE(result.ok()) << result.error().message;
   EXPECT_EQ(pg::adminQuery("SELECT COUNT(*) FROM \"" + schema + "\".schema_migrations"),
             std::to_string(vo::sql::schemaMigrations().size()));
-  EXPECT_TRUE(stores[0]->createWorkspace({"w", "W", "", {}, 1}).ok());
+  EXPECT_TRUE(stores[0]->createWorkspace({"w", "W", "", {}, 1, ""}).ok());
   EXPECT_EQ(stores[5]->getWorkspace("w")->name, "W");
 }
 
@@ -92,7 +92,7 @@ TEST_F(PostgresStore, CopyAndMultiRowInsertWriteTheSameRows) {
     config["insertMethod"] = method;
     auto store = vo::store_postgres::createPostgresStore(config, "plugins.store.config");
     ASSERT_TRUE(store->migrate().ok());
-    ASSERT_TRUE(store->createWorkspace({"ws1", "W", "", {}, 1}).ok());
+    ASSERT_TRUE(store->createWorkspace({"ws1", "W", "", {}, 1, ""}).ok());
     ASSERT_TRUE(store->createAgent({"ag1", "ws1", "A", {}, 1}).ok());
     ASSERT_TRUE(store->createPhoneNumber({"ph1", "ws1", "+1", "twilio", {}, 1}).ok());
     std::vector<vo::api::Call> calls;
@@ -164,7 +164,7 @@ TEST_F(PostgresStore, DroppedConnectionsAreUnavailableThenReplaced) {
   config["url"] = "postgresql:///?application_name=" + schema;
   auto store = vo::store_postgres::createPostgresStore(config, "plugins.store.config");
   ASSERT_TRUE(store->migrate().ok());
-  ASSERT_TRUE(store->createWorkspace({"w", "W", "", {}, 1}).ok());
+  ASSERT_TRUE(store->createWorkspace({"w", "W", "", {}, 1, ""}).ok());
   // The server ends every connection of the store, as a restart would.
   const std::string ended = pg::adminQuery(
       "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity "

@@ -274,5 +274,79 @@ TEST_F(CallLifeE2eTest, AnInstanceStoppedForLongerThanItsLeasesDialsNobodyTwice)
             << "\n";
 }
 
+// Hole 8: a dial whose connection broke after it was sent stays `unknown`: the provider may have
+// placed it. The reconciler now looks for its conversation in the agent's list (the dial's call
+// id is in its dynamic variables): found, the call is adopted and ends with its outcome; certainly
+// absent after the settle window, it is dialed once more.
+TEST_F(CallLifeE2eTest, AnAmbiguousDialIsAdoptedWhenPlacedAndDialedAgainWhenCertainlyAbsent) {
+  constexpr int kCalls = 40;
+  FakeOptions options;
+  options.callDurationMs = 300;
+  providerYaml_ = "      connectTimeoutMs: 200\n      readTimeoutMs: 500\n";
+  startInstances(options,
+                 "  concurrency: 5\n  leaseMs: 1000\n  settleWindowMs: 3000\n"
+                 "  reconcileIntervalMs: 300\n");
+  if (IsSkipped()) return;
+  // The first ten dials: five placed and then their connection dropped, five dropped unplaced.
+  std::vector<vo::fake_elevenlabs::Fault> faults;
+  for (int i = 0; i < 10; ++i) {
+    vo::fake_elevenlabs::Fault fault;
+    fault.kind = vo::fake_elevenlabs::FaultKind::kDrop;
+    fault.acceptFirst = i % 2 == 0;
+    faults.push_back(fault);
+  }
+  fake_->injectFaults(faults);
+  const auto campaigns = submit(*clientA_, kCalls, kCalls);
+  ASSERT_EQ(campaigns.size(), 1u);
+  ASSERT_TRUE(vo::testing::waitUntil(
+      [&] {
+        const auto all = calls(*clientA_, campaigns);
+        int completed = 0;
+        for (const auto& [id, call] : all) completed += call.status == "completed";
+        return completed == kCalls;
+      },
+      kDeadline, std::chrono::milliseconds(200)))
+      << progress(*clientA_, campaigns) << logs();
+  std::map<std::string, int> placedOf;  // call id -> conversations the fake placed for it
+  for (const auto& dial : fake_->acceptedCalls()) ++placedOf[callIdOf(dial.dynamicVariablesJson)];
+  EXPECT_EQ(placedOf.size(), static_cast<std::size_t>(kCalls));
+  for (const auto& [id, placed] : placedOf) EXPECT_EQ(placed, 1) << id << " placed twice";
+  // The five placed ones were adopted (never dialed again); the five unplaced were dialed again.
+  int dialRequests = 0;
+  for (const auto& [to, times] : dialRequestsByRecipient()) dialRequests += times.size();
+  EXPECT_EQ(dialRequests, kCalls + 5);
+}
+
+// Hole 7d: a workspace with its own ElevenLabs account. Its key and its account's webhook secret
+// are in the store, so an instance that did not create it, and one restarted since, verify the
+// webhooks its account signs.
+TEST_F(CallLifeE2eTest, AWorkspacesOwnWebhookSecretIsKnownOnEveryInstanceAndAfterARestart) {
+  startInstances({}, "  concurrency: 5\n");
+  if (IsSkipped()) return;
+  const auto created = clientB_->post(
+      "/workspaces", R"({"id":"ownacct","name":"Own account","providerApiKey":"xi-own-key",)"
+                     R"("providerWebhookSecret":"wsec_own_account"})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_TRUE(created.json()["hasProviderWebhookSecret"].boolean());
+  EXPECT_EQ(created.body.find("wsec_own_account"), std::string::npos) << "a secret was shown";
+
+  const std::string body =
+      R"({"type":"post_call_transcription","event_timestamp":1,"data":{"conversation_id":)"
+      R"("conv_own_unknown","status":"done"}})";
+  const auto post = [&](vo::testing::ServerProcess& server, const std::string& secret) {
+    HttpClient webhook(server.port());
+    return webhook.post(
+        "/webhooks/elevenlabs", body,
+        {{"ElevenLabs-Signature", vo::fake_elevenlabs::FakeElevenLabs::signatureHeader(
+                                      secret, body, nowMicros() / 1000000)}});
+  };
+  // Instance A never saw the workspace being created.
+  EXPECT_EQ(post(*a_, "wsec_own_account").status, 200) << logs();
+  EXPECT_EQ(post(*a_, "wsec_somebody_else").status, 401);
+  a_->restart();
+  EXPECT_EQ(post(*a_, "wsec_own_account").status, 200) << logs();
+  EXPECT_EQ(post(*a_, kWebhookSecret).status, 200);  // the operator's own still works
+}
+
 }  // namespace
 }  // namespace vo::e2e::production

@@ -17,6 +17,9 @@ struct Workspace {
   std::string providerApiKey;  // the workspace's own provider key; empty: the global one
   PacingSettings pacing;
   int64_t createdAtMs = 0;
+  // The webhook secret of the workspace's own provider account (with providerApiKey): its
+  // account signs the webhooks of its calls with it. Empty: the operator's secret only.
+  std::string providerWebhookSecret;
 };
 
 struct Agent {

@@ -55,6 +55,9 @@ struct WebhookRequest {
   std::map<std::string, std::string> headers;  // names in lowercase
   std::string body;                            // raw bytes, exactly as received
   int64_t nowMs = 0;
+  // The webhook secrets of workspaces with their own provider account (from the store): a
+  // signature made with one of them is as good as one made with the provider's own secret.
+  std::vector<std::string> workspaceSecrets;
 };
 
 struct WebhookResponse {
