@@ -2,6 +2,8 @@
 
 #include <memory>
 
+#include "ConversationListQuery.h"
+#include "ConversationShapes.h"
 #include "SocketIo.h"
 #include "StatsRoutes.h"
 #include "WireShapes.h"
@@ -73,6 +75,9 @@ Reply ApiHandler::route(const Request& request, const std::string& path,
   if (request.method == "GET" && path.rfind(conversationPrefix, 0) == 0) {
     return conversation(request, path.substr(conversationPrefix.size()), options);
   }
+  if (request.method == "GET" && (path == options.conversationPath || path == conversationPrefix)) {
+    return conversationList(request, options);
+  }
   if (outbound) return Reply::answer(405, R"({"detail":"Method Not Allowed"})");
   return Reply::answer(404, R"({"detail":"Not Found"})");
 }
@@ -95,7 +100,7 @@ Reply ApiHandler::outboundCall(const Request& request, const std::string& path,
   call.dynamicVariablesJson = input.dynamicVariablesJson;
   call.receivedAtUs = request.receivedAtUs;
   const std::string telephony = path == options.sipTrunkOutboundCallsPath ? "sip_trunk" : "twilio";
-  const auto admitted = registry_.admit(call, telephony, unixSeconds());
+  const auto admitted = registry_.admit(call, telephony, unixSeconds(), steadyMillis());
   if (!admitted) {
     std::map<std::string, std::string> headers;
     if (options.retryAfterSecsOnLimit >= 0) {
@@ -106,7 +111,7 @@ Reply ApiHandler::outboundCall(const Request& request, const std::string& path,
                                       "Too many concurrent calls for this workspace."),
                          "application/json", headers);
   }
-  clock_.schedule(admitted->call.conversationId, steadyMillis() + options.callDurationMs);
+  clock_.schedule(admitted->call.conversationId, admitted->endsAtMs);
   Reply reply = fault ? inflict(*fault) : Reply::answer(200, outboundCallAnswer(*admitted));
   if (options.answerDelayMs <= 0) return reply;
   return Reply::later(options.answerDelayMs, [reply] { return reply; });
@@ -120,7 +125,19 @@ Reply ApiHandler::conversation(const Request& request, const std::string& conver
   if (!found) {
     return Reply::answer(404, statusDetail("conversation_not_found", "Conversation not found."));
   }
-  return Reply::answer(200, conversationJson(*found, options.reportedDurationSecs));
+  return Reply::answer(200, conversationJson(*found, options.reportedDurationSecs, steadyMillis()));
+}
+
+Reply ApiHandler::conversationList(const Request& request, const FakeOptions& options) {
+  if (const std::optional<Fault> fault = registry_.takeFault(true)) return inflict(*fault);
+  if (auto refusal = unauthorized(request, options)) return std::move(*refusal);
+  const ConversationListQuery query = parseConversationListQuery(request.target);
+  if (!query.valid) return Reply::answer(422, query.errorBody);
+  const ConversationListPage page = registry_.list(query.filter);
+  std::optional<std::string> nextCursor;
+  if (page.hasMore) nextCursor = cursorAfter(page.conversations.back().sequence);
+  return Reply::answer(
+      200, conversationListJson(page, nextCursor, options.reportedDurationSecs, steadyMillis()));
 }
 
 }  // namespace vo::fake_elevenlabs

@@ -5,8 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "ConversationShapes.h"
 #include "SocketIo.h"
-#include "WireShapes.h"
 
 namespace vo::fake_elevenlabs {
 namespace {

@@ -1,5 +1,6 @@
 #include "FakeRegistry.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace vo::fake_elevenlabs {
@@ -54,8 +55,35 @@ void FakeRegistry::record(RecordedRequest request) {
   requests_.push_back(std::move(request));
 }
 
+namespace {
+
+bool endsWith(const std::string& text, const std::string& suffix) {
+  return !suffix.empty() && text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// A phase's length: the option, or a fifth of the call when it is -1; never beyond the call.
+int64_t phaseMs(int64_t optionMs, int64_t callMs) {
+  return std::clamp<int64_t>(optionMs < 0 ? callMs / 5 : optionMs, 0, std::max<int64_t>(callMs, 0));
+}
+
+}  // namespace
+
+CallOutcome FakeRegistry::outcomeOf(const std::string& toNumber, uint64_t sequence) const {
+  if (const auto chosen = outcomeByNumber_.find(toNumber); chosen != outcomeByNumber_.end()) {
+    return chosen->second;
+  }
+  if (endsWith(toNumber, options_.busySuffix)) return CallOutcome::kBusy;
+  if (endsWith(toNumber, options_.noAnswerSuffix)) return CallOutcome::kNoAnswer;
+  // 37 is prime to 100: of every 100 calls in a row, each bucket 0..99 comes up once, spread.
+  const auto bucket = static_cast<int>((sequence * 37) % 100);
+  if (bucket < options_.busyPercent) return CallOutcome::kBusy;
+  if (bucket < options_.busyPercent + options_.noAnswerPercent) return CallOutcome::kNoAnswer;
+  return defaultOutcome_;
+}
+
 std::optional<Conversation> FakeRegistry::admit(AcceptedCall call, const std::string& telephony,
-                                                int64_t nowSecs) {
+                                                int64_t nowSecs, int64_t nowSteadyMs) {
   std::lock_guard lock(mutex_);
   if (options_.maxConcurrentCalls > 0 && active_ >= options_.maxConcurrentCalls) {
     ++rejections_;
@@ -69,10 +97,21 @@ std::optional<Conversation> FakeRegistry::admit(AcceptedCall call, const std::st
   Conversation conversation;
   conversation.call = call;
   conversation.telephony = telephony;
-  const auto chosen = outcomeByNumber_.find(call.toNumber);
-  conversation.outcome = chosen == outcomeByNumber_.end() ? defaultOutcome_ : chosen->second;
-  conversation.startedAtSecs = nowSecs;
-  conversations_[call.conversationId] = conversation;
+  conversation.outcome = outcomeOf(call.toNumber, sequence_);
+  conversation.sequence = sequence_;
+  // Start times never go back (the list's order is the admission order), even if the clock does.
+  latestStartSecs_ = std::max(latestStartSecs_, nowSecs);
+  conversation.startedAtSecs = latestStartSecs_;
+  if (telephony != "sip_trunk") conversation.streamSid = "MZ" + hexId(sequence_ + 13, 32);
+  conversation.agentName = options_.agentName;
+  conversation.agentNumber = options_.agentNumber;
+  const int64_t callMs = std::max<int64_t>(options_.callDurationMs, 0);
+  conversation.endsAtMs = nowSteadyMs + callMs;
+  conversation.ringingUntilMs = nowSteadyMs + phaseMs(options_.ringingMs, callMs);
+  conversation.talkingUntilMs = std::max(
+      conversation.ringingUntilMs, conversation.endsAtMs - phaseMs(options_.processingMs, callMs));
+  const auto stored = conversations_.emplace(call.conversationId, conversation).first;
+  index_.add(stored->second);
   accepted_.push_back(std::move(call));
   peak_ = std::max(peak_, ++active_);
   return conversation;
@@ -92,6 +131,18 @@ std::optional<Conversation> FakeRegistry::find(const std::string& conversationId
   auto found = conversations_.find(conversationId);
   if (found == conversations_.end()) return std::nullopt;
   return found->second;
+}
+
+ConversationListPage FakeRegistry::list(const ConversationFilter& filter) const {
+  std::lock_guard lock(mutex_);
+  const ConversationIndex::Page page = index_.page(filter);
+  ConversationListPage listed;
+  listed.hasMore = page.hasMore;
+  listed.conversations.reserve(page.newestFirst.size());
+  for (const Conversation* conversation : page.newestFirst) {
+    listed.conversations.push_back(*conversation);
+  }
+  return listed;
 }
 
 void FakeRegistry::recordDelivery(WebhookDelivery delivery) {

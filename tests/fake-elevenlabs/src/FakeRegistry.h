@@ -9,16 +9,16 @@
 #include <unordered_map>
 #include <vector>
 
+#include "Conversation.h"
+#include "ConversationIndex.h"
 #include "vo/fake_elevenlabs/FakeElevenLabs.h"
 
 namespace vo::fake_elevenlabs {
 
-struct Conversation {
-  AcceptedCall call;
-  std::string telephony;  // "twilio" | "sip_trunk"
-  CallOutcome outcome = CallOutcome::kCompleted;
-  int64_t startedAtSecs = 0;
-  bool ended = false;
+// A list page: copies of the conversations, newest first, and whether older ones match too.
+struct ConversationListPage {
+  std::vector<Conversation> conversations;
+  bool hasMore = false;
 };
 
 // Everything the fake knows, behind one mutex: settings that tests change while it runs, the
@@ -34,12 +34,14 @@ class FakeRegistry {
   std::optional<Fault> takeFault(bool lookup);
 
   void record(RecordedRequest request);
-  // Admits a call within maxConcurrentCalls: the new conversation, or nullopt (429).
+  // Admits a call within maxConcurrentCalls: the new conversation (its outcome chosen, its
+  // phases timed from `nowSteadyMs`), or nullopt (429).
   std::optional<Conversation> admit(AcceptedCall call, const std::string& telephony,
-                                    int64_t nowSecs);
+                                    int64_t nowSecs, int64_t nowSteadyMs);
   // Marks the conversation over and frees its concurrency slot; nullopt if already over.
   std::optional<Conversation> end(const std::string& conversationId);
   std::optional<Conversation> find(const std::string& conversationId) const;
+  ConversationListPage list(const ConversationFilter& filter) const;
   void recordDelivery(WebhookDelivery delivery);
   // One webhook POST's answer: its HTTP status, 0 when none came.
   void countWebhookAnswer(int httpStatus);
@@ -64,12 +66,16 @@ class FakeRegistry {
   std::vector<RecordedRequest> requests_;
   std::vector<AcceptedCall> accepted_;
   std::unordered_map<std::string, Conversation> conversations_;
+  ConversationIndex index_;
+  int64_t latestStartSecs_ = 0;
   std::vector<WebhookDelivery> deliveries_;
   WebhookAnswerCounts webhookAnswers_;
   int active_ = 0;
   int peak_ = 0;
   int64_t rejections_ = 0;
   uint64_t sequence_ = 0;
+
+  CallOutcome outcomeOf(const std::string& toNumber, uint64_t sequence) const;  // under mutex_
 };
 
 }  // namespace vo::fake_elevenlabs

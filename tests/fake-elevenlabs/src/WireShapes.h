@@ -26,11 +26,4 @@ std::string defaultBodyFor(int status);
 
 // The success answer of an outbound call (callSid for twilio, sip_call_id for SIP trunk).
 std::string outboundCallAnswer(const Conversation& conversation);
-// A conversation as GET /v1/convai/conversations/{id} answers it (also a transcription
-// webhook's data).
-std::string conversationJson(const Conversation& conversation, int64_t reportedDurationSecs);
-// The post-call webhook body for an ended conversation; empty for kSilent.
-std::string webhookBody(const Conversation& conversation, int64_t reportedDurationSecs,
-                        int64_t nowSecs, std::string& eventType);
-
 }  // namespace vo::fake_elevenlabs

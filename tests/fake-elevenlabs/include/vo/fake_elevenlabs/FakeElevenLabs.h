@@ -10,6 +10,8 @@
 namespace vo::fake_elevenlabs {
 
 // How an accepted call ends, and so which post-call webhook the fake sends.
+// Busy, no-answer and initiation failures never leave `initiated` until they end `failed`, with
+// metadata.phone_call.call_result busy | no_answer | failed in GET and the list.
 enum class CallOutcome {
   kCompleted,           // post_call_transcription, status done, call_successful success
   kConversationFailed,  // post_call_transcription, status failed
@@ -25,6 +27,11 @@ struct FakeOptions {
   int64_t retryAfterSecsOnLimit = -1;  // Retry-After on those 429s; -1: none
   int64_t latencyMs = 0;               // before every answer
   int64_t callDurationMs = 50;         // from accept until the conversation ends
+  // A conversation's status as time passes: `initiated` (ringing) for ringingMs, `in-progress`
+  // until processingMs before its end, `processing` until it ends (its webhook goes then),
+  // `done` or `failed` after. -1: a fifth of callDurationMs each.
+  int64_t ringingMs = -1;
+  int64_t processingMs = -1;
   // After a call is placed (its end already scheduled), before its answer is sent: with a
   // short callDurationMs the post-call webhook overtakes the dial's answer.
   int64_t answerDelayMs = 0;
@@ -34,6 +41,18 @@ struct FakeOptions {
   // order the conversations end; a benchmark sets more, as the real sender runs many at once.
   int webhookSenders = 1;
   std::string webhookSecret = "wsec_test_secret";
+  // How calls end unless setOutcomeFor names their number (checked in this order): numbers
+  // ending in busySuffix / noAnswerSuffix ("" never matches), then busyPercent and
+  // noAnswerPercent of the calls in order (exactly that many of every 100 accepted, spread
+  // evenly), then the default outcome (setDefaultOutcome).
+  std::string busySuffix;
+  std::string noAnswerSuffix;
+  int busyPercent = 0;
+  int noAnswerPercent = 0;
+  // What the conversations report of the agent: agent_name, and metadata.phone_call.agent_number
+  // (the number the agent's phone_number_id calls from).
+  std::string agentName = "Fake agent";
+  std::string agentNumber = "+15550100100";
   std::string outboundCallsPath = "/v1/convai/twilio/outbound-call";
   std::string sipTrunkOutboundCallsPath = "/v1/convai/sip-trunk/outbound-call";
   std::string conversationPath = "/v1/convai/conversations";
@@ -109,8 +128,12 @@ struct WebhookStats {
   DurationSummary lag;     // conversation ended -> its webhook's first POST sent
 };
 
-// A fake ElevenLabs API on 127.0.0.1 (a free port) speaking the real wire format: the twilio and
-// sip-trunk outbound-call endpoints, GET conversation, signed post-call webhooks. Thread-safe.
+// A fake ElevenLabs API on 127.0.0.1 (a free port) speaking the real wire format, checked by
+// ElevenLabs' own JavaScript SDK (tests/fake-elevenlabs/sdk): the twilio and sip-trunk
+// outbound-call endpoints, GET conversation, the conversation list (GET
+// /v1/convai/conversations: agent_id, call_start_after_unix, call_start_before_unix, cursor,
+// page_size; newest first, paged by an opaque cursor that new conversations do not move), signed
+// post-call webhooks. Thread-safe. See tests/fake-elevenlabs/README.md.
 // For benchmarks in another process it also answers GET /fake/stats (accepted calls and
 // WebhookStats as JSON) and GET /fake/accepted?from=N (one "<to_number> <received_at_us>" line
 // per accepted call from the N-th on); neither is recorded as a request.

@@ -1,0 +1,49 @@
+#include "ConversationIndex.h"
+
+#include <algorithm>
+
+namespace vo::fake_elevenlabs {
+
+void ConversationIndex::add(const Conversation& conversation) {
+  all_.push_back(&conversation);
+  byAgent_[conversation.call.agentId].push_back(&conversation);
+}
+
+ConversationIndex::Page ConversationIndex::page(const ConversationFilter& filter) const {
+  Page page;
+  const std::vector<const Conversation*>* ordered = &all_;
+  if (filter.agentId) {
+    const auto found = byAgent_.find(*filter.agentId);
+    if (found == byAgent_.end()) return page;
+    ordered = &found->second;
+  }
+  // [first, last): the conversations matching the filter, oldest first.
+  auto first = ordered->begin();
+  auto last = ordered->end();
+  if (filter.startedAfterSecs) {
+    first = std::lower_bound(first, last, *filter.startedAfterSecs,
+                             [](const Conversation* conversation, int64_t secs) {
+                               return conversation->startedAtSecs < secs;
+                             });
+  }
+  if (filter.startedBeforeSecs) {
+    last = std::upper_bound(first, last, *filter.startedBeforeSecs,
+                            [](int64_t secs, const Conversation* conversation) {
+                              return secs < conversation->startedAtSecs;
+                            });
+  }
+  if (filter.olderThanSequence) {
+    last = std::lower_bound(first, last, *filter.olderThanSequence,
+                            [](const Conversation* conversation, uint64_t sequence) {
+                              return conversation->sequence < sequence;
+                            });
+  }
+  const auto matching = last - first;
+  const auto taken = std::min<std::ptrdiff_t>(matching, std::max(filter.pageSize, 0));
+  page.hasMore = matching > taken;
+  page.newestFirst.reserve(static_cast<std::size_t>(taken));
+  for (auto at = last; at != last - taken;) page.newestFirst.push_back(*--at);
+  return page;
+}
+
+}  // namespace vo::fake_elevenlabs
