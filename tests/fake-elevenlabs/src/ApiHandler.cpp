@@ -75,7 +75,7 @@ Reply ApiHandler::route(const Request& request, const std::string& path,
   if (request.method == "GET" && path.rfind(conversationPrefix, 0) == 0) {
     return conversation(request, path.substr(conversationPrefix.size()), options);
   }
-  if (request.method == "GET" && (path == options.conversationPath || path == conversationPrefix)) {
+  if (request.method == "GET" && path == options.conversationPath) {
     return conversationList(request, options);
   }
   if (outbound) return Reply::answer(405, R"({"detail":"Method Not Allowed"})");
