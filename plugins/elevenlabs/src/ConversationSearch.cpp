@@ -5,6 +5,7 @@
 
 #include "JsonFields.h"
 #include "JsonParse.h"
+#include "OutboundCallBody.h"
 #include "WebhookEvents.h"
 
 namespace vo::elevenlabs {
@@ -38,7 +39,10 @@ SearchResult ConversationSearch::find(const std::string& apiKey, const std::stri
       conversationPath_ + "?agent_id=" + encoded(agentId) +
       "&call_start_after_unix=" + std::to_string(startedAfterMs / 1000) +
       "&call_start_before_unix=" + std::to_string((startedBeforeMs + 999) / 1000) +
-      "&page_size=" + std::to_string(kPageSize);
+      "&page_size=" + std::to_string(kPageSize) +
+      // The API filters by the dial's own variable: one conversation at most, however busy the
+      // window. Each is still checked below (an API that ignored the filter lists them all).
+      "&dynamic_variable_params=" + encoded(std::string(kCallIdVariable) + ":eq:" + callId);
   std::string cursor;
   for (int page = 0; page < kMaxPages; ++page) {
     const Exchange listed = client_.send(

@@ -18,10 +18,10 @@ struct SearchResult {
 };
 
 // Finds the conversation of a dial whose answer was lost: the agent's conversations that began
-// in the dial's window (GET /v1/convai/conversations, every page), each read once (GET .../{id})
-// to see whose call it is (the dial's vo_call_id dynamic variable). Absent only when every page
-// was read. What each conversation belongs to is remembered, so many lost dials of one window
-// read each conversation once.
+// in the dial's window and carry the call's vo_call_id (GET /v1/convai/conversations with
+// dynamic_variable_params, every page), each read once (GET .../{id}) to check whose call it is.
+// Absent only when every page was read. What each conversation belongs to is remembered, so many
+// lost dials of one window read each conversation once.
 class ConversationSearch {
  public:
   ConversationSearch(ApiClient& client, std::string conversationPath)

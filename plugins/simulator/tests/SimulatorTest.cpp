@@ -270,7 +270,7 @@ TEST(Simulator, LookupByProviderIdTellsTheDeterministicEnd) {
 TEST(Simulator, HasNoWebhooks) {
   CollectingSink sink;
   auto provider = makeSimulator(quick(), sink);
-  const auto response = provider->handleWebhook({{}, "{}", 0});
+  const auto response = provider->handleWebhook({{}, "{}", 0, {}});
   EXPECT_EQ(response.httpStatus, 404);
   EXPECT_TRUE(response.events.empty());
   EXPECT_TRUE(provider->health().up);

@@ -340,7 +340,10 @@ TEST_F(CallLifeE2eTest, AWorkspacesOwnWebhookSecretIsKnownOnEveryInstanceAndAfte
         {{"ElevenLabs-Signature", vo::fake_elevenlabs::FakeElevenLabs::signatureHeader(
                                       secret, body, nowMicros() / 1000000)}});
   };
-  // Instance A never saw the workspace being created.
+  // Instance A never saw the workspace being created. A real webhook of a new workspace comes
+  // seconds after it (a call is dialed and ends first); A rereads the secrets at most every
+  // 100 ms, so the test lets that much pass since A's last read (at its start).
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
   EXPECT_EQ(post(*a_, "wsec_own_account").status, 200) << logs();
   EXPECT_EQ(post(*a_, "wsec_somebody_else").status, 401);
   a_->restart();

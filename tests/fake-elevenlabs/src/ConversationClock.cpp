@@ -87,11 +87,13 @@ void ConversationClock::run() {
       std::optional<Conversation> conversation = registry_.end(conversationId);
       // Already over (its webhook went, or was never due), or no webhook to send.
       auto webhook = conversation ? webhookOf(*conversation, endAtMs * 1000) : std::nullopt;
-      if (webhook) {
-        webhooks.push_back(std::move(*webhook));
-      } else {
+      const WebhookFate fate = webhook ? registry_.webhookFate() : WebhookFate::kDrop;
+      if (fate == WebhookFate::kDrop) {
         ++notDue;
+        continue;
       }
+      if (fate == WebhookFate::kDuplicate) webhooks.push_back(*webhook);
+      webhooks.push_back(std::move(*webhook));
     }
     sender_.sendAll(std::move(webhooks));
     lock.lock();

@@ -1,8 +1,26 @@
 #include "ConversationIndex.h"
 
+#include <rapidjson/document.h>
+
 #include <algorithm>
 
 namespace vo::fake_elevenlabs {
+
+namespace {
+
+// Whether the dial's dynamic variable `name` is `value` (a string, or a number's text).
+bool hasVariable(const Conversation& conversation, const std::pair<std::string, std::string>& is) {
+  rapidjson::Document variables;
+  variables.Parse(conversation.call.dynamicVariablesJson.c_str());
+  if (variables.HasParseError() || !variables.IsObject()) return false;
+  const auto found = variables.FindMember(is.first.c_str());
+  if (found == variables.MemberEnd()) return false;
+  if (found->value.IsString()) return is.second == found->value.GetString();
+  if (found->value.IsInt64()) return is.second == std::to_string(found->value.GetInt64());
+  return false;
+}
+
+}  // namespace
 
 void ConversationIndex::add(const Conversation& conversation) {
   all_.push_back(&conversation);
@@ -37,6 +55,19 @@ ConversationIndex::Page ConversationIndex::page(const ConversationFilter& filter
                             [](const Conversation* conversation, uint64_t sequence) {
                               return conversation->sequence < sequence;
                             });
+  }
+  if (filter.variableEquals) {
+    // No index on variables: the window is walked newest first (the real API has one).
+    for (auto at = last; at != first;) {
+      const Conversation* conversation = *--at;
+      if (!hasVariable(*conversation, *filter.variableEquals)) continue;
+      if (static_cast<int>(page.newestFirst.size()) == filter.pageSize) {
+        page.hasMore = true;
+        break;
+      }
+      page.newestFirst.push_back(conversation);
+    }
+    return page;
   }
   const auto matching = last - first;
   const auto taken = std::min<std::ptrdiff_t>(matching, std::max(filter.pageSize, 0));

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "Conversation.h"
@@ -17,6 +18,9 @@ struct ConversationFilter {
   std::optional<int64_t> startedAfterSecs;
   std::optional<int64_t> startedBeforeSecs;
   std::optional<uint64_t> olderThanSequence;  // from the cursor: only conversations before it
+  // dynamic_variable_params "name:eq:value": the dial's dynamic variable `name` is the string
+  // (or number text) `value`. The only operator the fake knows.
+  std::optional<std::pair<std::string, std::string>> variableEquals;
   int pageSize = 30;
 };
 

@@ -122,6 +122,20 @@ ConversationListQuery parseConversationListQuery(const std::string& target) {
       query.filter.pageSize = static_cast<int>(*size);
     }
   }
+  if (const auto variable = parameters.find("dynamic_variable_params");
+      variable != parameters.end()) {
+    // name:op:value, split at the first two colons.
+    const std::string& text = variable->second;
+    const std::size_t nameEnd = text.find(':');
+    const std::size_t opEnd = nameEnd == std::string::npos ? nameEnd : text.find(':', nameEnd + 1);
+    if (opEnd == std::string::npos || text.compare(nameEnd + 1, opEnd - nameEnd - 1, "eq") != 0) {
+      errors.add("value_error", {"dynamic_variable_params"},
+                 "Value error, the fake knows only name:eq:value",
+                 rapidjson::Value(rapidjson::StringRef(text.data(), text.size())));
+    } else {
+      query.filter.variableEquals = std::make_pair(text.substr(0, nameEnd), text.substr(opEnd + 1));
+    }
+  }
   if (const auto cursor = parameters.find("cursor"); cursor != parameters.end()) {
     // An empty cursor is no cursor (the first page), as clients send it.
     if (!cursor->second.empty()) {

@@ -9,7 +9,8 @@ namespace vo::fake_elevenlabs {
 
 // GET /v1/convai/conversations' query as the real API reads it: agent_id,
 // call_start_after_unix, call_start_before_unix (integers, inclusive), cursor, page_size
-// (1..100, default 30). Other parameters are ignored; a repeated one counts by its last value.
+// (1..100, default 30), dynamic_variable_params (name:eq:value only). Other parameters are ignored;
+// a repeated one counts by its last value.
 struct ConversationListQuery {
   bool valid = false;
   std::string errorBody;  // 422 {"detail":[{"type","loc":["query",...],"msg","input"}]}

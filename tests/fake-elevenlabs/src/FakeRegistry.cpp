@@ -42,12 +42,17 @@ void FakeRegistry::addFaults(const std::vector<Fault>& faults, bool lookups) {
 }
 
 std::optional<Fault> FakeRegistry::takeFault(bool lookup) {
-  std::lock_guard lock(mutex_);
-  auto& queue = lookup ? lookupFaults_ : callFaults_;
-  if (queue.empty()) return std::nullopt;
-  Fault fault = queue.front();
-  queue.pop_front();
-  return fault;
+  {
+    std::lock_guard lock(mutex_);
+    auto& queue = lookup ? lookupFaults_ : callFaults_;
+    if (!queue.empty()) {
+      Fault fault = queue.front();
+      queue.pop_front();
+      return fault;
+    }
+  }
+  if (lookup) return std::nullopt;
+  return chaos_.nextDialFault();
 }
 
 void FakeRegistry::record(RecordedRequest request) {

@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "ChaosDice.h"
 #include "Conversation.h"
 #include "ConversationIndex.h"
 #include "vo/fake_elevenlabs/FakeElevenLabs.h"
@@ -25,13 +26,16 @@ struct ConversationListPage {
 // injected faults, what it recorded, the live conversations and the concurrency count.
 class FakeRegistry {
  public:
-  explicit FakeRegistry(FakeOptions options) : options_(std::move(options)) {}
+  explicit FakeRegistry(FakeOptions options)
+      : options_(std::move(options)), chaos_(options_.chaos) {}
 
   FakeOptions options() const;
   void update(const std::function<void(FakeOptions&)>& change);
   void setOutcome(std::optional<std::string> toNumber, CallOutcome outcome);
   void addFaults(const std::vector<Fault>& faults, bool lookups);
+  // The next injected fault; for a call without one, what FakeChaos draws.
   std::optional<Fault> takeFault(bool lookup);
+  WebhookFate webhookFate() { return chaos_.nextWebhookFate(); }
 
   void record(RecordedRequest request);
   // Admits a call within maxConcurrentCalls: the new conversation (its outcome chosen, its
@@ -59,6 +63,7 @@ class FakeRegistry {
  private:
   mutable std::mutex mutex_;
   FakeOptions options_;
+  ChaosDice chaos_;  // its own lock
   CallOutcome defaultOutcome_ = CallOutcome::kCompleted;
   std::map<std::string, CallOutcome> outcomeByNumber_;
   std::deque<Fault> callFaults_;

@@ -71,6 +71,23 @@ TEST_F(FakeConversationListTest, NewestFirstThirtyToAPageByDefaultWithEveryRequi
   EXPECT_EQ(summary["direction"].string(), "outbound");
 }
 
+TEST_F(FakeConversationListTest, FiltersByADynamicVariableOfTheDial) {
+  place(3);
+  const std::string wanted = placeCall(client, "+15559990001", "agent_a", testing::kTwilioPath,
+                                       R"({"vo_call_id":"c-7"})")["conversation_id"]
+                                 .string();
+  placeCall(client, "+15559990002", "agent_a", testing::kTwilioPath, R"({"vo_call_id":"c-8"})");
+  place(3);
+  const Json page = listConversations(client, "dynamic_variable_params=vo_call_id%3Aeq%3Ac-7");
+  EXPECT_EQ(idsOf(page), std::vector<std::string>{wanted});
+  EXPECT_FALSE(page["has_more"].boolean());
+  EXPECT_TRUE(
+      idsOf(listConversations(client, "dynamic_variable_params=vo_call_id:eq:c-9")).empty());
+  const auto refused = client.get(
+      std::string(testing::kConversationsPath) + "?dynamic_variable_params=vo_call_id:gt:1", kKey);
+  EXPECT_EQ(refused.status, 422) << refused.body;
+}
+
 TEST_F(FakeConversationListTest, TheCursorWalksEveryConversationOnceWhileNewOnesArrive) {
   const std::vector<std::string> ids = place(7);
   std::vector<std::string> walked;

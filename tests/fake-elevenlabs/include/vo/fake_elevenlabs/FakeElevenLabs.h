@@ -21,6 +21,19 @@ enum class CallOutcome {
   kSilent,              // ends done but sends no webhook (for the polling fallback)
 };
 
+// Misbehaviour by rates, for chaos runs: each outbound call without an injected fault, and each
+// post-call webhook, draws its fate from one generator seeded with `seed` (0..1 each; the call
+// rates and the webhook rates each add up to at most 1).
+struct FakeChaos {
+  double notPlaced500 = 0;        // 500, the call not placed
+  double tooMany429 = 0;          // 429, the call not placed
+  double dropAfterAccept = 0;     // placed, then the connection closed without an answer
+  double answerAfterTimeout = 0;  // placed, the answer held until the client gives up
+  double webhookDrop = 0;         // the conversation ends and no webhook is ever sent
+  double webhookDuplicate = 0;    // the webhook is sent twice
+  uint64_t seed = 1;
+};
+
 struct FakeOptions {
   std::set<std::string> apiKeys = {"xi-test-key"};  // keys accepted in xi-api-key
   int maxConcurrentCalls = 0;          // beyond this: 429 too_many_concurrent_requests; 0: no limit
@@ -56,6 +69,7 @@ struct FakeOptions {
   std::string outboundCallsPath = "/v1/convai/twilio/outbound-call";
   std::string sipTrunkOutboundCallsPath = "/v1/convai/sip-trunk/outbound-call";
   std::string conversationPath = "/v1/convai/conversations";
+  FakeChaos chaos;
 };
 
 enum class FaultKind {
