@@ -152,6 +152,11 @@ void Recovery::purgeExpiredAnswers(int64_t now) {
   if (purged > 0) context_.logger.info("purged {} idempotency records past their TTL", purged);
 }
 
+bool Recovery::stopRequested() {
+  std::lock_guard lock(mutex_);
+  return stopping_;
+}
+
 void Recovery::reconcileLoop() {
   const auto interval = every(context_.config.reconcileIntervalMs);
   std::unique_lock lock(mutex_);
@@ -339,7 +344,10 @@ void Recovery::reconcileUnknown(int64_t now, int maxLookups) {
   scan.limit = maxLookups;
   scanPages(context_.store, scan, unknownCursor_, 1, context_.logger,
             [&](const std::vector<api::Call>& calls) {
-              for (const auto& call : calls) reconcileOne(call);
+              for (const auto& call : calls) {
+                if (stopRequested()) return false;  // a stop never waits for a pass of lookups
+                reconcileOne(call);
+              }
               return true;
             });
 }
@@ -351,7 +359,10 @@ void Recovery::reconcileInitiated(int64_t now, int maxLookups) {
   scan.limit = maxLookups;
   scanPages(context_.store, scan, initiatedCursor_, 1, context_.logger,
             [&](const std::vector<api::Call>& calls) {
-              for (const auto& call : calls) reconcileOne(call);
+              for (const auto& call : calls) {
+                if (stopRequested()) return false;  // a stop never waits for a pass of lookups
+                reconcileOne(call);
+              }
               return true;
             });
 }

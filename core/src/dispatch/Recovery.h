@@ -53,6 +53,7 @@ class Recovery {
   // the provider).
   void expireDispatching(const api::Call& call, int64_t now);
   void reconcileOne(const api::Call& call);
+  bool stopRequested();
   // What the provider is asked about the call: its workspace's key and its last dial's window.
   api::LookupRequest lookupRequestFor(const api::Call& call);
 

@@ -317,6 +317,51 @@ TEST_F(CallLifeE2eTest, AnAmbiguousDialIsAdoptedWhenPlacedAndDialedAgainWhenCert
   EXPECT_EQ(dialRequests, kCalls + 5);
 }
 
+// Hole 9: provider lookups shared one thread with lease recovery, the stale-dispatching scan and
+// the sweeper, so 100 lookups that each hang until the client's timeout held up the sweeper for
+// a minute. Calls accepted while Redis was down are only put in line by the sweeper (or the
+// rebuild after Redis came back empty); they must go out while the lookups still hang.
+TEST_F(CallLifeE2eTest, HangingProviderLookupsDelayNeitherTheSweeperNorTheQueuesRebuild) {
+  constexpr int kRinging = 100;
+  constexpr int kLate = 50;
+  FakeOptions options;
+  options.callDurationMs = 600000;  // the first calls ring on; no webhook is ever sent
+  providerYaml_ = "      connectTimeoutMs: 200\n      readTimeoutMs: 500\n";
+  options.apiKeys = {kKeyA, kKeyB};
+  startBackends(options);
+  if (IsSkipped()) return;
+  // One instance: its reconciler asks about initiated calls after 1 s without an outcome.
+  a_ = startServer(kKeyA,
+                   "  concurrency: 20\n  leaseMs: 3000\n  sweepIntervalMs: 300\n"
+                   "  reconcileAfterMs: 1000\n  reconcileIntervalMs: 200\n");
+  clientA_ = adminClient(*a_);
+  const auto ringing = submit(*clientA_, kRinging, kRinging);
+  ASSERT_TRUE(vo::testing::waitUntil(
+      [&] { return fake_->acceptedCalls().size() == static_cast<std::size_t>(kRinging); },
+      kDeadline))
+      << a_->logText();
+  // Every lookup from now on hangs until the client gives up (500 ms): 100 take 50 s.
+  vo::fake_elevenlabs::Fault hang;
+  hang.kind = vo::fake_elevenlabs::FaultKind::kHang;
+  fake_->injectLookupFaults(std::vector<vo::fake_elevenlabs::Fault>(1000, hang));
+  const auto lookups = [&] {
+    int count = 0;
+    for (const auto& request : fake_->requests()) count += request.method == "GET";
+    return count;
+  };
+  ASSERT_TRUE(vo::testing::waitUntil([&] { return lookups() > 0; }, kDeadline)) << a_->logText();
+
+  redis_.stop();
+  const auto late = submit(*clientA_, kLate, kLate, kRinging);  // stored, not put in line
+  ASSERT_EQ(late.size(), 1u);
+  redis_.start();  // empty: only the sweeper or the rebuild brings the late calls back
+  ASSERT_TRUE(vo::testing::waitUntil(
+      [&] { return fake_->acceptedCalls().size() == static_cast<std::size_t>(kRinging + kLate); },
+      kDeadline))
+      << a_->logText();
+  EXPECT_LT(lookups(), kRinging) << "the late calls waited for a whole pass of lookups";
+}
+
 // Hole 7d: a workspace with its own ElevenLabs account. Its key and its account's webhook secret
 // are in the store, so an instance that did not create it, and one restarted since, verify the
 // webhooks its account signs.
