@@ -40,7 +40,7 @@ std::string configFor(const Scenario& scenario) {
        << "dispatcher:\n"
        << "  concurrency: " << scenario.concurrency << "\n"
        << "  maxAttempts: 5\n  retryBaseMs: 20\n  retryMaxMs: 200\n"
-       << "  leaseMs: 500\n  sweepIntervalMs: 200\n"
+       << "  leaseMs: 500\n  settleWindowMs: 2500\n  sweepIntervalMs: 200\n"
        << "  reconcileAfterMs: 1000\n  reconcileIntervalMs: 200\n"
        << "plugins:\n"
        << "  store:\n    name: sqlite\n    config:\n      path: ./e2e.db\n"

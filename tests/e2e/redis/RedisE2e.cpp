@@ -48,7 +48,7 @@ std::string RedisE2e::configFor(const Scenario& scenario) const {
        << "auth:\n  adminKey: " << kAdminKey << "\n"
        << "dispatcher:\n  concurrency: " << scenario.concurrency << "\n"
        << "  maxAttempts: 5\n  retryBaseMs: 20\n  retryMaxMs: 200\n"
-       << "  leaseMs: 1000\n  sweepIntervalMs: 300\n"
+       << "  leaseMs: 1000\n  settleWindowMs: 5000\n  sweepIntervalMs: 300\n"
        << "  reconcileAfterMs: 1500\n  reconcileIntervalMs: 300\n"
        << "plugins:\n"
        << storeSection() << "  queue:\n    name: redis\n    config:\n      url: " << redis_.url()
