@@ -90,6 +90,16 @@ CommitCutProxy::~CommitCutProxy() {
   }
 }
 
+void CommitCutProxy::setDown(bool down) {
+  down_ = down;
+  if (!down) return;
+  std::lock_guard lock(mutex_);
+  for (const auto& link : links_) {
+    ::shutdown(link->client, SHUT_RDWR);
+    ::shutdown(link->server, SHUT_RDWR);
+  }
+}
+
 void CommitCutProxy::armFor(const std::string& marker) {
   std::lock_guard lock(mutex_);
   marker_ = marker;
@@ -101,6 +111,10 @@ void CommitCutProxy::acceptLoop() {
     if (::poll(&ready, 1, 100) <= 0) continue;
     const int client = ::accept(listener_, nullptr, nullptr);
     if (client < 0) continue;
+    if (down_) {
+      ::close(client);
+      continue;
+    }
     const int server = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in address{};
     address.sin_family = AF_INET;

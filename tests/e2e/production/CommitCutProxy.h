@@ -29,6 +29,9 @@ class CommitCutProxy {
   void armFor(const std::string& marker);
   // How many COMMITs lost their answer so far.
   int commitsCut() const { return cuts_.load(); }
+  // Down: every connection is closed, and new ones are closed as they come (the database is
+  // unreachable); up again: connections pass as before.
+  void setDown(bool down);
 
  private:
   struct Link;
@@ -43,6 +46,7 @@ class CommitCutProxy {
   int listener_ = -1;
   int port_ = 0;
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> down_{false};
   std::mutex mutex_;
   std::string marker_;  // empty: disarmed
   std::atomic<int> cuts_{0};

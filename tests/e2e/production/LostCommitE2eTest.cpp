@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <map>
 #include <string>
+#include <thread>
 
 #include "CommitCutProxy.h"
 #include "ProductionE2e.h"
@@ -117,6 +118,44 @@ TEST_F(LostCommitE2eTest, APriorityCallWhoseCommitAnswerWasLostIsDialedOnce) {
   const auto calls = client_->get("/calls?workspaceId=acme");
   ASSERT_EQ(calls.status, 200);
   EXPECT_EQ(calls.json()["data"].size(), 1u) << calls.body;
+}
+
+// Hole 7c: the provider accepted a dial while the database was unreachable, so its outcome (the
+// conversation id) could not be written. It is kept and written once the database answers: the
+// call ends up initiated with its conversation, without asking the provider about it.
+TEST_F(LostCommitE2eTest, AnAcceptedDialWhoseWriteFailedIsRecordedOnceTheDatabaseAnswers) {
+  fake_->setAnswerDelayMs(1500);  // placed at once, answered 1.5 s later
+  const std::string body =
+      R"({"workspaceId":"acme","agentId":"agent_e2e","agentPhoneNumberId":"phnum_e2e","calls":[)"
+      R"({"to":")" +
+      phoneNumber(700) + R"("}]})";
+  const auto accepted = client_->post("/calls/bulk", body);
+  ASSERT_EQ(accepted.status, 202) << accepted.body;
+  ASSERT_TRUE(vo::testing::waitUntil([&] { return fake_->acceptedCalls().size() == 1; },
+                                     std::chrono::minutes(1)))
+      << server_->logText();
+  proxy_->setDown(true);  // the dial's answer comes while the database is unreachable
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  proxy_->setDown(false);
+  const std::string conversationId = fake_->acceptedCalls().front().conversationId;
+  std::string status;
+  ASSERT_TRUE(vo::testing::waitUntil(
+      [&] {
+        const auto calls = client_->get("/calls?workspaceId=acme");
+        if (calls.status != 200 || calls.json()["data"].size() != 1) return false;
+        const Json call = calls.json()["data"].at(0);
+        status = call["status"].string();
+        return call["providerCallId"].isString() &&
+               call["providerCallId"].string() == conversationId;
+      },
+      std::chrono::minutes(1)))
+      << status << "\n"
+      << server_->logText();
+  EXPECT_EQ(status, "initiated");
+  for (const auto& request : fake_->requests()) {
+    EXPECT_NE(request.method, "GET") << "the provider was asked: " << request.path;
+  }
+  EXPECT_NE(server_->logText().find("kept until the store answers"), std::string::npos);
 }
 
 }  // namespace
