@@ -247,6 +247,8 @@ api::LookupRequest Recovery::lookupRequestFor(const api::Call& call) {
   if (auto route = context_.registry.route(call, context_.clock.nowMs()); route) {
     request.apiKey = route.value()->apiKey;
   }
+  // A call known by its provider id is asked about by it: no window, no read of its attempts.
+  if (!call.providerCallId.empty()) return request;
   // The last dial began after its attempt's start (or the call's creation) and before the call
   // became what it is now.
   int64_t dialedAfterMs = call.createdAtMs;

@@ -54,7 +54,8 @@ class Recovery {
   void expireDispatching(const api::Call& call, int64_t now);
   void reconcileOne(const api::Call& call);
   bool stopRequested();
-  // What the provider is asked about the call: its workspace's key and its last dial's window.
+  // What the provider is asked about the call: its workspace's key and, for a call without a
+  // provider id (a lost dial), its last dial's window.
   api::LookupRequest lookupRequestFor(const api::Call& call);
 
   DispatchContext& context_;

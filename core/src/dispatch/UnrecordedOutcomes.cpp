@@ -20,9 +20,4 @@ std::vector<api::CallTransition> UnrecordedOutcomes::takeAll() {
   return std::exchange(changes_, {});
 }
 
-std::size_t UnrecordedOutcomes::size() {
-  std::lock_guard lock(mutex_);
-  return changes_.size();
-}
-
 }  // namespace vo::core::dispatch

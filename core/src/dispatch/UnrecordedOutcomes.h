@@ -20,7 +20,6 @@ class UnrecordedOutcomes {
   // Returns how many were dropped to stay within kMax.
   std::size_t keep(std::vector<api::CallTransition> changes);
   std::vector<api::CallTransition> takeAll();
-  std::size_t size();
 
  private:
   std::mutex mutex_;
