@@ -3,6 +3,7 @@
 // fake's signed post-call webhook, passed through handleWebhook.
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/SharedPtr.h>
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
 
@@ -39,8 +40,9 @@ CallOutcome fakeOutcomeFor(api::CallStatus endStatus) {
 class ElevenLabsScenario : public ProviderScenario {
  public:
   ~ElevenLabsScenario() override {
-    if (server_) server_->stopAll(true);
     fake_.reset();  // no more webhooks to the bridge
+    if (server_) server_->stopAll(true);
+    if (bridge_) bridge_->close();  // a late webhook's handler would still use the provider
     provider_.reset();
   }
 
@@ -66,9 +68,10 @@ class ElevenLabsScenario : public ProviderScenario {
     settings.readTimeoutMs = 5000;
     settings.maxConnections = 16;
     provider_ = elevenlabs::makeElevenLabsProvider(settings, *logger_);
-    bridge_ = new elevenlabs::testing::WebhookBridge(*provider_);  // owned by the server
+    bridge_ = new elevenlabs::testing::WebhookBridge(*provider_);  // shared with the server
     server_ =
-        std::make_unique<Poco::Net::HTTPServer>(bridge_, socket_, new Poco::Net::HTTPServerParams);
+        std::make_unique<Poco::Net::HTTPServer>(Poco::Net::HTTPRequestHandlerFactory::Ptr(bridge_),
+                                                socket_, new Poco::Net::HTTPServerParams);
     server_->start();
     fake_->setWebhookUrl("http://127.0.0.1:" + std::to_string(socket_.address().port()) +
                          "/webhooks/elevenlabs");
@@ -99,7 +102,7 @@ class ElevenLabsScenario : public ProviderScenario {
   std::unique_ptr<fake_elevenlabs::FakeElevenLabs> fake_;
   std::unique_ptr<api::VoiceProvider> provider_;
   Poco::Net::ServerSocket socket_{Poco::Net::SocketAddress("127.0.0.1", 0)};
-  elevenlabs::testing::WebhookBridge* bridge_ = nullptr;
+  Poco::SharedPtr<elevenlabs::testing::WebhookBridge> bridge_;
   std::unique_ptr<Poco::Net::HTTPServer> server_;
 };
 

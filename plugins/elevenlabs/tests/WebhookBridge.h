@@ -8,6 +8,7 @@
 #include <Poco/String.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <vector>
 
@@ -30,12 +31,28 @@ class WebhookBridge : public Poco::Net::HTTPRequestHandlerFactory {
     return responses_;
   }
 
+  // Turns away later webhooks (503) and waits for the handlers still running: a stopped
+  // HTTPServer neither waits for them nor stops connections it accepted from starting one. The
+  // provider they use can be destroyed after.
+  void close() {
+    std::unique_lock lock(mutex_);
+    closed_ = true;
+    idle_.wait(lock, [this] { return running_ == 0; });
+  }
+
  private:
   class Handler : public Poco::Net::HTTPRequestHandler {
    public:
     explicit Handler(WebhookBridge& bridge) : bridge_(bridge) {}
     void handleRequest(Poco::Net::HTTPServerRequest& request,
                        Poco::Net::HTTPServerResponse& response) override {
+      if (!bridge_.enter()) {
+        response.setStatus(Poco::Net::HTTPResponse::HTTP_SERVICE_UNAVAILABLE);
+        response.setContentLength(0);
+        response.send();
+        return;
+      }
+      Running running(bridge_);
       vo::api::WebhookRequest webhook;
       for (const auto& [name, value] : request) webhook.headers[Poco::toLower(name)] = value;
       Poco::StreamCopier::copyToString(request.stream(), webhook.body);
@@ -43,19 +60,41 @@ class WebhookBridge : public Poco::Net::HTTPRequestHandlerFactory {
                           std::chrono::system_clock::now().time_since_epoch())
                           .count();
       vo::api::WebhookResponse answer = bridge_.provider_.handleWebhook(webhook);
+      {
+        std::lock_guard lock(bridge_.mutex_);
+        bridge_.responses_.push_back(answer);
+      }
       response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(answer.httpStatus));
       response.setContentLength64(static_cast<Poco::Int64>(answer.body.size()));
       response.send() << answer.body;
-      std::lock_guard lock(bridge_.mutex_);
-      bridge_.responses_.push_back(std::move(answer));
     }
 
    private:
+    // Counts a handler out of the bridge however it ends (sending may throw).
+    struct Running {
+      explicit Running(WebhookBridge& bridge) : bridge(bridge) {}
+      ~Running() { bridge.leave(); }
+      WebhookBridge& bridge;
+    };
     WebhookBridge& bridge_;
   };
 
+  bool enter() {
+    std::lock_guard lock(mutex_);
+    if (closed_) return false;
+    ++running_;
+    return true;
+  }
+  void leave() {
+    std::lock_guard lock(mutex_);
+    if (--running_ == 0) idle_.notify_all();
+  }
+
   vo::api::VoiceProvider& provider_;
   std::mutex mutex_;
+  std::condition_variable idle_;
+  bool closed_ = false;
+  int running_ = 0;
   std::vector<vo::api::WebhookResponse> responses_;
 };
 

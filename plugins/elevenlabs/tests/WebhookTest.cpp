@@ -251,6 +251,7 @@ TEST_F(WebhookTest, WebhooksTheFakeSendsMapToTheDialedCalls) {
   EXPECT_EQ(statusOf["+34600000003"], CallStatus::kNoAnswer);
   EXPECT_EQ(statusOf["+34600000004"], CallStatus::kFailed);
   server.stopAll(true);
+  bridge->close();  // the fixture's provider outlives no handler
 }
 
 }  // namespace

@@ -4,11 +4,12 @@
 
 namespace vo::sql {
 
-SqlSessionPool::Lease::Lease(SqlSessionPool& pool, std::unique_ptr<Connection> connection)
-    : pool_(&pool), connection_(std::move(connection)) {}
+SqlSessionPool::Lease::Lease(SqlSessionPool& pool, std::unique_ptr<Connection> connection,
+                             bool reused)
+    : pool_(&pool), connection_(std::move(connection)), reused_(reused) {}
 
 SqlSessionPool::Lease::Lease(Lease&& other) noexcept
-    : pool_(other.pool_), connection_(std::move(other.connection_)) {
+    : pool_(other.pool_), connection_(std::move(other.connection_)), reused_(other.reused_) {
   other.pool_ = nullptr;
 }
 
@@ -39,9 +40,10 @@ SqlSessionPool::Lease SqlSessionPool::acquire() {
       idle_.pop_back();
     }
   }
+  const bool reused = connection != nullptr;
   // Opening happens outside the lock so a slow connect does not block other callers.
   if (!connection) connection = openInTakenSlot();
-  return Lease(*this, std::move(connection));
+  return Lease(*this, std::move(connection), reused);
 }
 
 void SqlSessionPool::openAll() {

@@ -157,28 +157,48 @@ TEST_F(PostgresStore, MigrateOpensEveryPooledSession) {
             "3");
 }
 
-TEST_F(PostgresStore, DroppedConnectionsAreUnavailableThenReplaced) {
-  const std::string schema = pg::uniqueSchema("dropped");
-  // Named connections, so the server ends only this store's: tests run in parallel.
-  YAML::Node config = pg::configFor(schema);
-  config["url"] = "postgresql:///?application_name=" + schema;
-  auto store = vo::store_postgres::createPostgresStore(config, "plugins.store.config");
-  ASSERT_TRUE(store->migrate().ok());
-  ASSERT_TRUE(store->createWorkspace({"w", "W", "", {}, 1, ""}).ok());
-  // The server ends every connection of the store, as a restart would.
-  const std::string ended = pg::adminQuery(
-      "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity "
-      "WHERE pid <> pg_backend_pid() AND application_name = '" +
-      schema + "'");
-  EXPECT_NE(ended, "0");
-  const auto during = store->getWorkspace("w");
-  if (!during.ok()) {
-    EXPECT_EQ(during.error().code, vo::api::ErrorCode::kUnavailable) << during.error().message;
+// A migrated store whose connections carry `schema` as their application_name, with workspace
+// "w", and a way to end them all as a server restart would (tests run in parallel: only this
+// store's connections are ended).
+struct NamedStore {
+  explicit NamedStore(const std::string& prefix) : schema(pg::uniqueSchema(prefix)) {
+    YAML::Node config = pg::configFor(schema);
+    config["url"] = "postgresql:///?application_name=" + schema;
+    store = vo::store_postgres::createPostgresStore(config, "plugins.store.config");
   }
-  const auto after = store->getWorkspace("w");
+  void endEveryConnection() const {
+    const std::string ended = pg::adminQuery(
+        "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity "
+        "WHERE pid <> pg_backend_pid() AND application_name = '" +
+        schema + "'");
+    EXPECT_NE(ended, "0");
+  }
+  std::string schema;
+  std::unique_ptr<vo::api::CallStore> store;
+};
+
+TEST_F(PostgresStore, AReadAfterTheServerEndedThePooledSessionsIsAnsweredOnAFreshOne) {
+  NamedStore named("dropped");
+  ASSERT_TRUE(named.store->migrate().ok());
+  ASSERT_TRUE(named.store->createWorkspace({"w", "W", "", {}, 1, ""}).ok());
+  named.endEveryConnection();
+  // The read meets the ended session first, then runs again on a fresh one.
+  const auto after = named.store->getWorkspace("w");
   ASSERT_TRUE(after.ok()) << after.error().message;
   EXPECT_EQ(after->name, "W");
-  EXPECT_TRUE(store->health().up);
+  EXPECT_TRUE(named.store->health().up);
+}
+
+TEST_F(PostgresStore, AWriteOnAnEndedSessionIsUnavailableAndNotRepeated) {
+  NamedStore named("ended");
+  ASSERT_TRUE(named.store->migrate().ok());
+  ASSERT_TRUE(named.store->createWorkspace({"w", "W", "", {}, 1, ""}).ok());
+  named.endEveryConnection();
+  // A write cannot know whether its statement ran before the session ended: it is not repeated.
+  const auto write = named.store->createWorkspace({"v", "V", "", {}, 1, ""});
+  ASSERT_FALSE(write.ok());
+  EXPECT_EQ(write.error().code, vo::api::ErrorCode::kUnavailable) << write.error().message;
+  EXPECT_TRUE(named.store->createWorkspace({"v", "V", "", {}, 1, ""}).ok());
 }
 
 }  // namespace

@@ -98,8 +98,14 @@ class SqlCallStore final : public vo::api::CallStore {
  private:
   vo::api::Result<void> applyMigrations();
   // Runs `body(SqlRunner&)` -> Result<T> on a pooled session, turning exceptions into errors.
+  // A read that finds its reused session ended (a server restart since its last use) runs once
+  // more on a fresh one: reads are safe to repeat, and the restart then costs the caller nothing.
   template <typename T, typename Body>
   vo::api::Result<T> read(Body&& body);
+  // One run of `body` on a pooled session; sets `reusedSessionEnded` when it failed because the
+  // session it reused from the pool had been ended.
+  template <typename T, typename Body>
+  vo::api::Result<T> runOnSession(Body& body, bool& reusedSessionEnded);
   // The same inside one write transaction, committed only when the body succeeds.
   template <typename T, typename Body>
   vo::api::Result<T> write(Body&& body);
@@ -123,10 +129,23 @@ class SqlCallStore final : public vo::api::CallStore {
 
 template <typename T, typename Body>
 vo::api::Result<T> SqlCallStore::read(Body&& body) {
+  bool reusedSessionEnded = false;
+  vo::api::Result<T> result = runOnSession<T>(body, reusedSessionEnded);
+  if (!reusedSessionEnded) return result;
+  return runOnSession<T>(body, reusedSessionEnded);
+}
+
+template <typename T, typename Body>
+vo::api::Result<T> SqlCallStore::runOnSession(Body& body, bool& reusedSessionEnded) {
   try {
     SqlSessionPool::Lease lease = pool_.acquire();
-    SqlRunner sql(*backend_, lease.session(), lease.prepared());
-    return body(sql);
+    try {
+      SqlRunner sql(*backend_, lease.session(), lease.prepared());
+      return body(sql);
+    } catch (const Poco::Exception&) {
+      reusedSessionEnded = lease.reused() && !backend_->isUsable(lease.session());
+      throw;
+    }
   } catch (const Poco::Exception& error) {
     return failure(error);
   } catch (const std::exception& error) {
@@ -137,7 +156,9 @@ vo::api::Result<T> SqlCallStore::read(Body&& body) {
 template <typename T, typename Body>
 vo::api::Result<T> SqlCallStore::writeOne(Body&& body) {
   std::unique_lock writer = backend_->lockWriter();
-  return read<T>(std::forward<Body>(body));
+  // Never repeated: the statement may have run before the session ended.
+  bool reusedSessionEnded = false;
+  return runOnSession<T>(body, reusedSessionEnded);
 }
 
 template <typename T, typename Body>

@@ -30,17 +30,20 @@ class SqlSessionPool {
   // Hands a session to one caller; returns it to the pool when destroyed.
   class Lease {
    public:
-    Lease(SqlSessionPool& pool, std::unique_ptr<Connection> connection);
+    Lease(SqlSessionPool& pool, std::unique_ptr<Connection> connection, bool reused);
     Lease(Lease&& other) noexcept;
     Lease& operator=(Lease&&) = delete;
     ~Lease();
     Poco::Data::Session& session() { return connection_->session; }
     // The session's statement cache, made on first use.
     PreparedStatements& prepared();
+    // True when the session was idle in the pool before, so the server may have ended it since.
+    bool reused() const { return reused_; }
 
    private:
     SqlSessionPool* pool_;
     std::unique_ptr<Connection> connection_;
+    bool reused_;
   };
 
   SqlSessionPool(SqlBackend& backend, int size);
