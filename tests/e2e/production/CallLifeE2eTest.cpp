@@ -33,16 +33,6 @@ constexpr auto kDeadline = std::chrono::minutes(5);
 // retry and a throttle (1 s) later.
 constexpr int64_t kReadLagUs = 250'000;
 
-// The recipient of an outbound-call request's body; "" when unreadable.
-std::string recipientOf(const std::string& body) {
-  try {
-    const Json request = Json::parse(body);
-    return request.has("to_number") ? request["to_number"].string() : "";
-  } catch (const std::runtime_error&) {
-    return "";
-  }
-}
-
 class CallLifeE2eTest : public ProductionE2eTest {
  protected:
   void startInstances(FakeOptions options, const std::string& dispatcherYaml,
@@ -58,17 +48,6 @@ class CallLifeE2eTest : public ProductionE2eTest {
   }
 
   // Outbound-call requests the fake received, by recipient: their arrival times (µs).
-  std::map<std::string, std::vector<int64_t>> dialRequestsByRecipient() const {
-    std::map<std::string, std::vector<int64_t>> byRecipient;
-    for (const auto& request : fake_->requests()) {
-      if (request.method != "POST" || request.path.find("outbound-call") == std::string::npos) {
-        continue;
-      }
-      byRecipient[recipientOf(request.body)].push_back(request.receivedAtUs);
-    }
-    return byRecipient;
-  }
-
   std::string logs() const {
     return "--- instance a ---\n" + a_->logText() + "--- instance b ---\n" + b_->logText();
   }

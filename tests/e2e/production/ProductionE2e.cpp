@@ -153,4 +153,22 @@ std::string ProductionE2eTest::progress(HttpClient& client,
   return text.str();
 }
 
+std::map<std::string, std::vector<int64_t>> ProductionE2eTest::dialRequestsByRecipient() const {
+  std::map<std::string, std::vector<int64_t>> byRecipient;
+  for (const auto& request : fake_->requests()) {
+    if (request.method != "POST" || request.path.find("outbound-call") == std::string::npos) {
+      continue;
+    }
+    std::string recipient;
+    try {
+      const Json body = Json::parse(request.body);
+      if (body.has("to_number")) recipient = body["to_number"].string();
+    } catch (const std::runtime_error&) {
+      // An unreadable body counts under "": the test then names it.
+    }
+    byRecipient[recipient].push_back(request.receivedAtUs);
+  }
+  return byRecipient;
+}
+
 }  // namespace vo::e2e::production

@@ -60,6 +60,9 @@ class ProductionE2eTest : public ::testing::Test {
                                                  const std::vector<std::string>& campaigns);
   // Where the campaigns and the fake stand, for failure messages.
   std::string progress(vo::testing::HttpClient& client, const std::vector<std::string>& campaigns);
+  // From the fake's record: each recipient's outbound-call requests (when each was read), placed
+  // or not.
+  std::map<std::string, std::vector<int64_t>> dialRequestsByRecipient() const;
 
   vo::queue_redis::testing::RedisServerProcess redis_;
   std::string schema_;
