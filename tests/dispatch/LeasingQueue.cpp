@@ -57,6 +57,10 @@ api::Result<void> LeasingQueue::releaseSlots(std::string_view callId) {
   return inner_->releaseSlots(callId);
 }
 
+api::Result<void> LeasingQueue::holdSlots(std::span<const api::QueueJob> jobs) {
+  return inner_->holdSlots(jobs);
+}
+
 api::Result<std::vector<std::string>> LeasingQueue::recoverExpired(int64_t nowMs, int max) {
   return inner_->recoverExpired(nowMs, max);
 }

@@ -29,6 +29,7 @@ class LeasingQueue final : public api::CallQueue {
   api::Result<bool> retry(std::string_view callId, std::string_view token,
                           int64_t dueAtMs) override;
   api::Result<void> releaseSlots(std::string_view callId) override;
+  api::Result<void> holdSlots(std::span<const api::QueueJob> jobs) override;
   api::Result<std::vector<std::string>> recoverExpired(int64_t nowMs, int max) override;
   api::Result<void> setPacingLimits(std::span<const api::PacingLimit> limits) override;
   api::Result<void> throttle(std::string_view pacingKey, int64_t untilMs) override;

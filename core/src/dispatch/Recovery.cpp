@@ -446,8 +446,43 @@ void Recovery::rebuildLostQueue(int64_t now) {
       "the queue lost its state (a new generation): rebuilding it from the store now (pacing "
       "limits, paused campaigns, every queued call)");
   context_.registry.forgetAll();  // each key's limits are pushed again with its next job
+  holdSlotsOfCallsInFlight(now);
   reapplyPausedCampaigns();
   sweep(now, true);
+}
+
+void Recovery::holdSlotsOfCallsInFlight(int64_t now) {
+  // Without them a number limited to N concurrent calls, with N ringing, would get N more at
+  // once. Every instance does this on the loss; a call already holding slots is left alone.
+  api::CallScan scan;
+  scan.statuses = {api::CallStatus::kDispatching, api::CallStatus::kInitiated,
+                   api::CallStatus::kUnknown};
+  scan.limit = kPageSize;
+  std::string cursor;
+  int64_t held = 0;
+  scanPages(context_.store, scan, cursor, std::numeric_limits<int>::max(), context_.logger,
+            [&](const std::vector<api::Call>& calls) {
+              std::vector<api::QueueJob> jobs;
+              for (const api::Call& call : calls) {
+                if (call.status == api::CallStatus::kUnknown &&
+                    now - call.updatedAtMs >= kUnknownKeepsSlotsMs) {
+                  continue;  // its slots were given back (releaseLeakedSlots)
+                }
+                // The job's keys, their limits pushed first; a call whose workspace or number
+                // is gone has nothing left to limit.
+                if (auto job = context_.registry.jobFor(call, now)) {
+                  jobs.push_back(std::move(job.value()));
+                }
+              }
+              if (auto done = context_.queue.holdSlots(jobs); !done) {
+                context_.logger.warn("pacing slots of calls in flight not held again: {}",
+                                     done.error().message);
+                return false;
+              }
+              held += static_cast<int64_t>(jobs.size());
+              return true;
+            });
+  context_.logger.warn("held the pacing slots of {} calls dialing or ringing again", held);
 }
 
 void Recovery::reapplyPausedCampaigns() {

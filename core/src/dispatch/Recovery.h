@@ -37,8 +37,12 @@ class Recovery {
   // Gives back the pacing slots still held by calls that ended (or stayed `unknown` for long).
   void releaseLeakedSlots(int64_t now);
   // When the queue's generation changed (it lost its state: Redis restarted empty), rebuilds
-  // it from the store at once: pacing limits, paused campaigns, every queued call.
+  // it from the store at once: pacing limits, the slots of calls dialing or ringing, paused
+  // campaigns, every queued call.
   void rebuildLostQueue(int64_t now);
+  // Takes the pacing slots of the calls dialing or ringing (and `unknown` ones still keeping
+  // theirs) again in a queue that lost them, before any queued call is put back in line.
+  void holdSlotsOfCallsInFlight(int64_t now);
   // Writes the accepted dials' outcomes a failed write left (UnrecordedOutcomes).
   void recordUnrecorded();
   // Deletes the Idempotency-Key answers older than dispatcher.idempotencyTtlMs.

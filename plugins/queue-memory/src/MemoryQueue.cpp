@@ -1,6 +1,7 @@
 #include "vo/queue_memory/MemoryQueue.h"
 
 #include <algorithm>
+#include <memory>
 #include <mutex>
 #include <queue>
 #include <random>
@@ -182,6 +183,18 @@ class MemoryQueue final : public api::CallQueue {
   Result<void> releaseSlots(std::string_view callId) override {
     std::lock_guard lock(mutex_);
     releaseSlotsLocked(std::string(callId));
+    return {};
+  }
+
+  Result<void> holdSlots(std::span<const api::QueueJob> jobs) override {
+    std::lock_guard lock(mutex_);
+    for (const api::QueueJob& job : jobs) {
+      if (job.callId.empty()) return makeError(ErrorCode::kInvalid, "jobs[].callId: empty");
+      if (slotHolders_.contains(job.callId)) continue;
+      auto keys = std::make_shared<const std::vector<std::string>>(job.pacingKeys);
+      pacing_.hold(*keys);
+      slotHolders_.emplace(job.callId, std::move(keys));
+    }
     return {};
   }
 
@@ -414,7 +427,9 @@ class MemoryQueue final : public api::CallQueue {
     // A call never holds two sets of slots: a stale holding is given back first.
     releaseSlotsLocked(entry->callId);
     pacing_.take(entry->stream->keys, nowMs);
-    slotHolders_[entry->callId] = &entry->stream->keys;
+    // Streams live as long as the queue: the holding points at the stream's keys, owning nothing.
+    slotHolders_[entry->callId] = std::shared_ptr<const std::vector<std::string>>(
+        std::shared_ptr<void>(), &entry->stream->keys);
     return {entry->callId,       entry->token, entry->workspaceId(),
             entry->campaignId(), entry->lane,  entry->expiresAtMs};
   }
@@ -473,8 +488,8 @@ class MemoryQueue final : public api::CallQueue {
   PacingBook pacing_;
   std::priority_queue<DelayedRef, std::vector<DelayedRef>, std::greater<>> delayed_;
   std::set<std::pair<int64_t, std::string>> expiries_;
-  // The keys of the stream the call was claimed from (streams live as long as the queue).
-  std::unordered_map<std::string, const std::vector<std::string>*> slotHolders_;
+  // The keys whose slots the call holds: its stream's (claimed here) or its own (holdSlots).
+  std::unordered_map<std::string, std::shared_ptr<const std::vector<std::string>>> slotHolders_;
   std::unordered_set<std::string> pausedCampaigns_;
   std::unordered_map<std::string, std::vector<std::pair<api::Lane, CampaignNode*>>> campaignNodes_;
   int64_t latestNowMs_ = 0;

@@ -78,6 +78,10 @@ void PacingBook::take(const std::vector<std::string>& keys, int64_t nowMs) {
   }
 }
 
+void PacingBook::hold(const std::vector<std::string>& keys) {
+  for (const std::string& key : keys) ++keys_[key].inUse;
+}
+
 void PacingBook::release(const std::vector<std::string>& keys) {
   for (const std::string& key : keys) {
     auto found = keys_.find(key);

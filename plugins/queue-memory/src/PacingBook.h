@@ -23,6 +23,8 @@ class PacingBook {
   std::optional<std::string> blockingKey(const std::vector<std::string>& keys, int64_t nowMs);
   // A call was claimed: one slot and one token of each key.
   void take(const std::vector<std::string>& keys, int64_t nowMs);
+  // A slot of each key for a call already dialing (the queue's holdSlots): no token.
+  void hold(const std::vector<std::string>& keys);
   void release(const std::vector<std::string>& keys);
   void park(Stream& stream, const std::string& key, api::Lane lane, int64_t nowMs);
   // Takes a parked stream off its key's list (its last job left).

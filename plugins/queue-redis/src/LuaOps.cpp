@@ -414,6 +414,31 @@ local function run()
 end
 )LUA";
 
+// ARGV: call id, its pacing keys joined by newlines, ... Each call not holding slots yet takes one
+// slot of each of its keys that has a limit (as a claim would, without a token): the slots of
+// calls ringing when the queue lost its state.
+constexpr const char* kHold = R"LUA(
+local function run()
+  for i = 1, #ARGV, 2 do
+    local id = ARGV[i]
+    if redis.call('HEXISTS', P .. ':holders', id) == 0 then
+      local keys, limited = split(ARGV[i + 1]), {}
+      if #keys > 0 then
+        local kinds = redis.call('HMGET', P .. ':lim', unpack(keys))
+        for n, pkey in ipairs(keys) do
+          if kinds[n] then
+            limited[#limited + 1] = pkey
+            redis.call('HINCRBY', key('k', pkey), 'inUse', 1)
+          end
+        end
+      end
+      redis.call('HSET', P .. ':holders', id, table.concat(limited, '\n'))
+    end
+  end
+  return 1
+end
+)LUA";
+
 // Returns {active, slotsHeld, {node, waiting...}, {node, delayed...}, {paused campaigns}}.
 constexpr const char* kCounts = R"LUA(
 local function run()
@@ -433,6 +458,7 @@ constexpr std::array kScripts{
     LuaScript{"retry", kRetry},
     LuaScript{"extend", kExtend},
     LuaScript{"releaseSlots", kReleaseSlots},
+    LuaScript{"hold", kHold},
     LuaScript{"recover", kRecover},
     LuaScript{"setLimits", kSetLimits},
     LuaScript{"throttle", kThrottle},

@@ -210,6 +210,18 @@ class RedisQueue final : public api::CallQueue {
     return done(pool_.runScript("releaseSlots", {callIds.begin(), callIds.end()}));
   }
 
+  Result<void> holdSlots(std::span<const api::QueueJob> jobs) override {
+    if (jobs.empty()) return {};
+    std::vector<std::string> args;
+    args.reserve(jobs.size() * 2);
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+      if (auto invalid = validateJob(jobs[i], i)) return *invalid;
+      args.push_back(jobs[i].callId);
+      args.push_back(joinKeys(jobs[i].pacingKeys));
+    }
+    return done(pool_.runScript("hold", args));
+  }
+
   Result<std::vector<std::string>> recoverExpired(int64_t nowMs, int max) override {
     if (max <= 0) return makeError(ErrorCode::kInvalid, "max: must be positive");
     auto reply = pool_.runScript("recover", {std::to_string(nowMs), std::to_string(max)});

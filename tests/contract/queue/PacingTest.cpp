@@ -36,6 +36,34 @@ TEST_P(CallQueueContract, ConcurrentSlotsAreHeldUntilReleased) {
   EXPECT_EQ(claim(4, 5).size(), 1u);
 }
 
+// The slots of calls ringing when the queue lost its state are held again (holdSlots), by every
+// instance that notices the loss: a call holds one set however often it is held.
+TEST_P(CallQueueContract, HeldSlotsCountAgainstLimitsUntilReleased) {
+  setLimit("phone:1", 2);
+  ASSERT_TRUE(queue().holdSlots(std::vector{paced("r1", "phone:1")}).ok());
+  ASSERT_TRUE(queue().holdSlots(std::vector{paced("r1", "phone:1"), paced("r2", "phone:1")}).ok());
+  EXPECT_EQ(counts().slotsHeld, 2);
+  enqueue({paced("c1", "phone:1"), paced("c2", "phone:1")});
+  EXPECT_TRUE(claim(2, 1).empty());
+  ASSERT_TRUE(queue().releaseSlots("r1").ok());
+  EXPECT_THAT(claimIds(2, 2), ElementsAre("c1"));
+  // A held call put back in line keeps its slot until it is claimed, then holds one set.
+  ASSERT_TRUE(queue().releaseSlots("c1").ok());
+  enqueue({paced("r2", "phone:1")});
+  EXPECT_THAT(claimIds(2, 3), ElementsAre("c2"));
+  ASSERT_TRUE(queue().releaseSlots("c2").ok());
+  EXPECT_THAT(claimIds(2, 4), ElementsAre("r2"));
+  EXPECT_EQ(counts().slotsHeld, 1);
+  enqueue({paced("c3", "phone:1")});
+  EXPECT_THAT(claimIds(2, 5), ElementsAre("c3"));
+}
+
+TEST_P(CallQueueContract, HoldingSlotsRefusesAJobWithoutACallId) {
+  const auto held = queue().holdSlots(std::vector{paced("", "phone:1")});
+  ASSERT_FALSE(held.ok());
+  EXPECT_EQ(held.error().code, api::ErrorCode::kInvalid);
+}
+
 TEST_P(CallQueueContract, CompleteWithoutKeepSlotsReleasesThem) {
   setLimit("phone:1", 1);
   enqueue({paced("c1", "phone:1"), paced("c2", "phone:1")});

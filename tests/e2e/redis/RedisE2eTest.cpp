@@ -147,5 +147,22 @@ TEST_F(RedisE2e, APacedNumberNeverHasSixCallsInFlightWhileOthersKeepDialing) {
   EXPECT_GT(peak.at("phnum_a"), 5) << "the other number did not keep dialing";
 }
 
+// Redis restarted empty while a paced number's five calls ring: the rebuilt queue holds their
+// slots again before it puts the queued calls back in line, so the number never gets more.
+TEST_F(RedisE2e, RedisRestartedEmptyWhileAPacedNumberRingsKeepsItsLimit) {
+  Scenario scenario;
+  scenario.processes = 2;
+  scenario.callDurationMs = 3000;  // still ringing when the queue is rebuilt (about 1 s)
+  startServers(scenario);
+  const auto campaigns = bulk("acme", "agent_a", "phnum_paced", 30, 0);
+  ASSERT_TRUE(vo::testing::waitUntil([&] { return dialLines() >= 5; }, kLongWait));
+  redis_.stop();
+  redis_.start();  // the same port, nothing in it
+
+  ASSERT_TRUE(allFinished(campaigns, 30)) << logs();
+  expectEveryCallSettledOnce(campaigns, 30);
+  EXPECT_LE(peakInFlight(record()).at("phnum_paced"), 5) << logs();
+}
+
 }  // namespace
 }  // namespace vo::e2e::redis

@@ -119,6 +119,12 @@ class CallQueue {
   virtual Result<void> releaseSlots(std::string_view callId) = 0;
   // releaseSlots() for many calls in one round trip.
   virtual Result<void> releaseSlotsMany(std::span<const std::string> callIds);
+  // Takes one slot of each of the job's pacing keys for a call that is already dialing or
+  // ringing (not in the queue): the dispatcher gives back the slots a queue lost with its state
+  // (see generation()), so ringing calls still count against their limits. No tokens are taken.
+  // Idempotent per call id: a call already holding slots is left alone, so every instance may
+  // do it. Released by releaseSlots like a claim's slots.
+  virtual Result<void> holdSlots(std::span<const QueueJob> jobs) = 0;
   // Removes up to `max` jobs whose lease expired before nowMs, releases their slots and returns
   // their call ids; any live worker may call it. The caller decides each call's fate from the
   // store (queued: enqueue again; dispatching: unknown).
