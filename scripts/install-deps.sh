@@ -10,6 +10,7 @@ packages=(
   redis-server postgresql postgresql-contrib libpq-dev
   cmake g++ make ccache wrk sqlite3 clang-format ca-certificates curl
   clang libclang-rt-14-dev
+  libjs-chart.js chromium chromium-driver python3-selenium
 )
 # Node.js 18+ and npm for the fake ElevenLabs' SDK check (tests/fake-elevenlabs/sdk), only when
 # no node is on PATH: a NodeSource node brings its own npm, and Debian's npm conflicts with it.

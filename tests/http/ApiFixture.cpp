@@ -50,6 +50,11 @@ ApiFixture::ApiFixture()
   dispatcher_ =
       std::make_unique<Dispatcher>(config_.dispatcher, config_.pacing, *store_, *queue_, *provider_,
                                    "simulator", metrics_, *logger_, core::systemTime());
+  rebuildApi();
+}
+
+void ApiFixture::rebuildApi() {
+  api_.reset();
   api_ = std::make_unique<ApiHandler>(ApiServices{config_, *store_, *queue_, *provider_, nullptr,
                                                   *dispatcher_, metrics_, *logger_, "sqlite",
                                                   "memory", "simulator", "", core::systemTime()});

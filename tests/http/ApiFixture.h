@@ -42,6 +42,8 @@ class ApiFixture : public ::testing::Test {
   ApiResponse get(const std::string& target, const std::string& key = kAdminKey) {
     return send("GET", target, "", key);
   }
+  // A new API over the same parts, for a test that changed config_.
+  void rebuildApi();
   // Creates workspace `id` with agent_1 and phnum_1; returns a new workspace API key.
   std::string seedWorkspace(const std::string& id);
   static JsonValue json(const ApiResponse& response);

@@ -53,6 +53,8 @@ ServerConfig readServer(ConfigReader reader) {
       static_cast<int>(reader.getInt("maxVariableBytes", server.maxVariableBytes, 1, 1 << 20));
   server.idempotencyPendingMs =
       reader.getInt("idempotencyPendingMs", server.idempotencyPendingMs, 1000, kDay);
+  server.dashboardDir = reader.getString("dashboardDir", server.dashboardDir);
+  server.chartJsFile = reader.getString("chartJsFile", server.chartJsFile);
   reader.rejectUnknownKeys();
   return server;
 }

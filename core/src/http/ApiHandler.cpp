@@ -40,13 +40,15 @@ ApiHandler::ApiHandler(ApiServices services)
       campaigns_(context_),
       registry_(context_),
       apiKeys_(context_, authenticator_),
-      ops_(context_) {
+      ops_(context_),
+      dashboard_(context_) {
   callWrites_.addTo(router_);
   callReads_.addTo(router_);
   campaigns_.addTo(router_);
   registry_.addTo(router_);
   apiKeys_.addTo(router_);
   ops_.addTo(router_);
+  dashboard_.addTo(router_);
   for (int i = 0; i < 5; ++i) {
     answersByClass_[i] = &context_.services.metrics.counter(
         "vo_http_requests_total", "HTTP requests answered, by status class.",

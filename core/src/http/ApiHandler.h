@@ -9,6 +9,7 @@
 #include "http/CallReadRoutes.h"
 #include "http/CallWriteRoutes.h"
 #include "http/CampaignRoutes.h"
+#include "http/DashboardRoutes.h"
 #include "http/Idempotency.h"
 #include "http/OpsRoutes.h"
 #include "http/RegistryRoutes.h"
@@ -69,6 +70,7 @@ class ApiHandler {
   RegistryRoutes registry_;
   ApiKeyRoutes apiKeys_;
   OpsRoutes ops_;
+  DashboardRoutes dashboard_;
   std::array<Counter*, 5> answersByClass_{};
 };
 

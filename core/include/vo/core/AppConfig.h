@@ -21,6 +21,11 @@ struct ServerConfig {
   // An Idempotency-Key reserved by a request that never answered (it crashed) is free again
   // after this. Requests that write calls store their answer with them and reserve nothing.
   int64_t idempotencyPendingMs = 60000;
+  // The dashboard's static files (GET /dashboard); empty: share/voice-orchestrator/dashboard
+  // beside the binary's folder, where the build and the package put them.
+  std::string dashboardDir;
+  // Chart.js for the dashboard's chart (Debian's libjs-chart.js); the dashboard works without.
+  std::string chartJsFile = "/usr/share/javascript/chart.js/chart.min.js";
 };
 
 struct AuthConfig {
