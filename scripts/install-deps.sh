@@ -9,6 +9,7 @@ packages=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   redis-server postgresql postgresql-contrib libpq-dev
   cmake g++ make ccache wrk sqlite3 clang-format ca-certificates curl
+  dpkg-dev  # dpkg-shlibdeps: the Debian package's dependencies (scripts/package.sh)
   clang libclang-rt-14-dev
 )
 # Node.js 18+ and npm for the fake ElevenLabs' SDK check (tests/fake-elevenlabs/sdk), only when
