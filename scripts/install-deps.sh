@@ -9,6 +9,7 @@ packages=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   redis-server postgresql postgresql-contrib libpq-dev
   cmake g++ make ccache wrk sqlite3 clang-format ca-certificates curl
+  dpkg-dev  # dpkg-shlibdeps: the Debian package's dependencies (scripts/package.sh)
   clang libclang-rt-14-dev
   libjs-chart.js chromium chromium-driver python3-selenium
 )

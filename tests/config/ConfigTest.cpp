@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <map>
 
 #include "FakeEnvironment.h"
@@ -341,6 +344,30 @@ plugins: {store: {name: sqlite}, queue: {name: memory}, provider: {name: simulat
                                {{"VO_ADMIN_API_KEY", "a-real-key"}});
   EXPECT_EQ(real.auth.adminKey, "a-real-key");
   EXPECT_FALSE(real.auth.adminKeyIsDevelopmentDefault);
+}
+
+// The Debian package's config names a key file its postinst writes; the variable still wins.
+TEST(Validation, TheAdminKeyMayComeFromAFile) {
+  const std::string plugins = R"(
+plugins: {store: {name: sqlite}, queue: {name: memory}, provider: {name: simulator}}
+)";
+  const std::string path =
+      (std::filesystem::temp_directory_path() / ("vo-admin-key-" + std::to_string(::getpid())))
+          .string();
+  std::ofstream(path) << "  file-key-0123456789abcdef0123456789abcdef \n";
+  const std::string auth = plugins + "auth: {adminKeyFile: " + path + "}";
+  EXPECT_EQ(parse(auth).auth.adminKey, "file-key-0123456789abcdef0123456789abcdef");
+  EXPECT_EQ(
+      parse(auth, {{"VO_ADMIN_API_KEY", "env-key-0123456789abcdef0123456789abcdef"}}).auth.adminKey,
+      "env-key-0123456789abcdef0123456789abcdef");
+  std::ofstream(path) << "short\n";
+  EXPECT_EQ(errorOf(auth),
+            "auth.adminKey: must be at least 32 characters, got 5 (set VO_ADMIN_API_KEY, e.g. to "
+            "`openssl rand -hex 32`)");
+  std::ofstream(path) << " \n";
+  EXPECT_EQ(errorOf(auth), "auth.adminKeyFile: '" + path + "' is empty");
+  std::filesystem::remove(path);
+  EXPECT_EQ(errorOf(auth), "auth.adminKeyFile: cannot read '" + path + "'");
 }
 
 TEST(Validation, YamlSyntaxErrorsNameTheFileAndLine) {

@@ -14,6 +14,7 @@ using testing::envOf;
 
 const std::string kLocal = std::string(VO_SOURCE_DIR) + "/config/local.yaml";
 const std::string kProduction = std::string(VO_SOURCE_DIR) + "/config/production.yaml";
+const std::string kPackaged = std::string(VO_SOURCE_DIR) + "/packaging/debian/config.yaml";
 
 const std::map<std::string, std::string> kProductionEnv{
     {"VO_ADMIN_API_KEY", "prod-key-0123456789abcdef0123456789"},
@@ -101,6 +102,23 @@ TEST(ShippedConfig, ProductionNamesAMissingSecret) {
                  "plugins.queue.config.url: environment variable REDIS_URL is not set (referenced "
                  "as ${REDIS_URL})");
   }
+}
+
+// The Debian package's /etc/voice-orchestrator/config.yaml (scripts/check-package.sh checks it
+// installed, its admin key in the file the postinst writes): embedded, loopback, no real call.
+TEST(ShippedConfig, PackagedRunsEmbeddedFromTheInstalledDirectories) {
+  const AppConfig config = loadConfigFile(
+      kPackaged, envOf({{"VO_ADMIN_API_KEY", "pkg-key-0123456789abcdef0123456789"}}));
+  EXPECT_EQ(config.server.host, "127.0.0.1");
+  EXPECT_EQ(config.auth.adminKey, "pkg-key-0123456789abcdef0123456789");
+  EXPECT_EQ(config.pluginDirs, std::vector<std::string>{"/usr/lib/voice-orchestrator/plugins"});
+  EXPECT_EQ(config.store.name, "sqlite");
+  EXPECT_EQ(config.store.config["path"].as<std::string>(),
+            "/var/lib/voice-orchestrator/voice-orchestrator.db");
+  EXPECT_EQ(config.queue.name, "memory");
+  EXPECT_EQ(config.provider.name, "simulator");
+  EXPECT_EQ(config.retention.config["days"].as<int>(), 15);
+  EXPECT_TRUE(config.tenants.empty());
 }
 
 }  // namespace

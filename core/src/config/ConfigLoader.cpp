@@ -59,9 +59,25 @@ ServerConfig readServer(ConfigReader reader) {
   return server;
 }
 
+// auth.adminKeyFile: the key is the file's first line, without surrounding whitespace (the
+// Debian package's postinst writes one, readable by root and the service's user only).
+std::string readAdminKeyFile(ConfigReader& reader, const std::string& path) {
+  std::ifstream file(path);
+  if (!file) reader.fail("adminKeyFile", "cannot read '" + path + "'");
+  std::string key;
+  std::getline(file, key);
+  const auto first = key.find_first_not_of(" \t\r");
+  if (first == std::string::npos) reader.fail("adminKeyFile", "'" + path + "' is empty");
+  key = key.substr(first, key.find_last_not_of(" \t\r") + 1 - first);
+  return key;
+}
+
 AuthConfig readAuth(ConfigReader reader) {
   AuthConfig auth;
   auth.adminKey = reader.getString("adminKey", "");
+  const std::string keyFile = reader.getString("adminKeyFile", "");
+  // adminKey (or VO_ADMIN_API_KEY, which sets it) wins over the file.
+  if (auth.adminKey.empty() && !keyFile.empty()) auth.adminKey = readAdminKeyFile(reader, keyFile);
   auth.metricsToken = reader.getString("metricsToken", "");
   const bool allowDevelopmentKey = reader.getBool("allowDevelopmentKey", false);
   if (auth.adminKey.empty()) reader.fail("adminKey", "is required (set VO_ADMIN_API_KEY)");
