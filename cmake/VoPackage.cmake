@@ -3,6 +3,7 @@
 #   bin/voice-orchestrator                        RUNPATH $ORIGIN/../lib/voice-orchestrator
 #   lib/voice-orchestrator/libvo_api.so.1         the plugin API, private to the package
 #   lib/voice-orchestrator/plugins/vo-*.so        RUNPATH $ORIGIN/.. (libvo_api)
+#   share/voice-orchestrator/dashboard/           the dashboard's static files (GET /dashboard)
 # and /etc/voice-orchestrator/config.yaml, /etc/default/voice-orchestrator (conffiles), the
 # systemd unit and the maintainer scripts of packaging/debian/. The build tree keeps its own
 # RUNPATHs (CMake swaps them at install only), so build/*/bin runs as before.
@@ -17,6 +18,8 @@ install(TARGETS vo_api LIBRARY DESTINATION ${VO_PRIVATE_LIBDIR} NAMELINK_SKIP)
 get_property(vo_installed_plugins GLOBAL PROPERTY VO_PLUGIN_TARGETS)
 set_target_properties(${vo_installed_plugins} PROPERTIES INSTALL_RPATH "$ORIGIN/..")
 install(TARGETS ${vo_installed_plugins} LIBRARY DESTINATION ${VO_PRIVATE_LIBDIR}/plugins)
+# Where the binary looks for them by default: share/voice-orchestrator/dashboard beside bin/.
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/core/dashboard/ DESTINATION share/voice-orchestrator/dashboard)
 
 # Absolute destinations, whatever the prefix: only for the package (scripts/package.sh sets
 # VO_PACKAGE), so `cmake --install build/dev --prefix ~/vo` never writes to /etc.
@@ -51,6 +54,8 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS ${CMAKE_BINARY_DIR}/lib)
 # postinst uses useradd (passwd), the unit systemd's EnvironmentFile.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "passwd")
+# The dashboard's chart (server.chartJsFile); without it the dashboard shows a table.
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libjs-chart.js")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${VO_PACKAGING_DIR}/conffiles ${VO_PACKAGING_DIR}/postinst ${VO_PACKAGING_DIR}/prerm
     ${VO_PACKAGING_DIR}/postrm)

@@ -77,16 +77,18 @@ address=$(grep -o "listening on http://[0-9.:]*" "$log" | sed 's/listening on //
   fail "the server did not listen: $(cat "$log")"
 curl -sf "$address/health" -H "Authorization: Bearer $(cat /etc/$name/admin-key)" >/dev/null ||
   fail "GET $address/health"
+# The dashboard's files come from the package's share/ folder.
+curl -sf "$address/dashboard" | grep -q "voice-orchestrator" || fail "GET $address/dashboard"
 kill -TERM "$server"
 wait "$server" || fail "the server did not stop cleanly: $(cat "$log")"
 server=""
 [[ -f /var/lib/$name/$name.db ]] || fail "no database in /var/lib/$name"
-echo "check-package: served GET $address/health as $name, stopped cleanly"
+echo "check-package: served GET $address/health and /dashboard as $name, stopped cleanly"
 
 echo "check-package: purging $name"
 apt-get remove --purge -y -q "$name" >/dev/null
 purged=true
-for path in /usr/bin/$name /usr/lib/$name /etc/$name /etc/default/$name "$unit" /var/lib/$name; do
+for path in /usr/bin/$name /usr/lib/$name /usr/share/$name /etc/$name /etc/default/$name "$unit" /var/lib/$name; do
   [[ ! -e $path ]] || fail "$path is left after the purge"
 done
 ! getent passwd "$name" >/dev/null || fail "user $name is left after the purge"
