@@ -67,7 +67,7 @@ std::string formatNumber(double value) {
 
 }  // namespace
 
-Metrics::Metrics() = default;
+Metrics::Metrics(std::size_t maxLabelSets) : perAgent_(maxLabelSets) {}
 Metrics::~Metrics() = default;
 
 Counter& Metrics::counter(const std::string& name, const std::string& help,
@@ -125,6 +125,7 @@ std::string Metrics::render() const {
     }
     collectors = collectors_;
   }
+  perAgent_.render(out);
   for (const auto& collect : collectors) collect(out);
   return out;
 }
