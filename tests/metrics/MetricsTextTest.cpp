@@ -1,5 +1,5 @@
-// The exposition text of /metrics: the counters by workspace and agent with their bounded
-// label sets. Exact text, not substrings.
+// The exposition text of /metrics: histogram bounds in their shortest exact form, and the
+// counters by workspace and agent with their bounded label sets. Exact text, not substrings.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -20,6 +20,36 @@ std::string familyText(const std::string& all, const std::string& name) {
   if (begin == std::string::npos) return "";
   const std::size_t end = all.find("# HELP ", begin + 1);
   return all.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
+}
+
+TEST(MetricsText, HistogramBoundsArePrintedInTheirShortestExactForm) {
+  Metrics metrics;
+  Histogram& latency =
+      metrics.histogram("vo_test_seconds", "A test histogram", {0.001, 0.0025, 0.1, 1, 2.5, 60});
+  latency.observe(0.002);
+  latency.observe(0.5);
+  latency.observe(90);
+  EXPECT_EQ(familyText(metrics.render(), "vo_test_seconds"),
+            "# HELP vo_test_seconds A test histogram\n"
+            "# TYPE vo_test_seconds histogram\n"
+            "vo_test_seconds_bucket{le=\"0.001\"} 0\n"
+            "vo_test_seconds_bucket{le=\"0.0025\"} 1\n"
+            "vo_test_seconds_bucket{le=\"0.1\"} 1\n"
+            "vo_test_seconds_bucket{le=\"1\"} 2\n"
+            "vo_test_seconds_bucket{le=\"2.5\"} 2\n"
+            "vo_test_seconds_bucket{le=\"60\"} 2\n"
+            "vo_test_seconds_bucket{le=\"+Inf\"} 3\n"
+            "vo_test_seconds_sum 90.502\n"
+            "vo_test_seconds_count 3\n");
+}
+
+TEST(MetricsText, LabeledHistogramKeepsItsLabelsBeforeTheBound) {
+  Metrics metrics;
+  metrics.histogram("vo_test_seconds", "help", {0.25}, "lane=\"bulk\"").observe(0.1);
+  const std::string text = familyText(metrics.render(), "vo_test_seconds");
+  EXPECT_NE(text.find("vo_test_seconds_bucket{lane=\"bulk\",le=\"0.25\"} 1\n"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("vo_test_seconds_sum{lane=\"bulk\"} 0.1\n"), std::string::npos) << text;
 }
 
 TEST(MetricsText, CallsAndDialsAreCountedByWorkspaceAndAgent) {

@@ -1,6 +1,7 @@
 #include "vo/core/Metrics.h"
 
-#include <cstdio>
+#include <charconv>
+#include <system_error>
 
 namespace vo::core {
 
@@ -59,10 +60,13 @@ std::string withLabels(const std::string& labels, const std::string& extra = "")
   return all.empty() ? "" : "{" + all + "}";
 }
 
+// The shortest text that reads back as the same double: le="0.0025", not the 17 digits
+// ("0.0025000000000000001") that printf's %.17g gives.
 std::string formatNumber(double value) {
   char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.17g", value);
-  return buffer;
+  const auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  if (error != std::errc()) return "NaN";  // 64 characters hold any double
+  return std::string(buffer, end);
 }
 
 }  // namespace

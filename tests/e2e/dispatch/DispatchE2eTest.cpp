@@ -274,4 +274,5 @@ TEST_F(DispatchE2eTest, MetricsCountEachCallsFinalStatusAndDialOnceByWorkspaceAn
   EXPECT_EQ(sample(metrics, series("outcome", "rejected")), byStatus["failed"]) << metrics;
   EXPECT_EQ(sample(metrics, series("outcome", "not_placed")), 0) << metrics;
   EXPECT_EQ(metrics.find("workspace=\"other\""), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("vo_dispatch_latency_seconds_bucket{le=\"0.0025\"} "), std::string::npos);
 }
