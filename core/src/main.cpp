@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <iostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "app/Startup.h"
@@ -111,8 +112,10 @@ int listPlugins(const Options& options) {
 
 int run(const Options& options) {
   if (options.command == "plugins") return listPlugins(options);
-  vo::core::Metrics metrics;  // declared first: outlives the application that updates it
-  vo::core::Application application(vo::core::loadConfigFile(options.configFile), metrics);
+  vo::core::AppConfig config = vo::core::loadConfigFile(options.configFile);
+  // Declared before the application: outlives the application that updates it.
+  vo::core::Metrics metrics(static_cast<std::size_t>(config.metrics.maxLabelSets));
+  vo::core::Application application(std::move(config), metrics);
   if (options.command == "migrate") return application.migrate(std::cout);
   if (options.command == "check-config") return application.checkConfig(std::cout);
   return application.serve();

@@ -261,6 +261,16 @@ plugins:
             "auth.adminkey: unknown key");
 }
 
+TEST(Validation, MetricsLabelSetsAreBounded) {
+  EXPECT_EQ(parse(kMinimal).metrics.maxLabelSets, 1000);
+  EXPECT_EQ(parse(kMinimal + "metrics: {maxLabelSets: 50}").metrics.maxLabelSets, 50);
+  EXPECT_EQ(errorOf(kMinimal + "metrics: {maxLabelSets: 0}"),
+            "metrics.maxLabelSets: must be between 1 and 100000, got 0");
+  EXPECT_EQ(errorOf(kMinimal + "metrics: {maxLabelSets: 100001}"),
+            "metrics.maxLabelSets: must be between 1 and 100000, got 100001");
+  EXPECT_EQ(errorOf(kMinimal + "metrics: {maxLabelSet: 5}"), "metrics.maxLabelSet: unknown key");
+}
+
 TEST(Validation, RepeatedKeysAreNamed) {
   EXPECT_EQ(errorOf(kMinimal + "auth: {adminKey: other}"), "auth: duplicate key");
   EXPECT_EQ(errorOf(kMinimal + "server: {port: 1, port: 2}"), "server.port: duplicate key");

@@ -114,7 +114,7 @@ TEST_F(DispatcherTest, AmbiguousBecomesUnknownAndIsNeverRedialed) {
     ++*lookups;
     return api::LookupResult{};  // kUnsupported: only an operator can decide
   });
-  const uint64_t ambiguousBefore = counter("vo_dial_outcomes_total", "outcome=\"ambiguous\"");
+  const uint64_t ambiguousBefore = agentRow().dialedCount(DialOutcome::kAmbiguous);
   submit({makeCall("a1")});
   dispatcher().start();
   ASSERT_TRUE(waitForStatus("a1", CallStatus::kUnknown));
@@ -124,7 +124,7 @@ TEST_F(DispatcherTest, AmbiguousBecomesUnknownAndIsNeverRedialed) {
   EXPECT_EQ(stored("a1").status, CallStatus::kUnknown);
   EXPECT_EQ(stored("a1").lastError, "timed out after sending");
   EXPECT_EQ(queueCounts().slotsHeld, 0);
-  EXPECT_EQ(counter("vo_dial_outcomes_total", "outcome=\"ambiguous\""), ambiguousBefore + 1);
+  EXPECT_EQ(agentRow().dialedCount(DialOutcome::kAmbiguous), ambiguousBefore + 1);
 }
 
 TEST_F(DispatcherTest, AThrowingProviderLeavesTheCallUnknownAndTheDialerAlive) {

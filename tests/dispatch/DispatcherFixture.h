@@ -107,6 +107,8 @@ class DispatcherTest : public ::testing::Test {
   // One per process (see TestMetrics.cpp): counters are read by differences.
   static core::Metrics& metrics();
   static uint64_t counter(const std::string& name, const std::string& labels);
+  // The counters of makeCall()'s workspace and agent (ws1, agent1).
+  static core::AgentRow& agentRow() { return metrics().perAgent().row("ws1", "agent1"); }
 
   core::DispatcherConfig config_;
   core::PacingConfig pacing_;

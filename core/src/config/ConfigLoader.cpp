@@ -134,6 +134,13 @@ DispatcherConfig readDispatcher(ConfigReader reader) {
   return d;
 }
 
+MetricsConfig readMetrics(ConfigReader reader) {
+  MetricsConfig metrics;
+  metrics.maxLabelSets = reader.getInt("maxLabelSets", metrics.maxLabelSets, 1, 100000);
+  reader.rejectUnknownKeys();
+  return metrics;
+}
+
 // yaml-cpp keeps the first of two equal keys silently; a repeated section is a mistake to name.
 void rejectDuplicateKeys(const YAML::Node& node, const std::string& path) {
   if (node.IsMap()) {
@@ -188,6 +195,7 @@ AppConfig parseConfig(const std::string& yamlText, const std::string& sourceName
   config.auth = readAuth(reader.child("auth"));
   config.dispatcher = readDispatcher(reader.child("dispatcher"));
   config.pacing = config::readPacing(reader.child("pacing"));
+  config.metrics = readMetrics(reader.child("metrics"));
   config::readPlugins(reader.child("plugins"), root["plugins"], config);
   config.tenants = config::readTenants(reader.child("tenants"));
   reader.rejectUnknownKeys();

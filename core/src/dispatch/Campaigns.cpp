@@ -95,6 +95,8 @@ api::Result<api::Campaign> Campaigns::cancelCampaign(const std::string& campaign
   }
   auto moved = cancelQueued(campaignId);
   if (!moved) return moved.error();
+  AgentRow& canceled = context_.metrics.perAgent.row(campaign->workspaceId, campaign->agentId);
+  canceled.finished(api::CallStatus::kCanceled, static_cast<uint64_t>(moved.value()));
   // Calls already `dispatching` have their dial begin now, or never (a worker does not start a
   // dial whose lease ran out). Wait for them, so that no dial begins after this answer; those
   // not placed went back to `queued` meanwhile and end canceled in the second pass.
@@ -102,6 +104,7 @@ api::Result<api::Campaign> Campaigns::cancelCampaign(const std::string& campaign
   if (!left) return left.error();
   auto requeued = cancelQueued(campaignId);
   if (!requeued) return requeued.error();
+  canceled.finished(api::CallStatus::kCanceled, static_cast<uint64_t>(requeued.value()));
   context_.logger.info("campaign {} canceled: {} queued calls canceled{}", campaignId,
                        moved.value() + requeued.value(),
                        left.value() > 0

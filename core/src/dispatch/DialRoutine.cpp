@@ -242,7 +242,6 @@ void DialRoutine::recordAll(std::span<const PlacedDial> dials) {
 api::CallTransition DialRoutine::changeFor(const PlacedDial& placed, bool& retry) {
   const api::DialResult& dial = placed.result;
   const api::Call& call = placed.job.call;
-  context_.metrics.outcome(dial.outcome).increment();
   retry = false;
   api::CallTransition change;
   change.callId = call.id;
@@ -306,7 +305,11 @@ std::vector<bool> DialRoutine::record(std::span<const PlacedDial> dials, Recorde
   changes.clear();
   changes.reserve(dials.size());
   recorded.retry.assign(dials.size(), false);
+  std::vector<AgentRow*> rows;  // each dial's workspace and agent counters
+  rows.reserve(dials.size());
   for (std::size_t i = 0; i < dials.size(); ++i) {
+    rows.push_back(&context_.metrics.of(dials[i].job.call));
+    rows.back()->dialed(dials[i].result.outcome);
     bool retry = false;
     changes.push_back(changeFor(dials[i], retry));
     recorded.retry[i] = retry;
@@ -338,6 +341,7 @@ std::vector<bool> DialRoutine::record(std::span<const PlacedDial> dials, Recorde
   const auto ringing = [&](std::size_t i) {
     return dials[i].result.outcome == api::DialOutcome::kAccepted && applied[i];
   };
+  countApplied(changes, applied, rows);
   std::vector<api::JobCompletion> completions;
   completions.reserve(dials.size());
   for (std::size_t i = 0; i < dials.size(); ++i) {
@@ -360,6 +364,18 @@ std::vector<bool> DialRoutine::record(std::span<const PlacedDial> dials, Recorde
   }
   context_.releaseAfterFinal(finishedEarly);
   return applied;
+}
+
+void DialRoutine::countApplied(std::span<const api::CallTransition> changes,
+                               const std::vector<bool>& applied, std::span<AgentRow* const> rows) {
+  std::vector<std::pair<std::string, AgentRow*>> ringing;
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    if (!applied[i]) continue;  // someone else moved the call: counted by whoever did
+    rows[i]->finished(changes[i].to);
+    if (changes[i].to == api::CallStatus::kInitiated)
+      ringing.emplace_back(changes[i].callId, rows[i]);
+  }
+  context_.ringing.add(std::move(ringing));
 }
 
 void DialRoutine::requeue(const PlacedDial& placed, const api::CallTransition& change) {

@@ -74,6 +74,10 @@ class DialRoutine {
   // Writes the outcomes and settles their jobs; whether each transition applied (empty: the
   // write failed, and every call stays in `dispatching` for recovery).
   std::vector<bool> record(std::span<const PlacedDial> dials, Recorded& recorded);
+  // Counts the calls whose transition applied and ended them, under their workspace and agent,
+  // and keeps the counters of the ringing ones for the outcome that ends them.
+  void countApplied(std::span<const api::CallTransition> changes, const std::vector<bool>& applied,
+                    std::span<AgentRow* const> rows);
   void requeue(const PlacedDial& placed, const api::CallTransition& change);
   // The call after its transition, when it applied; otherwise as the store has it now.
   api::Call callAfter(const DialJob& job, const api::CallTransition& change, bool applied);

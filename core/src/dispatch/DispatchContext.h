@@ -9,6 +9,7 @@
 #include "dispatch/DispatchSupport.h"
 #include "dispatch/GroupCommit.h"
 #include "dispatch/RegistryCache.h"
+#include "dispatch/RingingCalls.h"
 #include "dispatch/UnrecordedOutcomes.h"
 #include "vo/api/CallQueue.h"
 #include "vo/api/CallStore.h"
@@ -49,7 +50,8 @@ struct DispatchContext {
   DispatchMetrics metrics;
   RegistryCache registry;
   InFlightCalls inFlight;
-  UnrecordedOutcomes unrecorded;              // accepted dials the store could not record yet
+  RingingCalls ringing;           // accepted dials' counters, for the outcome that ends them
+  UnrecordedOutcomes unrecorded;  // accepted dials the store could not record yet
   std::function<void()> wakeWorkers = [] {};  // set by the dispatcher to wake its claimer
   // Releases ended calls' pacing slots, many concurrent callers' in one queue round trip.
   GroupCommit<std::string, bool> slotRelease;

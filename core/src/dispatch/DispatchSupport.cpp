@@ -4,21 +4,16 @@ namespace vo::core::dispatch {
 
 namespace {
 
-constexpr const char* kOutcomes = "vo_dial_outcomes_total";
-constexpr const char* kOutcomesHelp = "Dial attempts by the provider's answer";
 constexpr const char* kEvents = "vo_call_events_total";
 constexpr const char* kEventsHelp = "Provider outcomes received, by what they changed";
 
 }  // namespace
 
 DispatchMetrics::DispatchMetrics(Metrics& metrics)
-    : latency(metrics.histogram(
+    : perAgent(metrics.perAgent()),
+      latency(metrics.histogram(
           "vo_dispatch_latency_seconds", "From a call becoming due to its dial starting",
           {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60})),
-      accepted(metrics.counter(kOutcomes, kOutcomesHelp, "outcome=\"accepted\"")),
-      notPlaced(metrics.counter(kOutcomes, kOutcomesHelp, "outcome=\"not_placed\"")),
-      rejected(metrics.counter(kOutcomes, kOutcomesHelp, "outcome=\"rejected\"")),
-      ambiguous(metrics.counter(kOutcomes, kOutcomesHelp, "outcome=\"ambiguous\"")),
       retried(metrics.counter("vo_dispatch_retries_total",
                               "Calls put back in line after the provider did not place them")),
       dropped(metrics.counter("vo_dispatch_dropped_jobs_total",
@@ -34,20 +29,6 @@ DispatchMetrics::DispatchMetrics(Metrics& metrics)
                                       "Expired leases of dead or stalled workers taken back")),
       reconciled(metrics.counter("vo_reconciled_calls_total",
                                  "Calls whose state was corrected by asking the provider")) {}
-
-Counter& DispatchMetrics::outcome(api::DialOutcome dialOutcome) {
-  switch (dialOutcome) {
-    case api::DialOutcome::kAccepted:
-      return accepted;
-    case api::DialOutcome::kNotPlaced:
-      return notPlaced;
-    case api::DialOutcome::kRejected:
-      return rejected;
-    case api::DialOutcome::kAmbiguous:
-      return ambiguous;
-  }
-  return ambiguous;
-}
 
 void InFlightCalls::begin(const std::string& callId) {
   std::lock_guard lock(mutex_);

@@ -19,13 +19,11 @@ namespace vo::core::dispatch {
 // The dispatcher's metrics, registered once so the hot path only touches atomics.
 struct DispatchMetrics {
   explicit DispatchMetrics(Metrics& metrics);
-  Counter& outcome(api::DialOutcome outcome);
+  // The counters of the call's workspace and agent (dial outcomes, final statuses).
+  AgentRow& of(const api::Call& call) { return perAgent.row(call.workspaceId, call.agentId); }
 
+  AgentCounters& perAgent;
   Histogram& latency;
-  Counter& accepted;
-  Counter& notPlaced;
-  Counter& rejected;
-  Counter& ambiguous;
   Counter& retried;
   Counter& dropped;
   Counter& markedUnknown;

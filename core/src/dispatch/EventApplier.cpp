@@ -137,6 +137,7 @@ api::Result<std::vector<EventApplier::Fate>> EventApplier::applyBatch(
       }
     }
   }
+  countFinished(changes, moved.value());
   // Released here, by the batch's own thread: a webhook is answered once its call's slots are
   // free, without a hand-off to the release batch.
   context_.releaseNow(settle(changes, moved.value(), unknown));
@@ -231,6 +232,10 @@ bool EventApplier::applyTo(const api::Call& call, const api::CallEvent& event) {
     return false;
   }
   context_.releaseAfterFinal(settle(std::span(&*change, 1), moved.value(), {false}));
+  if (moved->front() && AgentRow::counts(change->to)) {
+    context_.ringing.take(std::span(&call.id, 1));  // counted here, not again
+    context_.metrics.of(call).finished(change->to);
+  }
   return moved->front();
 }
 
@@ -257,6 +262,37 @@ std::optional<api::CallTransition> EventApplier::changeFor(const std::string& ca
     return std::nullopt;  // queued/dispatching are ours to set, never a provider's
   }
   return change;
+}
+
+void EventApplier::countFinished(std::span<const api::CallTransition> changes,
+                                 const std::vector<bool>& moved) {
+  std::vector<std::string> ended;
+  std::vector<api::CallStatus> statuses;
+  for (std::size_t k = 0; k < changes.size(); ++k) {
+    if (!moved[k] || !AgentRow::counts(changes[k].to)) continue;
+    ended.push_back(changes[k].callId);
+    statuses.push_back(changes[k].to);
+  }
+  if (ended.empty()) return;
+  std::vector<AgentRow*> rows = context_.ringing.take(ended);
+  std::vector<std::string> unread;  // not dialed here: whose they are is read
+  for (std::size_t i = 0; i < ended.size(); ++i) {
+    if (!rows[i]) unread.push_back(ended[i]);
+  }
+  if (!unread.empty()) {
+    auto calls = inOrderOf(context_.store.getCalls(unread), unread, &api::Call::id);
+    if (!calls) {
+      context_.logger.warn("{} ended calls counted as workspace \"other\": {}", unread.size(),
+                           calls.error().message);
+    }
+    for (std::size_t i = 0, u = 0; i < ended.size(); ++i) {
+      if (rows[i]) continue;
+      const std::optional<api::Call>* call = calls ? &calls.value()[u] : nullptr;
+      ++u;
+      rows[i] = call && *call ? &context_.metrics.of(**call) : &context_.metrics.perAgent.other();
+    }
+  }
+  for (std::size_t i = 0; i < ended.size(); ++i) rows[i]->finished(statuses[i]);
 }
 
 std::vector<std::string> EventApplier::settle(std::span<const api::CallTransition> changes,

@@ -60,6 +60,9 @@ class EventApplier {
   Fate unknownCall(const api::CallEvent& event, int64_t now);
   std::optional<api::CallTransition> changeFor(const std::string& callId,
                                                const api::CallEvent& event);
+  // Counts the calls the changes that moved ended, under their workspace and agent: from the
+  // dial's record in this process, otherwise read (one batch; "other" if the read fails).
+  void countFinished(std::span<const api::CallTransition> changes, const std::vector<bool>& moved);
   // Counts which changes applied and which were moot (not those whose call is `unknown`,
   // counted by unknownCall); the calls that reached a final status.
   std::vector<std::string> settle(std::span<const api::CallTransition> changes,

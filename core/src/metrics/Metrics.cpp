@@ -1,6 +1,7 @@
 #include "vo/core/Metrics.h"
 
-#include <cstdio>
+#include <charconv>
+#include <system_error>
 
 namespace vo::core {
 
@@ -59,15 +60,18 @@ std::string withLabels(const std::string& labels, const std::string& extra = "")
   return all.empty() ? "" : "{" + all + "}";
 }
 
+// The shortest text that reads back as the same double: le="0.0025", not the 17 digits
+// ("0.0025000000000000001") that printf's %.17g gives.
 std::string formatNumber(double value) {
   char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.17g", value);
-  return buffer;
+  const auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  if (error != std::errc()) return "NaN";  // 64 characters hold any double
+  return std::string(buffer, end);
 }
 
 }  // namespace
 
-Metrics::Metrics() = default;
+Metrics::Metrics(std::size_t maxLabelSets) : perAgent_(maxLabelSets) {}
 Metrics::~Metrics() = default;
 
 Counter& Metrics::counter(const std::string& name, const std::string& help,
@@ -125,6 +129,7 @@ std::string Metrics::render() const {
     }
     collectors = collectors_;
   }
+  perAgent_.render(out);
   for (const auto& collect : collectors) collect(out);
   return out;
 }

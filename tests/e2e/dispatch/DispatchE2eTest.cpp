@@ -226,3 +226,53 @@ TEST_F(DispatchE2eTest, KilledMidDrainAndRestartedNobodyLostNobodyCalledTwice) {
 }
 
 }  // namespace
+
+// The value of the sample `series` (name and labels, exactly) on /metrics; -1 when absent.
+int64_t sample(const std::string& metrics, const std::string& series) {
+  const std::string prefix = "\n" + series + " ";
+  const std::size_t at = metrics.find(prefix);
+  if (at == std::string::npos) return -1;
+  return std::stoll(metrics.substr(at + prefix.size()));
+}
+
+TEST_F(DispatchE2eTest, MetricsCountEachCallsFinalStatusAndDialOnceByWorkspaceAndAgent) {
+  Scenario scenario;
+  scenario.outcomes = "{completed: 5, noAnswer: 2, busy: 2, rejected: 1}";
+  startServer(scenario);
+  const int total = 400;
+  const auto campaigns = bulk(total);
+  ASSERT_EQ(campaigns.size(), 1u);
+  ASSERT_TRUE(allFinished(campaigns, total)) << server_->logText();
+  expectEveryCallSettledOnce(campaigns, total);
+  std::map<std::string, int64_t> byStatus;
+  for (const auto& [to, status] : statuses(campaigns)) ++byStatus[status];
+  ASSERT_GT(byStatus["completed"], 0);
+  ASSERT_GT(byStatus["failed"], 0);  // the rejected dials
+
+  const auto series = [](const std::string& label, const std::string& value) {
+    const bool outcome = label == "outcome";
+    return std::string(outcome ? "vo_dial_outcomes_total" : "vo_calls_finished_total") +
+           "{workspace=\"acme\",agent=\"agent_e2e\"," + label + "=\"" + value + "\"}";
+  };
+  HttpClient anonymous(server_->port());
+  std::string metrics;
+  // A call's status is readable as soon as its write commits; its count follows at once.
+  const bool counted = vo::testing::waitUntil([&] {
+    metrics = anonymous.get("/metrics").body;
+    int64_t finished = 0;
+    for (const char* status : {"completed", "no_answer", "busy", "failed"}) {
+      finished += std::max<int64_t>(0, sample(metrics, series("status", status)));
+    }
+    return finished >= total;
+  });
+  ASSERT_TRUE(counted) << metrics;
+  for (const char* status : {"completed", "no_answer", "busy", "failed", "canceled"}) {
+    EXPECT_EQ(sample(metrics, series("status", status)), byStatus[status]) << status << metrics;
+  }
+  // Every call dialed once (the mix has no "not placed"): each dial counted once, by its answer.
+  EXPECT_EQ(sample(metrics, series("outcome", "accepted")), total - byStatus["failed"]) << metrics;
+  EXPECT_EQ(sample(metrics, series("outcome", "rejected")), byStatus["failed"]) << metrics;
+  EXPECT_EQ(sample(metrics, series("outcome", "not_placed")), 0) << metrics;
+  EXPECT_EQ(metrics.find("workspace=\"other\""), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("vo_dispatch_latency_seconds_bucket{le=\"0.0025\"} "), std::string::npos);
+}

@@ -54,6 +54,11 @@ struct DispatcherConfig {
   std::string workerId;                 // defaults to host:pid
 };
 
+struct MetricsConfig {
+  // Distinct (workspace, agent) label pairs on /metrics; beyond, counted as "other".
+  int64_t maxLabelSets = 1000;
+};
+
 // Default pacing limits per kind of key; registry objects may carry their own.
 struct PacingConfig {
   vo::api::PacingSettings phoneNumber;
@@ -81,6 +86,7 @@ struct AppConfig {
   AuthConfig auth;
   DispatcherConfig dispatcher;
   PacingConfig pacing;
+  MetricsConfig metrics;
   std::vector<std::string> pluginDirs;  // searched in order for vo-<kind>-<name>.so
   PluginSelection store;
   PluginSelection queue;

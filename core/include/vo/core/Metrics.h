@@ -1,5 +1,14 @@
 #pragma once
 
+// The project's own Prometheus exposition (text format 0.0.4). Issue 12 asks for a well-kept
+// Prometheus library unless a measured reason says otherwise. Debian 12 does package one:
+// prometheus-cpp 1.0.1 (`prometheus-cpp-dev`; `libprometheus-cpp-dev` is not its name), whose
+// -dev package also pulls civetweb, libcurl and zlib for its pull and push parts, which Poco's
+// server and this exposition make unnecessary. Nothing was measured for or against it; the
+// exposition was kept because it already served /metrics, and what it needs stays small:
+// counters, fixed histograms, collectors run at scrape time, and bounded counters by workspace
+// and agent (AgentCounters.h). Moving to prometheus-cpp's core library is an open choice.
+
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -7,6 +16,8 @@
 #include <mutex>
 #include <string>
 #include <vector>
+
+#include "vo/core/AgentCounters.h"
 
 namespace vo::core {
 
@@ -41,7 +52,8 @@ class Histogram {
 // from plugins (calls by status, queue depth) are collected at scrape time by collectors.
 class Metrics {
  public:
-  Metrics();
+  // `maxLabelSets`: distinct (workspace, agent) pairs of perAgent() (metrics.maxLabelSets).
+  explicit Metrics(std::size_t maxLabelSets = AgentCounters::kDefaultMaxLabelSets);
   ~Metrics();
   Metrics(const Metrics&) = delete;
   Metrics& operator=(const Metrics&) = delete;
@@ -51,6 +63,8 @@ class Metrics {
                    const std::string& labels = "");
   Histogram& histogram(const std::string& name, const std::string& help,
                        std::vector<double> upperBounds, const std::string& labels = "");
+  // Calls finished and dial outcomes by workspace and agent, rendered after the families.
+  AgentCounters& perAgent() { return perAgent_; }
   // A collector appends complete exposition lines (with # HELP/# TYPE) at scrape time.
   void addCollector(std::function<void(std::string& out)> collector);
   std::string render() const;
@@ -60,6 +74,7 @@ class Metrics {
   mutable std::mutex mutex_;
   std::vector<std::unique_ptr<Family>> families_;
   std::vector<std::function<void(std::string&)>> collectors_;
+  AgentCounters perAgent_;
 };
 
 }  // namespace vo::core
