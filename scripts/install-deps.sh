@@ -11,7 +11,8 @@ packages=(
   cmake g++ make ccache wrk sqlite3 clang-format ca-certificates curl
   clang libclang-rt-14-dev
 )
-# Node.js 18+ and npm for the fake ElevenLabs' SDK check (tests/fake-elevenlabs/sdk), only when
+# Node.js 18+ and npm for the fake ElevenLabs' SDK check (tests/fake-elevenlabs/sdk) and the
+# OpenAPI document's check (tests/openapi), only when
 # no node is on PATH: a NodeSource node brings its own npm, and Debian's npm conflicts with it.
 if ! command -v node >/dev/null; then
   packages+=(nodejs npm)
