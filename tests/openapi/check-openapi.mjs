@@ -1,11 +1,14 @@
-// docs/openapi.json checked (ctest runs this as openapi_document_check, through run.sh):
-//   node check-openapi.mjs <openapi.json>
+// docs/openapi.json checked (ctest runs this through run.sh):
+//   node check-openapi.mjs <openapi.json> [<base URL of a running server> <its admin key>]
 // 1. It is valid OpenAPI 3.1 (the official 3.1 schema, by @seriousme/openapi-schema-validator).
 // 2. Every internal $ref resolves.
 // 3. Every example of a request body, a response or a schema is valid against its own schema
 //    (Ajv, JSON Schema 2020-12, OpenAPI 3.1's dialect), so the seed's bodies shown as examples
 //    are bodies the document says the API takes.
+// 4. With a server: real answers of each route (check-responses.mjs) have a status the document
+//    lists for the route and a body that matches that answer's schema.
 import { readFileSync } from "node:fs";
+import { checkResponses } from "./check-responses.mjs";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
@@ -95,6 +98,12 @@ const operations = Object.values(document.paths).reduce(
   0,
 );
 exitIfFailed();
+const [baseUrl, adminKey] = process.argv.slice(3);
+if (baseUrl) {
+  const answers = await checkResponses({ document, baseUrl, adminKey, ajv, rebased, resolvePointer, fail });
+  exitIfFailed();
+  console.log(`${answers} answers of ${baseUrl} match the document`);
+}
 console.log(
   `${path}: valid OpenAPI ${validator.version}, ${operations} operations, ` +
     `${examplesChecked} examples match their schemas`,
