@@ -13,7 +13,8 @@ packages=(
   clang libclang-rt-14-dev
   libjs-chart.js chromium chromium-driver python3-selenium
 )
-# Node.js 18+ and npm for the fake ElevenLabs' SDK check (tests/fake-elevenlabs/sdk), only when
+# Node.js 18+ and npm for the fake ElevenLabs' SDK check (tests/fake-elevenlabs/sdk) and the
+# OpenAPI document's check (tests/openapi), only when
 # no node is on PATH: a NodeSource node brings its own npm, and Debian's npm conflicts with it.
 if ! command -v node >/dev/null; then
   packages+=(nodejs npm)

@@ -45,6 +45,7 @@ class ApiHandler {
   // Counts an answer by status class (also for answers the HTTP layer gives itself).
   void countAnswer(int status);
   const ApiContext& context() const { return context_; }
+  const Router& router() const { return router_; }
 
  private:
   struct Admitted {

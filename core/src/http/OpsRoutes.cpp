@@ -5,6 +5,7 @@
 
 #include "http/Authenticator.h"
 #include "http/IsoTime.h"
+#include "http/OpenApiDocument.h"
 #include "vo/api/CallQueue.h"
 #include "vo/api/CallStore.h"
 #include "vo/api/RetentionPolicy.h"
@@ -92,6 +93,9 @@ void OpsRoutes::addTo(Router& router) {
       "GET", "/health", [this](const RouteContext& route) { return health(route); }, open);
   router.add(
       "GET", "/metrics", [this](const RouteContext& route) { return metrics(route); }, open);
+  router.add(
+      "GET", "/openapi.json",
+      [](const RouteContext&) { return jsonResponse(200, std::string(openApiDocument())); }, open);
   router.addLater(
       "POST", "/webhooks/{provider}",
       [this](const RouteContext& route, const Responder& responder) { webhook(route, responder); },

@@ -12,8 +12,9 @@
 namespace vo::core::http {
 
 // Operational routes open to anyone: GET /health (up or down per component; names and details
-// only for the admin key), GET /metrics (behind auth.metricsToken when one is set) and the
-// provider's webhooks (the provider verifies its own signature).
+// only for the admin key), GET /metrics (behind auth.metricsToken when one is set), GET
+// /openapi.json (docs/openapi.json, built in) and the provider's webhooks (the provider verifies
+// its own signature).
 class OpsRoutes {
  public:
   // Starts counting calls by status in the background and registers the vo_calls collector.

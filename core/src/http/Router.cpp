@@ -33,13 +33,13 @@ std::vector<std::string> patternSegments(const std::string& pattern) {
 void Router::add(std::string method, const std::string& pattern, RouteHandler handler,
                  RouteOptions options) {
   routes_.push_back(
-      Route{std::move(method), patternSegments(pattern), options, std::move(handler), {}});
+      Route{std::move(method), pattern, patternSegments(pattern), options, std::move(handler), {}});
 }
 
 void Router::addLater(std::string method, const std::string& pattern, LaterHandler handler,
                       RouteOptions options) {
   routes_.push_back(
-      Route{std::move(method), patternSegments(pattern), options, {}, std::move(handler)});
+      Route{std::move(method), pattern, patternSegments(pattern), options, {}, std::move(handler)});
 }
 
 namespace {

@@ -34,6 +34,7 @@ struct RouteOptions {
 
 struct Route {
   std::string method;
+  std::string pattern;                // as added, e.g. "/workspaces/{id}/agents"
   std::vector<std::string> segments;  // "{}" matches any one segment
   RouteOptions options;
   RouteHandler handler;  // one of the two is set
@@ -58,6 +59,8 @@ class Router {
   // Either the route, or the finished 404 / 405 (with an Allow header) answer.
   std::variant<RouteMatch, ApiResponse> match(const std::string& method,
                                               const std::string& path) const;
+  // Every route, in the order added (docs/openapi.json must describe each: OpenApiTest).
+  const std::vector<Route>& routes() const { return routes_; }
 
  private:
   std::vector<Route> routes_;

@@ -19,15 +19,9 @@ for tool in node npm; do
   fi
 done
 
-mkdir -p "$work"
 # The SDK at the pinned version, installed again only when the lock file changes.
-if ! cmp -s "$here/package-lock.json" "$work/package-lock.json" \
-  || [[ ! -d "$work/node_modules/@elevenlabs/elevenlabs-js" ]]; then
-  cp "$here/package.json" "$here/package-lock.json" "$work/"
-  rm -rf "$work/node_modules"
-  (cd "$work" && npm ci --no-audit --no-fund --loglevel=error) \
-    || { echo "FAIL: npm ci of the pinned SDK failed" >&2; exit 1; }
-fi
+source "$here/../../support/install-pinned-npm.sh"
+install_pinned_npm "$here" "$work" "@elevenlabs/elevenlabs-js" "SDK" || exit 1
 # Next to its node_modules, so the SDK resolves from the script's own folder.
 cp "$here/sdk-check.mjs" "$work/"
 
