@@ -56,6 +56,11 @@ export async function checkResponses({ document, baseUrl, adminKey, ajv, rebased
   await ask("GET", "/health", "/health", { key: "", expect: 200 });
   await ask("GET", "/health", "/health", { expect: 200 });
   await ask("GET", "/metrics", "/metrics", { key: "", expect: 200 });
+  await ask("GET", "/dashboard", "/dashboard", { key: "", expect: 200 });
+  await ask("GET", "/dashboard/{file}", "/dashboard/app.js", { key: "", expect: 200 });
+  await ask("GET", "/dashboard/{file}", "/dashboard/secrets.txt", { key: "", expect: 404 });
+  await ask("GET", "/stats", "/stats", { expect: 200 });
+  await ask("GET", "/stats", "/stats", { key: "", expect: 401 });
   await ask("GET", "/calls", "/calls", { key: "", expect: 401 });
 
   await ask("POST", "/workspaces", "/workspaces", { body: { id: "acme", name: "Acme" }, expect: 201 });
@@ -79,6 +84,7 @@ export async function checkResponses({ document, baseUrl, adminKey, ajv, rebased
   });
   await ask("GET", "/workspaces/{id}/api-keys", "/workspaces/acme/api-keys", { expect: 200 });
   await ask("GET", "/workspaces", "/workspaces", { key: key?.key, expect: 200 });
+  await ask("GET", "/stats", "/stats", { key: key?.key, expect: 200 });
   await ask("DELETE", "/workspaces/{id}/api-keys/{keyId}", `/workspaces/acme/api-keys/${key?.id}`, { expect: 200 });
 
   const call = await ask("POST", "/calls/priority", "/calls/priority", { body: seedPriority });
