@@ -34,6 +34,12 @@ constexpr int kSlotHolderPages = 4;
 // An `unknown` call may still be ringing (the provider could not tell): its slots are kept this
 // long after it became unknown, then given back.
 constexpr int64_t kUnknownKeepsSlotsMs = 15 * 60 * 1000;
+
+// Whether the call's dial is over for pacing: final, or `unknown` for longer than the keep.
+bool slotsAreOver(const api::Call& call, int64_t now) {
+  return call.status == api::CallStatus::kUnknown ? now - call.updatedAtMs >= kUnknownKeepsSlotsMs
+                                                  : api::isFinal(call.status);
+}
 // Idempotency records past their TTL are purged this often, a bounded number per pass.
 constexpr int64_t kAnswerPurgeEveryMs = 60 * 1000;
 constexpr int kAnswerPurgePage = 1000;
@@ -415,10 +421,7 @@ void Recovery::releaseLeakedSlots(int64_t now) {
     }
     std::vector<std::string> ended;
     for (const api::Call& call : calls.value()) {
-      const bool over = call.status == api::CallStatus::kUnknown
-                            ? now - call.updatedAtMs >= kUnknownKeepsSlotsMs
-                            : api::isFinal(call.status);
-      if (over) ended.push_back(call.id);
+      if (slotsAreOver(call, now)) ended.push_back(call.id);
     }
     if (!ended.empty()) {
       if (auto released = context_.queue.releaseSlotsMany(ended); !released) {
@@ -464,10 +467,7 @@ void Recovery::holdSlotsOfCallsInFlight(int64_t now) {
             [&](const std::vector<api::Call>& calls) {
               std::vector<api::QueueJob> jobs;
               for (const api::Call& call : calls) {
-                if (call.status == api::CallStatus::kUnknown &&
-                    now - call.updatedAtMs >= kUnknownKeepsSlotsMs) {
-                  continue;  // its slots were given back (releaseLeakedSlots)
-                }
+                if (slotsAreOver(call, now)) continue;  // given back (releaseLeakedSlots)
                 // The job's keys, their limits pushed first; a call whose workspace or number
                 // is gone has nothing left to limit.
                 if (auto job = context_.registry.jobFor(call, now)) {

@@ -3,8 +3,8 @@
 #include <fstream>
 #include <sstream>
 #include <string_view>
-#include <system_error>
 
+#include "support/ExecutableDir.h"
 #include "vo/api/CallQueue.h"
 
 namespace vo::core::http {
@@ -17,10 +17,7 @@ namespace {
 // build tree, /usr/bin/.. once installed by the package.
 fs::path dashboardDirOf(const ServerConfig& config) {
   if (!config.dashboardDir.empty()) return config.dashboardDir;
-  std::error_code error;
-  const fs::path executable = fs::read_symlink("/proc/self/exe", error);
-  const fs::path bin = error ? fs::current_path(error) : executable.parent_path();
-  return (bin / ".." / "share" / "voice-orchestrator" / "dashboard").lexically_normal();
+  return (executableDir() / ".." / "share" / "voice-orchestrator" / "dashboard").lexically_normal();
 }
 
 struct StaticFile {

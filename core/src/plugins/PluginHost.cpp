@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "plugins/HostPluginContext.h"
+#include "support/ExecutableDir.h"
 #include "vo/api/Plugin.h"
 
 namespace vo::core {
@@ -166,9 +167,7 @@ std::vector<PluginInfo> PluginHost::created() const {
 }
 
 std::vector<std::string> defaultPluginDirs() {
-  std::error_code error;
-  const fs::path executable = fs::read_symlink("/proc/self/exe", error);
-  const fs::path bin = error ? fs::current_path(error) : executable.parent_path();
+  const fs::path bin = executableDir();
   return {(bin / ".." / "plugins").lexically_normal().string(),
           (bin / ".." / "lib" / "voice-orchestrator" / "plugins").lexically_normal().string()};
 }
