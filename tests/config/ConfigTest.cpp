@@ -291,8 +291,9 @@ TEST(Validation, BadValuesAreNamed) {
       "tenants.workspaces[0].phoneNumbers[0].provider: expected twilio or sip_trunk, got 'skype'");
   EXPECT_EQ(errorOf(kMinimal + "tenants: {workspaces: [{id: a, phoneNumbers: [{id: p, number: "
                                "\"601893170\"}]}]}"),
-            "tenants.workspaces[0].phoneNumbers[0].number: expected an E.164 number like "
-            "+34601893170, got '601893170'");
+            "tenants.workspaces[0].phoneNumbers[0].number: expected a phone number like "
+            "+34601893170, got '601893170': must be in international form: + then the country "
+            "code (+34 601 89 31 70)");
   EXPECT_EQ(errorOf(kMinimal + "tenants: {workspaces: [{id: a}, {id: a}]}"),
             "tenants.workspaces[1].id: duplicate id 'a'");
   EXPECT_EQ(errorOf(kMinimal + "tenants: {workspaces: [{id: admin}]}"),

@@ -7,6 +7,7 @@
 
 #include "http/ApiMessage.h"
 #include "http/JsonValue.h"
+#include "phone/PhoneNumbers.h"
 
 namespace vo::core::http {
 
@@ -19,7 +20,6 @@ inline constexpr std::size_t kMaxIdLength = 128;
 inline constexpr std::size_t kMaxNameLength = 200;
 
 // Each check returns the reason a value is refused, or nullopt when it is fine.
-std::optional<std::string> checkE164(std::string_view number);
 // Ids travel in URLs and logs: 1..128 of [A-Za-z0-9_.:-].
 std::optional<std::string> checkId(std::string_view id);
 // A JSON number literal every consumer reads the same: an integer within int64, any other number
@@ -40,7 +40,9 @@ class ObjectFields {
   std::optional<ApiError> requiredId(std::string_view name, std::string& out) const;
   std::optional<ApiError> requiredName(std::string_view name, std::string& out) const;
   std::optional<ApiError> optionalName(std::string_view name, std::string& out) const;
+  // A phone number (phone/PhoneNumbers.h), stored as its E.164 form.
   std::optional<ApiError> requiredPhone(std::string_view name, std::string& out) const;
+  std::optional<ApiError> requiredPhone(std::string_view name, phone::NormalizedNumber& out) const;
   std::optional<ApiError> optionalPhone(std::string_view name, std::string& out) const;
   std::optional<ApiError> optionalSecret(std::string_view name, std::string& out) const;
   std::optional<ApiError> optionalCount(std::string_view name, int maxValue, int& out) const;
@@ -54,6 +56,8 @@ class ObjectFields {
 
  private:
   std::optional<ApiError> stringField(std::string_view name, bool required, std::string& out) const;
+  std::optional<ApiError> phoneField(std::string_view name, bool required,
+                                     phone::NormalizedNumber& out) const;
   const JsonValue& object_;
   std::string prefix_;
 };
