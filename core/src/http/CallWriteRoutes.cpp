@@ -122,13 +122,14 @@ ApiResponse CallWriteRoutes::priority(const RouteContext& route) {
   CallBase base;
   base.lane = api::Lane::kPriority;
   std::string to;
+  std::string timezone;
   std::string variablesJson;
-  std::optional<ApiError> error =
-      fields.onlyKnown({"workspaceId", "agentId", "agentPhoneNumberId", "to", "from", "variables"});
+  std::optional<ApiError> error = fields.onlyKnown(
+      {"workspaceId", "agentId", "agentPhoneNumberId", "to", "timezone", "from", "variables"});
   if (!error) error = fields.requiredId("workspaceId", base.workspaceId);
   if (!error) error = fields.requiredId("agentId", base.agentId);
   if (!error) error = fields.requiredId("agentPhoneNumberId", base.agentPhoneNumberId);
-  if (!error) error = fields.requiredPhone("to", to);
+  if (!error) error = fields.recipient("to", "timezone", to, timezone);
   if (!error) error = fields.optionalPhone("from", base.from);
   if (!error) error = fields.optionalVariables("variables", context_.limits, variablesJson);
   if (!error) error = forbidOtherWorkspace(route.caller, base.workspaceId, "workspaceId");
@@ -137,6 +138,7 @@ ApiResponse CallWriteRoutes::priority(const RouteContext& route) {
 
   api::Call call = newCall(context_, base, context_.services.clock.nowMs());
   call.to = std::move(to);
+  call.timezone = std::move(timezone);
   call.variablesJson = std::move(variablesJson);
   // Stored with the answer a repeat gets until the dial's own answer replaces it below, so a
   // repeat never makes a second call, whenever this process dies.
@@ -210,6 +212,7 @@ ApiResponse CallWriteRoutes::bulk(const RouteContext& route) {
   for (auto& row : request.rows) {
     calls.push_back(newCall(context_, base, atMs));
     calls.back().to = std::move(row.to);
+    calls.back().timezone = std::move(row.timezone);
     calls.back().variablesJson = std::move(row.variablesJson);
   }
   std::vector<BulkRow>().swap(request.rows);  // free the rows before the store copies the calls

@@ -14,6 +14,7 @@ void writeCallFields(JsonWriter& writer, const api::Call& call) {
   writer.key("campaignId").stringOrNull(call.campaignId);
   writer.key("to").string(call.to);
   writer.key("from").stringOrNull(call.from);
+  writer.key("timezone").stringOrNull(call.timezone);
   writer.key("variables").raw(call.variablesJson.empty() ? "{}" : call.variablesJson);
   writer.key("status").string(api::toString(call.status));
   writer.key("lane").string(api::toString(call.lane));

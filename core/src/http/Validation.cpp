@@ -6,6 +6,7 @@
 
 #include "http/JsonWriter.h"
 #include "phone/PhoneNumbers.h"
+#include "schedule/TimeZones.h"
 #include "vo/core/ReservedIds.h"
 
 namespace vo::core::http {
@@ -202,6 +203,23 @@ std::optional<ApiError> ObjectFields::optionalPhone(std::string_view name, std::
   phone::NormalizedNumber number;
   if (auto error = phoneField(name, false, number)) return error;
   out = std::move(number.e164);
+  return std::nullopt;
+}
+
+std::optional<ApiError> ObjectFields::recipient(std::string_view name, std::string_view zoneName,
+                                                std::string& number, std::string& zone) const {
+  phone::NormalizedNumber normalized;
+  if (auto error = phoneField(name, true, normalized)) return error;
+  std::string requested;
+  if (auto error = stringField(zoneName, false, requested)) return error;
+  const JsonValue* given = object_.find(zoneName);
+  if (given != nullptr && given->type != JsonValue::Type::kNull &&
+      !schedule::isKnownTimeZone(requested)) {
+    return invalidField(fieldName(zoneName),
+                        "not a time zone tzdata knows (an IANA name like \"Europe/Madrid\")");
+  }
+  number = std::move(normalized.e164);
+  zone = schedule::recipientZone(requested, normalized.region);
   return std::nullopt;
 }
 

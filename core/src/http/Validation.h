@@ -44,6 +44,10 @@ class ObjectFields {
   std::optional<ApiError> requiredPhone(std::string_view name, std::string& out) const;
   std::optional<ApiError> requiredPhone(std::string_view name, phone::NormalizedNumber& out) const;
   std::optional<ApiError> optionalPhone(std::string_view name, std::string& out) const;
+  // A recipient's phone number (`name`) and the zone it is in: `zoneName`, an IANA time zone,
+  // when the body has it, else the only zone of the number's region ("" when it has several).
+  std::optional<ApiError> recipient(std::string_view name, std::string_view zoneName,
+                                    std::string& number, std::string& zone) const;
   std::optional<ApiError> optionalSecret(std::string_view name, std::string& out) const;
   std::optional<ApiError> optionalCount(std::string_view name, int maxValue, int& out) const;
   std::optional<ApiError> optionalRate(std::string_view name, double maxValue, double& out) const;

@@ -46,14 +46,6 @@ const RegionZones& regionZones() {
   return zones;
 }
 
-template <typename Named>
-bool containsName(const std::vector<Named>& sorted, std::string_view name) {
-  const auto it = std::lower_bound(
-      sorted.begin(), sorted.end(), name,
-      [](const Named& item, std::string_view wanted) { return item.name() < wanted; });
-  return it != sorted.end() && it->name() == name;
-}
-
 }  // namespace
 
 void loadTimeZones() {
@@ -62,10 +54,17 @@ void loadTimeZones() {
 }
 
 bool isKnownTimeZone(std::string_view name) {
-  if (name.empty() || name.size() > 64) return false;
-  const date::tzdb& db = date::get_tzdb();
+  return findTimeZone(name) != nullptr;
+}
+
+const date::time_zone* findTimeZone(std::string_view name) {
+  if (name.empty() || name.size() > 64) return nullptr;
   // Read from the system's zoneinfo (USE_OS_TZDB), a link ("US/Eastern") is a zone of its own.
-  return containsName(db.zones, name);
+  const std::vector<date::time_zone>& zones = date::get_tzdb().zones;
+  const auto it = std::lower_bound(
+      zones.begin(), zones.end(), name,
+      [](const date::time_zone& zone, std::string_view wanted) { return zone.name() < wanted; });
+  return it != zones.end() && it->name() == name ? &*it : nullptr;
 }
 
 std::string_view onlyZoneOfRegion(std::string_view region) {

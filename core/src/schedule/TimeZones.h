@@ -3,6 +3,10 @@
 #include <string>
 #include <string_view>
 
+namespace date {
+class time_zone;
+}  // namespace date
+
 namespace vo::core::schedule {
 
 // Time zones come from the system's tzdata through Howard Hinnant's date library (libdate-tz,
@@ -14,6 +18,8 @@ void loadTimeZones();
 
 // Whether tzdata knows `name` as a zone or a link ("Europe/Madrid", "US/Eastern", "UTC").
 bool isKnownTimeZone(std::string_view name);
+// The zone of that name, or nullptr (date::locate_zone, without its exception).
+const date::time_zone* findTimeZone(std::string_view name);
 
 // The only zone tzdata's zone1970.tab lists for `region` (ISO 3166-1 alpha-2, "JP" ->
 // "Asia/Tokyo"), or "" when it lists several ("ES", "US") or none ("001").
