@@ -211,15 +211,21 @@ std::optional<ApiError> ObjectFields::recipient(std::string_view name, std::stri
   phone::NormalizedNumber normalized;
   if (auto error = phoneField(name, true, normalized)) return error;
   std::string requested;
-  if (auto error = stringField(zoneName, false, requested)) return error;
-  const JsonValue* given = object_.find(zoneName);
-  if (given != nullptr && given->type != JsonValue::Type::kNull &&
-      !schedule::isKnownTimeZone(requested)) {
-    return invalidField(fieldName(zoneName),
-                        "not a time zone tzdata knows (an IANA name like \"Europe/Madrid\")");
-  }
+  if (auto error = optionalTimeZone(zoneName, requested)) return error;
   number = std::move(normalized.e164);
   zone = schedule::recipientZone(requested, normalized.region);
+  return std::nullopt;
+}
+
+std::optional<ApiError> ObjectFields::optionalTimeZone(std::string_view name,
+                                                       std::string& out) const {
+  if (auto error = stringField(name, false, out)) return error;
+  const JsonValue* given = object_.find(name);
+  if (given != nullptr && given->type != JsonValue::Type::kNull &&
+      !schedule::isKnownTimeZone(out)) {
+    return invalidField(fieldName(name),
+                        "not a time zone tzdata knows (an IANA name like \"Europe/Madrid\")");
+  }
   return std::nullopt;
 }
 

@@ -48,6 +48,8 @@ class ObjectFields {
   // when the body has it, else the only zone of the number's region ("" when it has several).
   std::optional<ApiError> recipient(std::string_view name, std::string_view zoneName,
                                     std::string& number, std::string& zone) const;
+  // An IANA time zone tzdata knows; absent or null leaves `out` empty.
+  std::optional<ApiError> optionalTimeZone(std::string_view name, std::string& out) const;
   std::optional<ApiError> optionalSecret(std::string_view name, std::string& out) const;
   std::optional<ApiError> optionalCount(std::string_view name, int maxValue, int& out) const;
   std::optional<ApiError> optionalRate(std::string_view name, double maxValue, double& out) const;
