@@ -57,6 +57,35 @@ TEST_F(Recipients, TheZoneIsTheRegionsWhenItHasOneAndNoneWhenItHasSeveral) {
   EXPECT_EQ(field(byNumber["+34631021623"], "timezone").type, JsonValue::Type::kNull);
 }
 
+TEST_F(Recipients, TheWorkspacesZoneIsTheLastResort) {
+  seedWorkspace("workspace_id", R"(,"timezone":"Atlantic/Canary")");
+  const JsonValue workspace = json(get("/workspaces/workspace_id"));
+  EXPECT_EQ(field(workspace, "timezone").text, "Atlantic/Canary");
+  ApiResponse response = post("/calls/bulk", bulkOf(R"({"to":"+34631021622"},)"
+                                                    R"({"to":"+81312345678"},)"
+                                                    R"({"to":"+34631021623","timezone":"UTC"})"));
+  ASSERT_EQ(response.status, 202) << response.body;
+  std::map<std::string, std::string> zoneOf;
+  const JsonValue listed =
+      json(get("/calls?campaignId=" + field(json(response), "campaignId").text));
+  for (const JsonValue& call : field(listed, "data").items) {
+    zoneOf[field(call, "to").text] = field(call, "timezone").text;
+  }
+  EXPECT_EQ(zoneOf["+34631021622"], "Atlantic/Canary");  // Spain has several: the workspace's
+  EXPECT_EQ(zoneOf["+81312345678"], "Asia/Tokyo");       // the region's only zone comes first
+  EXPECT_EQ(zoneOf["+34631021623"], "UTC");              // and the row's own before that
+
+  ApiResponse priority = post("/calls/priority", priorityTo(R"("to":"+34631021624")"));
+  ASSERT_EQ(priority.status, 201) << priority.body;
+  EXPECT_EQ(field(json(priority), "timezone").text, "Atlantic/Canary");
+
+  ApiResponse refused =
+      post("/workspaces", R"({"id":"other","name":"Other","timezone":"Europe/Nowhere"})");
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_EQ(errorCode(refused), "invalid_field");
+  EXPECT_EQ(get("/workspaces/other").status, 404);
+}
+
 TEST_F(Recipients, BadNumbersAndZonesAreNamedAndChangeNothing) {
   seedWorkspace("workspace_id");
   struct Case {

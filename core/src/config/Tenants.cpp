@@ -4,6 +4,7 @@
 
 #include "config/Sections.h"
 #include "phone/PhoneNumbers.h"
+#include "schedule/TimeZones.h"
 #include "vo/core/ReservedIds.h"
 
 namespace vo::core::config {
@@ -67,6 +68,10 @@ TenantSeed readWorkspace(api::ConfigReader& item) {
   seed.workspace.name = item.getString("name", seed.workspace.id);
   seed.workspace.providerApiKey = item.getString("providerApiKey", "");
   seed.workspace.providerWebhookSecret = item.getString("providerWebhookSecret", "");
+  seed.workspace.timezone = item.getString("timezone", "");
+  if (!seed.workspace.timezone.empty() && !schedule::isKnownTimeZone(seed.workspace.timezone)) {
+    item.fail("timezone", "not a time zone tzdata knows: '" + seed.workspace.timezone + "'");
+  }
   seed.workspace.pacing = readPacingSettings(item);
   std::set<std::string> agentIds;
   for (auto& agentItem : item.childList("agents")) {

@@ -96,6 +96,7 @@ void writeWorkspace(JsonWriter& writer, const api::Workspace& workspace) {
   writer.key("name").string(workspace.name);
   writer.key("hasProviderApiKey").boolean(!workspace.providerApiKey.empty());
   writer.key("hasProviderWebhookSecret").boolean(!workspace.providerWebhookSecret.empty());
+  writer.key("timezone").stringOrNull(workspace.timezone);
   writePacing(writer, workspace.pacing);
   writer.key("createdAt").string(formatIsoMs(workspace.createdAtMs));
   writer.endObject();

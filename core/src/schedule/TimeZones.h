@@ -26,7 +26,7 @@ const date::time_zone* findTimeZone(std::string_view name);
 std::string_view onlyZoneOfRegion(std::string_view region);
 
 // The zone a call's recipient is in: the one the request names, else the only zone of the
-// number's region, else "" (a region with several zones; the call carries no zone).
+// number's region, else "" (a region with several zones: the workspace's default applies).
 std::string recipientZone(std::string_view requested, std::string_view region);
 
 }  // namespace vo::core::schedule

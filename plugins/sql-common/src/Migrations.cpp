@@ -328,11 +328,12 @@ Migration workspaceWebhookSecrets() {
 }
 
 // Version 10, a call keeps its recipient's time zone (an IANA name, "" when not known), fixed
-// when it is accepted; the view reads it too.
+// when it is accepted; the view reads it too. A workspace may name its recipients' default.
 Migration recipientTimeZones() {
   return {10,
           "a call's recipient time zone",
           {"ALTER TABLE calls ADD COLUMN timezone TEXT NOT NULL DEFAULT ''",
+           "ALTER TABLE workspaces ADD COLUMN timezone TEXT NOT NULL DEFAULT ''",
            "DROP VIEW calls_with_state",
            R"(CREATE VIEW calls_with_state AS SELECT c.id, c.workspace_id, c.agent_id,
   c.agent_phone_number_id, c.campaign_id, c.to_number, c.from_number, c.variables_json, s.status,
