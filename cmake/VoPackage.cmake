@@ -52,8 +52,9 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # dpkg-shlibdeps (dpkg-dev) computes the libraries' packages; libvo_api is the package's own.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS ${CMAKE_BINARY_DIR}/lib)
-# postinst uses useradd (passwd), the unit systemd's EnvironmentFile.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "passwd")
+# postinst uses useradd (passwd), the unit systemd's EnvironmentFile; recipients' time zones
+# are read from tzdata (/usr/share/zoneinfo, zone1970.tab) at run time.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "passwd, tzdata")
 # The dashboard's chart (server.chartJsFile); without it the dashboard shows a table.
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libjs-chart.js")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA

@@ -5,6 +5,8 @@ set -euo pipefail
 
 packages=(
   libpoco-dev rapidjson-dev libyaml-cpp-dev libspdlog-dev libhttp-parser-dev libhiredis-dev
+  libphonenumber-dev  # phone numbers: validation, E.164, region (core/src/phone)
+  libhowardhinnant-date-dev tzdata  # time zones (core/src/schedule)
   libssl-dev openssl
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   redis-server postgresql postgresql-contrib libpq-dev

@@ -29,7 +29,7 @@ int64_t dayStartMs(int day) {
 bool seedTenants(vo::api::CallStore& store) {
   for (int w = 0; w < kWorkspaces; ++w) {
     const std::string workspace = workspaceOf(w);
-    auto result = store.createWorkspace({workspace, "Workspace " + workspace, "", {}, 1, ""});
+    auto result = store.createWorkspace({workspace, "Workspace " + workspace, "", {}, 1, "", ""});
     for (int a = 0; result.ok() && a < kAgentsPerWorkspace; ++a) {
       result = store.createAgent({"ag" + std::to_string(a), workspace, "Agent", {}, 1, true});
     }

@@ -78,8 +78,9 @@ tenants:
       name: Acme
       providerApiKey: sk_acme
       maxConcurrentCalls: 9
+      timezone: Europe/Madrid
       agents: [{id: agent_1, name: Ana, callsPerSecond: 1}]
-      phoneNumbers: [{id: phnum_1, number: "+34601893170", provider: sip_trunk}]
+      phoneNumbers: [{id: phnum_1, number: "+34 601 89 31 70", provider: sip_trunk}]
 )");
   EXPECT_EQ(config.logLevel, "debug");
   EXPECT_EQ(config.server.host, "0.0.0.0");
@@ -109,6 +110,7 @@ tenants:
   EXPECT_EQ(acme.workspace.name, "Acme");
   EXPECT_EQ(acme.workspace.providerApiKey, "sk_acme");
   EXPECT_EQ(acme.workspace.pacing.maxConcurrentCalls, 9);
+  EXPECT_EQ(acme.workspace.timezone, "Europe/Madrid");
   ASSERT_EQ(acme.agents.size(), 1u);
   EXPECT_EQ(acme.agents[0].id, "agent_1");
   EXPECT_EQ(acme.agents[0].workspaceId, "acme");
@@ -291,8 +293,11 @@ TEST(Validation, BadValuesAreNamed) {
       "tenants.workspaces[0].phoneNumbers[0].provider: expected twilio or sip_trunk, got 'skype'");
   EXPECT_EQ(errorOf(kMinimal + "tenants: {workspaces: [{id: a, phoneNumbers: [{id: p, number: "
                                "\"601893170\"}]}]}"),
-            "tenants.workspaces[0].phoneNumbers[0].number: expected an E.164 number like "
-            "+34601893170, got '601893170'");
+            "tenants.workspaces[0].phoneNumbers[0].number: expected a phone number like "
+            "+34601893170, got '601893170': must be in international form: + then the country "
+            "code (+34 601 89 31 70)");
+  EXPECT_EQ(errorOf(kMinimal + "tenants: {workspaces: [{id: a, timezone: Europe/Nowhere}]}"),
+            "tenants.workspaces[0].timezone: not a time zone tzdata knows: 'Europe/Nowhere'");
   EXPECT_EQ(errorOf(kMinimal + "tenants: {workspaces: [{id: a}, {id: a}]}"),
             "tenants.workspaces[1].id: duplicate id 'a'");
   EXPECT_EQ(errorOf(kMinimal + "tenants: {workspaces: [{id: admin}]}"),

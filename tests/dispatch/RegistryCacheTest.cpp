@@ -16,14 +16,14 @@ class RegistryCacheTest : public ::testing::Test {
   void SetUp() override {
     // "phnum_shared" in both workspaces, as an admin may share it, limited to one call at a time.
     for (const std::string workspace : {"acme", "globex"}) {
-      ASSERT_TRUE(store_.createWorkspace({workspace, workspace, "", {}, 1, ""}).ok());
+      ASSERT_TRUE(store_.createWorkspace({workspace, workspace, "", {}, 1, "", ""}).ok());
       ASSERT_TRUE(store_.createAgent({"agent_shared", workspace, "A", {}, 1, true}).ok());
       ASSERT_TRUE(store_
                       .createPhoneNumber(
                           {"phnum_shared", workspace, "+34601893170", "twilio", {1, 0}, 1, true})
                       .ok());
     }
-    ASSERT_TRUE(store_.createWorkspace({"ownkey", "Own key", "sk_own", {}, 1, ""}).ok());
+    ASSERT_TRUE(store_.createWorkspace({"ownkey", "Own key", "sk_own", {}, 1, "", ""}).ok());
     ASSERT_TRUE(
         store_.createPhoneNumber({"phnum_own", "ownkey", "+34601893171", "twilio", {}, 1}).ok());
   }

@@ -91,10 +91,11 @@ ApiResponse ApiFixture::send(const std::string& method, const std::string& targe
   return api_->handle(request);
 }
 
-std::string ApiFixture::seedWorkspace(const std::string& id) {
-  EXPECT_EQ(
-      post("/workspaces", R"({"id":")" + id + R"(","name":"Workspace )" + id + R"("})").status,
-      201);
+std::string ApiFixture::seedWorkspace(const std::string& id, const std::string& fields) {
+  EXPECT_EQ(post("/workspaces",
+                 R"({"id":")" + id + R"(","name":"Workspace )" + id + R"(")" + fields + "}")
+                .status,
+            201);
   // The same provider ids in every workspace: the admin shares them on purpose.
   EXPECT_EQ(post("/workspaces/" + id + "/agents",
                  R"({"id":"agent_1","name":"Agent","sharedAcrossWorkspaces":true})")

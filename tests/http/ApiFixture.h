@@ -45,7 +45,8 @@ class ApiFixture : public ::testing::Test {
   // A new API over the same parts, for a test that changed config_.
   void rebuildApi();
   // Creates workspace `id` with agent_1 and phnum_1; returns a new workspace API key.
-  std::string seedWorkspace(const std::string& id);
+  // `fields`: more members of the workspace's body, e.g. R"(,"timezone":"Europe/Madrid")".
+  std::string seedWorkspace(const std::string& id, const std::string& fields = "");
   static JsonValue json(const ApiResponse& response);
   static std::string errorCode(const ApiResponse& response);
   int64_t storedCalls();

@@ -9,6 +9,7 @@
 #include "app/MallocArenas.h"
 #include "app/RetentionTimer.h"
 #include "app/Startup.h"
+#include "schedule/TimeZones.h"
 #include "vo/core/ApiServer.h"
 #include "vo/core/Dispatcher.h"
 #include "vo/core/ForwardingEventSink.h"
@@ -81,6 +82,7 @@ struct Application::State {
       logger->debug("malloc: at most {} arenas (MALLOC_ARENA_MAX overrides)", arenas);
     }
     warnAboutDevelopmentKey();
+    schedule::loadTimeZones();  // tzdata read now: a request never waits for it, nor fails on it
     plugins = createPlugins(*host, config, events, Migration::kRun, *logger);
     seedTenants(*plugins.store, config.tenants, *logger, clock.nowMs());
     dispatcher = std::make_unique<Dispatcher>(

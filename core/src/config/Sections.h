@@ -24,7 +24,5 @@ void readPlugins(api::ConfigReader reader, const YAML::Node& node, AppConfig& co
 
 // An identifier from the config: 1..128 of [A-Za-z0-9._:-].
 bool isIdentifier(const std::string& text);
-// +<country code><number>, 7 to 15 digits.
-bool isE164(const std::string& text);
 
 }  // namespace vo::core::config

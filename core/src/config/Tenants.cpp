@@ -3,6 +3,8 @@
 #include <set>
 
 #include "config/Sections.h"
+#include "phone/PhoneNumbers.h"
+#include "schedule/TimeZones.h"
 #include "vo/core/ReservedIds.h"
 
 namespace vo::core::config {
@@ -40,10 +42,13 @@ api::PhoneNumber readPhoneNumber(api::ConfigReader& item, const std::string& wor
   api::PhoneNumber phone;
   phone.id = requireIdentifier(item, "id");
   phone.workspaceId = workspaceId;
-  phone.number = item.requireString("number");
-  if (!isE164(phone.number)) {
-    item.fail("number", "expected an E.164 number like +34601893170, got '" + phone.number + "'");
+  const std::string number = item.requireString("number");
+  phone::NormalizedNumber normalized;
+  if (auto reason = phone::normalizePhoneNumber(number, normalized)) {
+    item.fail("number",
+              "expected a phone number like +34601893170, got '" + number + "': " + *reason);
   }
+  phone.number = normalized.e164;
   phone.provider = item.getString("provider", "twilio");
   if (phone.provider != "twilio" && phone.provider != "sip_trunk") {
     item.fail("provider", "expected twilio or sip_trunk, got '" + phone.provider + "'");
@@ -63,6 +68,10 @@ TenantSeed readWorkspace(api::ConfigReader& item) {
   seed.workspace.name = item.getString("name", seed.workspace.id);
   seed.workspace.providerApiKey = item.getString("providerApiKey", "");
   seed.workspace.providerWebhookSecret = item.getString("providerWebhookSecret", "");
+  seed.workspace.timezone = item.getString("timezone", "");
+  if (!seed.workspace.timezone.empty() && !schedule::isKnownTimeZone(seed.workspace.timezone)) {
+    item.fail("timezone", "not a time zone tzdata knows: '" + seed.workspace.timezone + "'");
+  }
   seed.workspace.pacing = readPacingSettings(item);
   std::set<std::string> agentIds;
   for (auto& agentItem : item.childList("agents")) {
@@ -84,14 +93,6 @@ bool isIdentifier(const std::string& text) {
   if (text.empty() || text.size() > 128) return false;
   for (unsigned char c : text) {
     if (!std::isalnum(c) && c != '.' && c != '_' && c != ':' && c != '-') return false;
-  }
-  return true;
-}
-
-bool isE164(const std::string& text) {
-  if (text.size() < 8 || text.size() > 16 || text[0] != '+' || text[1] == '0') return false;
-  for (std::size_t i = 1; i < text.size(); ++i) {
-    if (!std::isdigit(static_cast<unsigned char>(text[i]))) return false;
   }
   return true;
 }

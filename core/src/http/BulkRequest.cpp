@@ -15,8 +15,8 @@ void validateRow(const JsonValue& row, std::size_t index, const ValidationLimits
   std::optional<ApiError> error = requireObject(row, prefix);
   if (!error) {
     ObjectFields fields(row, prefix + ".");
-    error = fields.onlyKnown({"to", "variables"});
-    if (!error) error = fields.requiredPhone("to", parsed.to);
+    error = fields.onlyKnown({"to", "timezone", "variables"});
+    if (!error) error = fields.recipient("to", "timezone", parsed.to, parsed.timezone);
     if (!error) error = fields.optionalVariables("variables", limits, parsed.variablesJson);
   }
   if (error) {

@@ -13,6 +13,7 @@ namespace vo::core::http {
 
 struct BulkRow {
   std::string to;
+  std::string timezone;
   std::string variablesJson;
 };
 

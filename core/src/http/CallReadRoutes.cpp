@@ -2,6 +2,7 @@
 
 #include "http/Encoding.h"
 #include "http/IsoTime.h"
+#include "phone/PhoneNumbers.h"
 #include "vo/api/CallStore.h"
 
 namespace vo::core::http {
@@ -87,8 +88,12 @@ ApiResponse CallReadRoutes::list(const RouteContext& route) {
   }
   if (!error) {
     if (const std::string* to = query.find("to")) {
-      if (auto reason = checkE164(*to)) error = invalidField("to", *reason);
-      filter.to = *to;
+      // Stored numbers are E.164: "+34 601 89 31 70" finds "+34601893170".
+      phone::NormalizedNumber number;
+      if (auto reason = phone::normalizePhoneNumber(*to, number)) {
+        error = invalidField("to", *reason);
+      }
+      filter.to = number.e164;
     }
   }
   if (!error) error = parseTime(query, "createdFrom", filter.createdFromMs);

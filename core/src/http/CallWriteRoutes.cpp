@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "http/BulkRequest.h"
 #include "http/Encoding.h"
 #include "http/IsoTime.h"
@@ -115,6 +117,20 @@ std::optional<ApiError> CallWriteRoutes::checkReferences(const std::string& work
   return std::nullopt;
 }
 
+std::optional<ApiError> CallWriteRoutes::applyDefaultZone(const std::string& workspaceId,
+                                                          std::span<std::string* const> zones) {
+  if (std::none_of(zones.begin(), zones.end(),
+                   [](const std::string* zone) { return zone->empty(); })) {
+    return std::nullopt;
+  }
+  auto workspace = context_.services.store.getWorkspace(workspaceId);
+  if (!workspace) return dependencyError(workspace.error(), "workspace '" + workspaceId + "'");
+  for (std::string* zone : zones) {
+    if (zone->empty()) *zone = workspace->timezone;
+  }
+  return std::nullopt;
+}
+
 ApiResponse CallWriteRoutes::priority(const RouteContext& route) {
   JsonValue body;
   if (auto error = parseBodyObject(route.request, body)) return errorResponse(*error);
@@ -122,21 +138,25 @@ ApiResponse CallWriteRoutes::priority(const RouteContext& route) {
   CallBase base;
   base.lane = api::Lane::kPriority;
   std::string to;
+  std::string timezone;
   std::string variablesJson;
-  std::optional<ApiError> error =
-      fields.onlyKnown({"workspaceId", "agentId", "agentPhoneNumberId", "to", "from", "variables"});
+  std::optional<ApiError> error = fields.onlyKnown(
+      {"workspaceId", "agentId", "agentPhoneNumberId", "to", "timezone", "from", "variables"});
   if (!error) error = fields.requiredId("workspaceId", base.workspaceId);
   if (!error) error = fields.requiredId("agentId", base.agentId);
   if (!error) error = fields.requiredId("agentPhoneNumberId", base.agentPhoneNumberId);
-  if (!error) error = fields.requiredPhone("to", to);
+  if (!error) error = fields.recipient("to", "timezone", to, timezone);
   if (!error) error = fields.optionalPhone("from", base.from);
   if (!error) error = fields.optionalVariables("variables", context_.limits, variablesJson);
   if (!error) error = forbidOtherWorkspace(route.caller, base.workspaceId, "workspaceId");
   if (!error) error = checkReferences(base.workspaceId, base.agentId, base.agentPhoneNumberId);
+  std::string* const zones[] = {&timezone};
+  if (!error) error = applyDefaultZone(base.workspaceId, zones);
   if (error) return errorResponse(*error);
 
   api::Call call = newCall(context_, base, context_.services.clock.nowMs());
   call.to = std::move(to);
+  call.timezone = std::move(timezone);
   call.variablesJson = std::move(variablesJson);
   // Stored with the answer a repeat gets until the dial's own answer replaces it below, so a
   // repeat never makes a second call, whenever this process dies.
@@ -167,6 +187,12 @@ ApiResponse CallWriteRoutes::bulk(const RouteContext& route) {
   if (!error) error = forbidOtherWorkspace(route.caller, request.workspaceId, "workspaceId");
   if (!error) {
     error = checkReferences(request.workspaceId, request.agentId, request.agentPhoneNumberId);
+  }
+  if (!error) {
+    std::vector<std::string*> zones;
+    zones.reserve(request.rows.size());
+    for (BulkRow& row : request.rows) zones.push_back(&row.timezone);
+    error = applyDefaultZone(request.workspaceId, zones);
   }
   if (error) return errorResponse(*error);
   std::string().swap(route.request.body);  // parsed: its memory is better spent on the calls
@@ -210,6 +236,7 @@ ApiResponse CallWriteRoutes::bulk(const RouteContext& route) {
   for (auto& row : request.rows) {
     calls.push_back(newCall(context_, base, atMs));
     calls.back().to = std::move(row.to);
+    calls.back().timezone = std::move(row.timezone);
     calls.back().variablesJson = std::move(row.variablesJson);
   }
   std::vector<BulkRow>().swap(request.rows);  // free the rows before the store copies the calls

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <span>
+
 #include "http/ApiContext.h"
 #include "http/KnownReferences.h"
 #include "http/Router.h"
@@ -21,6 +23,10 @@ class CallWriteRoutes {
   std::optional<ApiError> checkReferences(const std::string& workspaceId,
                                           const std::string& agentId,
                                           const std::string& phoneNumberId);
+  // Fills the zone of the calls whose request and number named none with the workspace's
+  // default; reads the workspace only when one of them has none.
+  std::optional<ApiError> applyDefaultZone(const std::string& workspaceId,
+                                           std::span<std::string* const> zones);
   ApiContext& context_;
   KnownReferences knownReferences_;
 };

@@ -14,6 +14,7 @@ void writeCallFields(JsonWriter& writer, const api::Call& call) {
   writer.key("campaignId").stringOrNull(call.campaignId);
   writer.key("to").string(call.to);
   writer.key("from").stringOrNull(call.from);
+  writer.key("timezone").stringOrNull(call.timezone);
   writer.key("variables").raw(call.variablesJson.empty() ? "{}" : call.variablesJson);
   writer.key("status").string(api::toString(call.status));
   writer.key("lane").string(api::toString(call.lane));
@@ -95,6 +96,7 @@ void writeWorkspace(JsonWriter& writer, const api::Workspace& workspace) {
   writer.key("name").string(workspace.name);
   writer.key("hasProviderApiKey").boolean(!workspace.providerApiKey.empty());
   writer.key("hasProviderWebhookSecret").boolean(!workspace.providerWebhookSecret.empty());
+  writer.key("timezone").stringOrNull(workspace.timezone);
   writePacing(writer, workspace.pacing);
   writer.key("createdAt").string(formatIsoMs(workspace.createdAtMs));
   writer.endObject();

@@ -100,7 +100,7 @@ ApiResponse RegistryRoutes::createWorkspace(const RouteContext& route) {
   ObjectFields fields(body, "");
   api::Workspace workspace;
   std::optional<ApiError> error =
-      fields.onlyKnown({"id", "name", "providerApiKey", "providerWebhookSecret",
+      fields.onlyKnown({"id", "name", "providerApiKey", "providerWebhookSecret", "timezone",
                         "maxConcurrentCalls", "callsPerSecond"});
   if (!error) error = fields.requiredId("id", workspace.id);
   if (auto reason = checkWorkspaceId(workspace.id); !error && reason) {
@@ -111,6 +111,7 @@ ApiResponse RegistryRoutes::createWorkspace(const RouteContext& route) {
   if (!error) {
     error = fields.optionalSecret("providerWebhookSecret", workspace.providerWebhookSecret);
   }
+  if (!error) error = fields.optionalTimeZone("timezone", workspace.timezone);
   if (!error) error = readPacing(fields, workspace.pacing);
   if (error) return errorResponse(*error);
   workspace.createdAtMs = context_.services.clock.nowMs();

@@ -5,6 +5,8 @@
 #include <cstdlib>
 
 #include "http/JsonWriter.h"
+#include "phone/PhoneNumbers.h"
+#include "schedule/TimeZones.h"
 #include "vo/core/ReservedIds.h"
 
 namespace vo::core::http {
@@ -28,16 +30,6 @@ bool isVariableName(std::string_view name) {
 }
 
 }  // namespace
-
-std::optional<std::string> checkE164(std::string_view number) {
-  if (number.size() < 9 || number.size() > 16 || number[0] != '+' || number[1] == '0') {
-    return "not E.164 (+ then 8 to 15 digits, the first not 0)";
-  }
-  for (std::size_t i = 1; i < number.size(); ++i) {
-    if (!isDigit(number[i])) return "not E.164 (+ then 8 to 15 digits, the first not 0)";
-  }
-  return std::nullopt;
-}
 
 std::optional<std::string> checkId(std::string_view id) {
   if (id.empty()) return "must not be empty";
@@ -183,16 +175,57 @@ std::optional<ApiError> ObjectFields::optionalName(std::string_view name, std::s
   return std::nullopt;
 }
 
+std::optional<ApiError> ObjectFields::phoneField(std::string_view name, bool required,
+                                                 phone::NormalizedNumber& out) const {
+  std::string text;
+  if (auto error = stringField(name, required, text)) return error;
+  out = {};
+  if (text.empty() && !required) return std::nullopt;
+  if (auto reason = phone::normalizePhoneNumber(text, out)) {
+    return invalidField(fieldName(name), *reason);
+  }
+  return std::nullopt;
+}
+
+std::optional<ApiError> ObjectFields::requiredPhone(std::string_view name,
+                                                    phone::NormalizedNumber& out) const {
+  return phoneField(name, true, out);
+}
+
 std::optional<ApiError> ObjectFields::requiredPhone(std::string_view name, std::string& out) const {
-  if (auto error = stringField(name, true, out)) return error;
-  if (auto reason = checkE164(out)) return invalidField(fieldName(name), *reason);
+  phone::NormalizedNumber number;
+  if (auto error = phoneField(name, true, number)) return error;
+  out = std::move(number.e164);
   return std::nullopt;
 }
 
 std::optional<ApiError> ObjectFields::optionalPhone(std::string_view name, std::string& out) const {
+  phone::NormalizedNumber number;
+  if (auto error = phoneField(name, false, number)) return error;
+  out = std::move(number.e164);
+  return std::nullopt;
+}
+
+std::optional<ApiError> ObjectFields::recipient(std::string_view name, std::string_view zoneName,
+                                                std::string& number, std::string& zone) const {
+  phone::NormalizedNumber normalized;
+  if (auto error = phoneField(name, true, normalized)) return error;
+  std::string requested;
+  if (auto error = optionalTimeZone(zoneName, requested)) return error;
+  number = std::move(normalized.e164);
+  zone = schedule::recipientZone(requested, normalized.region);
+  return std::nullopt;
+}
+
+std::optional<ApiError> ObjectFields::optionalTimeZone(std::string_view name,
+                                                       std::string& out) const {
   if (auto error = stringField(name, false, out)) return error;
-  if (out.empty()) return std::nullopt;
-  if (auto reason = checkE164(out)) return invalidField(fieldName(name), *reason);
+  const JsonValue* given = object_.find(name);
+  if (given != nullptr && given->type != JsonValue::Type::kNull &&
+      !schedule::isKnownTimeZone(out)) {
+    return invalidField(fieldName(name),
+                        "not a time zone tzdata knows (an IANA name like \"Europe/Madrid\")");
+  }
   return std::nullopt;
 }
 

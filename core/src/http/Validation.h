@@ -7,6 +7,7 @@
 
 #include "http/ApiMessage.h"
 #include "http/JsonValue.h"
+#include "phone/PhoneNumbers.h"
 
 namespace vo::core::http {
 
@@ -19,7 +20,6 @@ inline constexpr std::size_t kMaxIdLength = 128;
 inline constexpr std::size_t kMaxNameLength = 200;
 
 // Each check returns the reason a value is refused, or nullopt when it is fine.
-std::optional<std::string> checkE164(std::string_view number);
 // Ids travel in URLs and logs: 1..128 of [A-Za-z0-9_.:-].
 std::optional<std::string> checkId(std::string_view id);
 // A JSON number literal every consumer reads the same: an integer within int64, any other number
@@ -40,8 +40,16 @@ class ObjectFields {
   std::optional<ApiError> requiredId(std::string_view name, std::string& out) const;
   std::optional<ApiError> requiredName(std::string_view name, std::string& out) const;
   std::optional<ApiError> optionalName(std::string_view name, std::string& out) const;
+  // A phone number (phone/PhoneNumbers.h), stored as its E.164 form.
   std::optional<ApiError> requiredPhone(std::string_view name, std::string& out) const;
+  std::optional<ApiError> requiredPhone(std::string_view name, phone::NormalizedNumber& out) const;
   std::optional<ApiError> optionalPhone(std::string_view name, std::string& out) const;
+  // A recipient's phone number (`name`) and the zone it is in: `zoneName`, an IANA time zone,
+  // when the body has it, else the only zone of the number's region ("" when it has several).
+  std::optional<ApiError> recipient(std::string_view name, std::string_view zoneName,
+                                    std::string& number, std::string& zone) const;
+  // An IANA time zone tzdata knows; absent or null leaves `out` empty.
+  std::optional<ApiError> optionalTimeZone(std::string_view name, std::string& out) const;
   std::optional<ApiError> optionalSecret(std::string_view name, std::string& out) const;
   std::optional<ApiError> optionalCount(std::string_view name, int maxValue, int& out) const;
   std::optional<ApiError> optionalRate(std::string_view name, double maxValue, double& out) const;
@@ -54,6 +62,8 @@ class ObjectFields {
 
  private:
   std::optional<ApiError> stringField(std::string_view name, bool required, std::string& out) const;
+  std::optional<ApiError> phoneField(std::string_view name, bool required,
+                                     phone::NormalizedNumber& out) const;
   const JsonValue& object_;
   std::string prefix_;
 };

@@ -46,7 +46,7 @@ vo::api::Call benchCall(const std::string& id, int64_t createdAtMs) {
 }
 
 bool seed(vo::api::CallStore& store, int64_t firstDay, int days, int64_t callsPerDay) {
-  if (!check(store.createWorkspace({"bench", "Bench", "", {}, 0, ""}), "workspace") ||
+  if (!check(store.createWorkspace({"bench", "Bench", "", {}, 0, "", ""}), "workspace") ||
       !check(store.createAgent({"agent-bench", "bench", "Agent", {}, 0}), "agent") ||
       !check(store.createPhoneNumber({"phnum-bench", "bench", "+34600000000", "twilio", {}, 0}),
              "phone number")) {

@@ -40,7 +40,7 @@ void seedTenants(vo::api::CallStore& store, int64_t nowMs) {
   for (int w = 0; w < 2; ++w) {
     const std::string workspace = kWorkspaces[w];
     ASSERT_TRUE(
-        store.createWorkspace({workspace, "Workspace " + workspace, "", {}, nowMs, ""}).ok());
+        store.createWorkspace({workspace, "Workspace " + workspace, "", {}, nowMs, "", ""}).ok());
     ASSERT_TRUE(store
                     .createPhoneNumber({"phnum-" + workspace,
                                         workspace,

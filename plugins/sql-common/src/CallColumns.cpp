@@ -46,7 +46,8 @@ SqlParams recordParams(const vo::api::Call& call) {
           std::string(toString(call.lane)),
           int64_t{call.maxAttempts},
           call.createdAtMs,
-          dayOf(call.createdAtMs)};
+          dayOf(call.createdAtMs),
+          call.timezone};
 }
 
 SqlParams stateParams(const vo::api::Call& call) {
@@ -94,6 +95,7 @@ vo::api::Call rowToCall(SqlRow&& row) {
   // row[18] is created_day, derived from createdAtMs.
   call.updatedAtMs = intOf(row[19]);
   call.nextAttemptAtMs = intOf(row[20]);
+  call.timezone = textOf(std::move(row[21]));
   return call;
 }
 

@@ -327,6 +327,22 @@ Migration workspaceWebhookSecrets() {
           {}};
 }
 
+// Version 10, a call keeps its recipient's time zone (an IANA name, "" when not known), fixed
+// when it is accepted; the view reads it too. A workspace may name its recipients' default.
+Migration recipientTimeZones() {
+  return {10,
+          "a call's recipient time zone",
+          {"ALTER TABLE calls ADD COLUMN timezone TEXT NOT NULL DEFAULT ''",
+           "ALTER TABLE workspaces ADD COLUMN timezone TEXT NOT NULL DEFAULT ''",
+           "DROP VIEW calls_with_state",
+           R"(CREATE VIEW calls_with_state AS SELECT c.id, c.workspace_id, c.agent_id,
+  c.agent_phone_number_id, c.campaign_id, c.to_number, c.from_number, c.variables_json, s.status,
+  c.lane, s.attempts, c.max_attempts, s.provider_call_id, s.provider_data_json, s.last_error,
+  s.duration_secs, s.end_reason, c.created_at_ms, c.created_day, s.updated_at_ms,
+  s.next_attempt_at_ms, c.timezone FROM calls c JOIN call_states s ON s.id = c.id)"},
+          {}};
+}
+
 }  // namespace
 
 std::string withTextType(const std::string& ddl, const std::string& textType) {
@@ -355,7 +371,8 @@ const std::vector<Migration>& schemaMigrations() {
                                                  providerDataOverlaidInTheDatabase(),
                                                  frozenRollUpsCountPurgedCalls(),
                                                  idempotencyRecordsByAge(),
-                                                 workspaceWebhookSecrets()};
+                                                 workspaceWebhookSecrets(),
+                                                 recipientTimeZones()};
   return migrations;
 }
 

@@ -81,8 +81,8 @@ std::string castParams(const std::array<const char*, N>& types) {
 const std::string& insertOneIfParentsExist() {
   static const std::string sql = [] {
     static constexpr std::array<const char*, kCallRecordColumnCount> kRecordTypes = {
-        "TEXT", "TEXT", "TEXT", "TEXT",    "TEXT",   "TEXT",
-        "TEXT", "TEXT", "TEXT", "INTEGER", "BIGINT", "TEXT"};
+        "TEXT", "TEXT", "TEXT",    "TEXT",   "TEXT", "TEXT", "TEXT",
+        "TEXT", "TEXT", "INTEGER", "BIGINT", "TEXT", "TEXT"};
     static constexpr std::array<const char*, kCallStateColumnCount> kStateTypes = {
         "TEXT", "TEXT", "INTEGER", "TEXT", "TEXT", "TEXT", "BIGINT", "TEXT", "BIGINT", "BIGINT"};
     return "WITH inserted AS (INSERT INTO calls (" + std::string(kCallRecordColumns) + ") SELECT " +

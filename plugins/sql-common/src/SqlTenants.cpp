@@ -25,8 +25,8 @@ vo::api::PacingSettings pacingOf(const SqlRow& row, std::size_t first) {
 }
 
 vo::api::Workspace rowToWorkspace(const SqlRow& row) {
-  return {textOf(row[0]),   textOf(row[1]), textOf(row[2]),
-          pacingOf(row, 3), intOf(row[5]),  textOf(row[6])};
+  return {textOf(row[0]), textOf(row[1]), textOf(row[2]), pacingOf(row, 3),
+          intOf(row[5]),  textOf(row[6]), textOf(row[7])};
 }
 
 vo::api::Agent rowToAgent(const SqlRow& row) {
@@ -100,10 +100,11 @@ Result<void> SqlCallStore::createWorkspace(const vo::api::Workspace& workspace) 
   return writeOne<void>([&](SqlRunner& sql) -> Result<void> {
     sql.execute(
         "INSERT INTO workspaces (id, name, provider_api_key, max_concurrent_calls, "
-        "calls_per_second, created_at_ms, provider_webhook_secret) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "calls_per_second, created_at_ms, provider_webhook_secret, timezone) VALUES (?, ?, ?, ?, "
+        "?, ?, ?, ?)",
         {workspace.id, workspace.name, workspace.providerApiKey,
          int64_t{workspace.pacing.maxConcurrentCalls}, workspace.pacing.callsPerSecond,
-         workspace.createdAtMs, workspace.providerWebhookSecret});
+         workspace.createdAtMs, workspace.providerWebhookSecret, workspace.timezone});
     return Result<void>::success();
   });
 }
@@ -112,8 +113,8 @@ Result<vo::api::Workspace> SqlCallStore::getWorkspace(std::string_view id) {
   return read<vo::api::Workspace>([&](SqlRunner& sql) {
     return single<vo::api::Workspace>(
         sql.prepared().query("SELECT id, name, provider_api_key, max_concurrent_calls, "
-                             "calls_per_second, created_at_ms, provider_webhook_secret FROM "
-                             "workspaces WHERE id = ?",
+                             "calls_per_second, created_at_ms, provider_webhook_secret, "
+                             "timezone FROM workspaces WHERE id = ?",
                              {str(id)}),
         rowToWorkspace, "workspace " + str(id));
   });
@@ -123,7 +124,7 @@ Result<std::vector<vo::api::Workspace>> SqlCallStore::listWorkspaces() {
   return read<std::vector<vo::api::Workspace>>([&](SqlRunner& sql) {
     return convertAll<vo::api::Workspace>(
         sql.query("SELECT id, name, provider_api_key, max_concurrent_calls, calls_per_second, "
-                  "created_at_ms, provider_webhook_secret FROM workspaces ORDER BY id"),
+                  "created_at_ms, provider_webhook_secret, timezone FROM workspaces ORDER BY id"),
         rowToWorkspace);
   });
 }

@@ -53,6 +53,7 @@ void expectVersion3CallsKept(vo::api::CallStore& store) {
   EXPECT_EQ(queued->campaignId, "");
   EXPECT_EQ(queued->to, "+15550002");
   EXPECT_EQ(queued->from, "+15550001");
+  EXPECT_EQ(queued->timezone, "");  // calls from before version 10 carry no zone
   EXPECT_EQ(queued->variablesJson, "{\"name\":\"Ana\"}");
   EXPECT_EQ(queued->status, CallStatus::kQueued);
   EXPECT_EQ(queued->lane, vo::api::Lane::kBulk);

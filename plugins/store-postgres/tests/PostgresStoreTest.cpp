@@ -53,7 +53,7 @@ TEST_F(PostgresStore, InstancesMigratingTogetherApplyEachVersionOnce) {
   for (const auto& result : results) EXPECT_TRUE(result.ok()) << result.error().message;
   EXPECT_EQ(pg::adminQuery("SELECT COUNT(*) FROM \"" + schema + "\".schema_migrations"),
             std::to_string(vo::sql::schemaMigrations().size()));
-  EXPECT_TRUE(stores[0]->createWorkspace({"w", "W", "", {}, 1, ""}).ok());
+  EXPECT_TRUE(stores[0]->createWorkspace({"w", "W", "", {}, 1, "", ""}).ok());
   EXPECT_EQ(stores[5]->getWorkspace("w")->name, "W");
 }
 
@@ -92,7 +92,7 @@ TEST_F(PostgresStore, CopyAndMultiRowInsertWriteTheSameRows) {
     config["insertMethod"] = method;
     auto store = vo::store_postgres::createPostgresStore(config, "plugins.store.config");
     ASSERT_TRUE(store->migrate().ok());
-    ASSERT_TRUE(store->createWorkspace({"ws1", "W", "", {}, 1, ""}).ok());
+    ASSERT_TRUE(store->createWorkspace({"ws1", "W", "", {}, 1, "", ""}).ok());
     ASSERT_TRUE(store->createAgent({"ag1", "ws1", "A", {}, 1}).ok());
     ASSERT_TRUE(store->createPhoneNumber({"ph1", "ws1", "+1", "twilio", {}, 1}).ok());
     std::vector<vo::api::Call> calls;
@@ -180,7 +180,7 @@ struct NamedStore {
 TEST_F(PostgresStore, AReadAfterTheServerEndedThePooledSessionsIsAnsweredOnAFreshOne) {
   NamedStore named("dropped");
   ASSERT_TRUE(named.store->migrate().ok());
-  ASSERT_TRUE(named.store->createWorkspace({"w", "W", "", {}, 1, ""}).ok());
+  ASSERT_TRUE(named.store->createWorkspace({"w", "W", "", {}, 1, "", ""}).ok());
   named.endEveryConnection();
   // The read meets the ended session first, then runs again on a fresh one.
   const auto after = named.store->getWorkspace("w");
@@ -192,13 +192,13 @@ TEST_F(PostgresStore, AReadAfterTheServerEndedThePooledSessionsIsAnsweredOnAFres
 TEST_F(PostgresStore, AWriteOnAnEndedSessionIsUnavailableAndNotRepeated) {
   NamedStore named("ended");
   ASSERT_TRUE(named.store->migrate().ok());
-  ASSERT_TRUE(named.store->createWorkspace({"w", "W", "", {}, 1, ""}).ok());
+  ASSERT_TRUE(named.store->createWorkspace({"w", "W", "", {}, 1, "", ""}).ok());
   named.endEveryConnection();
   // A write cannot know whether its statement ran before the session ended: it is not repeated.
-  const auto write = named.store->createWorkspace({"v", "V", "", {}, 1, ""});
+  const auto write = named.store->createWorkspace({"v", "V", "", {}, 1, "", ""});
   ASSERT_FALSE(write.ok());
   EXPECT_EQ(write.error().code, vo::api::ErrorCode::kUnavailable) << write.error().message;
-  EXPECT_TRUE(named.store->createWorkspace({"v", "V", "", {}, 1, ""}).ok());
+  EXPECT_TRUE(named.store->createWorkspace({"v", "V", "", {}, 1, "", ""}).ok());
 }
 
 }  // namespace

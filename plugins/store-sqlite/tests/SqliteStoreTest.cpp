@@ -93,7 +93,7 @@ TEST(SqliteStoreFile, TheLogIsCopiedIntoTheFileByAThreadNotByCommits) {
   const fs::path path = scratch() / "checkpointed.db";
   auto store = openStore(path);
   ASSERT_TRUE(store->migrate().ok());
-  ASSERT_TRUE(store->createWorkspace({"ws1", "W", "", {}, 1, ""}).ok());
+  ASSERT_TRUE(store->createWorkspace({"ws1", "W", "", {}, 1, "", ""}).ok());
   ASSERT_TRUE(store->createAgent({"ag1", "ws1", "A", {}, 2, true}).ok());
   ASSERT_TRUE(store->createPhoneNumber({"ph1", "ws1", "+34601893170", "twilio", {}, 3, true}).ok());
   const auto before = fs::file_size(path);
@@ -115,7 +115,7 @@ TEST(SqliteStoreFile, CreatesItsFolderAndKeepsDataAcrossReopening) {
   {
     auto store = openStore(path);
     ASSERT_TRUE(store->migrate().ok());
-    ASSERT_TRUE(store->createWorkspace({"acme", "Acme", "", {}, 1, ""}).ok());
+    ASSERT_TRUE(store->createWorkspace({"acme", "Acme", "", {}, 1, "", ""}).ok());
   }
   EXPECT_TRUE(fs::exists(path));
   auto reopened = openStore(path);
@@ -135,7 +135,7 @@ TEST(SqliteStoreFile, TwoStoresMigratingOneFileAtOnceBothSucceed) {
   racer.join();
   EXPECT_TRUE(firstResult.ok()) << firstResult.error().message;
   EXPECT_TRUE(secondResult.ok()) << secondResult.error().message;
-  EXPECT_TRUE(first->createWorkspace({"w", "W", "", {}, 1, ""}).ok());
+  EXPECT_TRUE(first->createWorkspace({"w", "W", "", {}, 1, "", ""}).ok());
   EXPECT_EQ(second->getWorkspace("w")->name, "W");
 }
 

@@ -35,7 +35,8 @@ void StoreContract::SetUp() {
 void StoreContract::seedTenants() {
   // The same provider ids in both workspaces, as an admin may register them on purpose.
   for (const std::string workspace : {"ws1", "ws2"}) {
-    ASSERT_TRUE(store_->createWorkspace({workspace, "Workspace " + workspace, "", {}, 1, ""}).ok());
+    ASSERT_TRUE(
+        store_->createWorkspace({workspace, "Workspace " + workspace, "", {}, 1, "", ""}).ok());
     for (const std::string agent : {"ag1", "ag2"}) {
       ASSERT_TRUE(store_->createAgent({agent, workspace, "Agent " + agent, {}, 2, true}).ok());
     }

@@ -80,6 +80,7 @@ TEST_P(StoreContract, InsertedCallsReadBackFieldForField) {
   call.lane = vo::api::Lane::kPriority;
   call.agentId = "ag2";
   call.from.clear();
+  call.timezone = "America/New_York";
   call.variablesJson = R"({"a":1,"b":"x\"y","c":true})";
   call.attempts = 1;
   call.maxAttempts = 5;
@@ -102,6 +103,7 @@ TEST_P(StoreContract, InsertedCallsReadBackFieldForField) {
   EXPECT_EQ(found->campaignId, "");
   EXPECT_EQ(found->to, call.to);
   EXPECT_EQ(found->from, "");
+  EXPECT_EQ(found->timezone, "America/New_York");
   EXPECT_EQ(found->variablesJson, call.variablesJson);
   EXPECT_EQ(found->status, CallStatus::kInitiated);
   EXPECT_EQ(found->lane, vo::api::Lane::kPriority);
@@ -116,10 +118,16 @@ TEST_P(StoreContract, InsertedCallsReadBackFieldForField) {
   EXPECT_EQ(found->updatedAtMs, call.updatedAtMs);
   EXPECT_EQ(found->nextAttemptAtMs, call.nextAttemptAtMs);
 
+  // Two at once: the bulk path (PostgreSQL's COPY) writes the zone too.
   const auto bulk = makeCall("c-bulk", msOfDay(3));
-  insert({bulk});
+  auto inTokyo = makeCall("c-bulk-tokyo", msOfDay(3));
+  inTokyo.to = "+81312345678";
+  inTokyo.timezone = "Asia/Tokyo";
+  insert({bulk, inTokyo});
+  EXPECT_EQ(store_->getCall("c-bulk-tokyo")->timezone, "Asia/Tokyo");
   const auto plain = store_->getCall("c-bulk");
   ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->timezone, "");
   EXPECT_EQ(plain->campaignId, "cmp1");
   EXPECT_EQ(plain->lane, vo::api::Lane::kBulk);
   EXPECT_FALSE(plain->durationSecs.has_value());

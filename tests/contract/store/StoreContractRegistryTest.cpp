@@ -14,20 +14,22 @@ TEST_P(StoreContract, MigrateTwiceIsHarmless) {
 }
 
 TEST_P(StoreContract, WorkspacesAreCreatedReadListedAndNeverDuplicated) {
-  vo::api::Workspace acme{"acme", "Acme", "sk_own", {5, 2.5}, 1000, "wsec_own"};
+  vo::api::Workspace acme{"acme", "Acme", "sk_own", {5, 2.5}, 1000, "wsec_own", "Europe/Madrid"};
   ASSERT_TRUE(store_->createWorkspace(acme).ok());
-  ASSERT_TRUE(store_->createWorkspace({"beta", "Beta", "", {}, 2000, ""}).ok());
+  ASSERT_TRUE(store_->createWorkspace({"beta", "Beta", "", {}, 2000, "", ""}).ok());
 
   const auto found = store_->getWorkspace("acme");
   ASSERT_TRUE(found.ok());
   EXPECT_EQ(found->name, "Acme");
   EXPECT_EQ(found->providerApiKey, "sk_own");
   EXPECT_EQ(found->providerWebhookSecret, "wsec_own");
+  EXPECT_EQ(found->timezone, "Europe/Madrid");
+  EXPECT_EQ(store_->getWorkspace("beta")->timezone, "");
   EXPECT_EQ(found->pacing.maxConcurrentCalls, 5);
   EXPECT_DOUBLE_EQ(found->pacing.callsPerSecond, 2.5);
   EXPECT_EQ(found->createdAtMs, 1000);
 
-  const auto again = store_->createWorkspace({"acme", "Other", "", {}, 3, ""});
+  const auto again = store_->createWorkspace({"acme", "Other", "", {}, 3, "", ""});
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, ErrorCode::kConflict);
   EXPECT_EQ(store_->getWorkspace("acme")->name, "Acme");
@@ -71,7 +73,7 @@ TEST_P(StoreContract, AgentsAndPhoneNumbersBelongToTheirWorkspace) {
 
 TEST_P(StoreContract, AProviderIdBelongsToOneWorkspaceUnlessSharedOnPurpose) {
   seedTenants();
-  ASSERT_TRUE(store_->createWorkspace({"ws3", "Third", "", {}, 1, ""}).ok());
+  ASSERT_TRUE(store_->createWorkspace({"ws3", "Third", "", {}, 1, "", ""}).ok());
   ASSERT_TRUE(store_->createAgent({"el_agent", "ws1", "Voice", {}, 1}).ok());
   ASSERT_TRUE(store_->createPhoneNumber({"el_phone", "ws1", "+34601893171", "twilio", {}, 1}).ok());
 

@@ -16,7 +16,7 @@ std::string bulkOf(int rows, int firstNumber) {
   std::string body = R"({"workspaceId":"workspace_id","agentId":"agent_id",)"
                      R"("agentPhoneNumberId":"phnum_xxx","from":"+34601893170","calls":[)";
   for (int i = 0; i < rows; ++i) {
-    body += std::string(i ? "," : "") + R"({"to":"+346)" + std::to_string(firstNumber + i) +
+    body += std::string(i ? "," : "") + R"({"to":"+34)" + std::to_string(firstNumber + i) +
             R"(","variables":{"row":)" + std::to_string(i) + "}}";
   }
   return body + "]}";

@@ -83,6 +83,7 @@ struct Call {
   std::string campaignId;            // empty when the call belongs to no campaign (priority calls)
   std::string to;                    // E.164
   std::string from;                  // E.164, may be empty
+  std::string timezone;              // the recipient's IANA zone; "" when it is not known
   std::string variablesJson = "{}";  // a JSON object of flat scalars, validated by the core
   CallStatus status = CallStatus::kQueued;
   Lane lane = Lane::kBulk;

@@ -20,6 +20,8 @@ struct Workspace {
   // The webhook secret of the workspace's own provider account (with providerApiKey): its
   // account signs the webhooks of its calls with it. Empty: the operator's secret only.
   std::string providerWebhookSecret;
+  // Its recipients' zone when neither a call nor its number's region names one ("" : none).
+  std::string timezone;
 };
 
 struct Agent {

@@ -19,14 +19,14 @@ inline constexpr std::string_view kCallColumns =
     "id, workspace_id, agent_id, agent_phone_number_id, campaign_id, to_number, from_number, "
     "variables_json, status, lane, attempts, max_attempts, provider_call_id, provider_data_json, "
     "last_error, duration_secs, end_reason, created_at_ms, created_day, updated_at_ms, "
-    "next_attempt_at_ms";
-inline constexpr int kCallColumnCount = 21;
+    "next_attempt_at_ms, timezone";
+inline constexpr int kCallColumnCount = 22;
 
 // What never changes after a call is accepted: the calls table, in the order of recordParams().
 inline constexpr std::string_view kCallRecordColumns =
     "id, workspace_id, agent_id, agent_phone_number_id, campaign_id, to_number, from_number, "
-    "variables_json, lane, max_attempts, created_at_ms, created_day";
-inline constexpr int kCallRecordColumnCount = 12;
+    "variables_json, lane, max_attempts, created_at_ms, created_day, timezone";
+inline constexpr int kCallRecordColumnCount = 13;
 // What changes along the call's life: the call_states table, in the order of stateParams().
 inline constexpr std::string_view kCallStateColumns =
     "id, status, attempts, provider_call_id, provider_data_json, last_error, duration_secs, "
@@ -37,7 +37,7 @@ inline constexpr std::string_view kJoinedCallColumns =
     "c.id, c.workspace_id, c.agent_id, c.agent_phone_number_id, c.campaign_id, c.to_number, "
     "c.from_number, c.variables_json, s.status, c.lane, s.attempts, c.max_attempts, "
     "s.provider_call_id, s.provider_data_json, s.last_error, s.duration_secs, s.end_reason, "
-    "c.created_at_ms, c.created_day, s.updated_at_ms, s.next_attempt_at_ms";
+    "c.created_at_ms, c.created_day, s.updated_at_ms, s.next_attempt_at_ms, c.timezone";
 
 // The UTC date "YYYY-MM-DD" of a Unix time in milliseconds.
 std::string dayOf(int64_t unixMs);
