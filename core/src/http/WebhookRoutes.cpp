@@ -246,10 +246,12 @@ ApiResponse WebhookRoutes::remove(const RouteContext& route) {
   api::WebhookStore* outbox = error ? nullptr : outboxOf(context_, error);
   if (!error && checkId(route.params[1])) error = notFound(endpointWhat(route));
   if (error) return errorResponse(*error);
+  auto endpoint = outbox->getWebhookEndpoint(route.params[0], route.params[1]);
+  if (!endpoint) return errorResponse(dependencyError(endpoint.error(), endpointWhat(route)));
   if (auto removed = outbox->deleteWebhookEndpoint(route.params[0], route.params[1]); !removed) {
     return errorResponse(dependencyError(removed.error(), endpointWhat(route)));
   }
-  return ApiResponse(204, "");
+  return writeResponse(200, [&](JsonWriter& writer) { writeEndpoint(writer, endpoint.value()); });
 }
 
 ApiResponse WebhookRoutes::deliveries(const RouteContext& route) {
