@@ -26,20 +26,20 @@ TEST(WebhookSignature, SecretsAreRandomAndLong) {
 
 TEST(DeliveryBackoff, DoublesFromTenSecondsUpToAnHourWithJitter) {
   constexpr int64_t kDay = 86400000;
-  EXPECT_EQ(planRetry(1, 0, 1000, kDay, 1.0).nextAttemptAtMs, 1000 + 10000);
-  EXPECT_EQ(planRetry(1, 0, 1000, kDay, 0.0).nextAttemptAtMs, 1000 + 5000);
-  EXPECT_EQ(planRetry(2, 0, 1000, kDay, 1.0).nextAttemptAtMs, 1000 + 20000);
-  EXPECT_EQ(planRetry(4, 0, 1000, kDay, 1.0).nextAttemptAtMs, 1000 + 80000);
-  EXPECT_EQ(planRetry(30, 0, 1000, kDay, 1.0).nextAttemptAtMs, 1000 + 3600000);
-  EXPECT_EQ(planRetry(30, 0, 1000, kDay, 0.5).nextAttemptAtMs, 1000 + 2700000);
-  EXPECT_EQ(planRetry(3, 0, 1000, kDay, 0.2).state, DeliveryState::kPending);
+  EXPECT_EQ(planRetry(1, 0, 1000, kDay, 10000, 1.0).nextAttemptAtMs, 1000 + 10000);
+  EXPECT_EQ(planRetry(1, 0, 1000, kDay, 10000, 0.0).nextAttemptAtMs, 1000 + 5000);
+  EXPECT_EQ(planRetry(2, 0, 1000, kDay, 10000, 1.0).nextAttemptAtMs, 1000 + 20000);
+  EXPECT_EQ(planRetry(4, 0, 1000, kDay, 10000, 1.0).nextAttemptAtMs, 1000 + 80000);
+  EXPECT_EQ(planRetry(30, 0, 1000, kDay, 10000, 1.0).nextAttemptAtMs, 1000 + 3600000);
+  EXPECT_EQ(planRetry(30, 0, 1000, kDay, 10000, 0.5).nextAttemptAtMs, 1000 + 2700000);
+  EXPECT_EQ(planRetry(3, 0, 1000, kDay, 10000, 0.2).state, DeliveryState::kPending);
 }
 
 TEST(DeliveryBackoff, FailsWhenTheNextTryWouldBePastTheRetryWindow) {
   constexpr int64_t kDay = 86400000;
-  EXPECT_EQ(planRetry(20, 0, kDay - 3600000, kDay, 1.0).state, DeliveryState::kPending);
-  EXPECT_EQ(planRetry(20, 0, kDay - 3599999, kDay, 1.0).state, DeliveryState::kFailed);
-  EXPECT_EQ(planRetry(1, 0, kDay, kDay, 0.0).state, DeliveryState::kFailed);
+  EXPECT_EQ(planRetry(20, 0, kDay - 3600000, kDay, 10000, 1.0).state, DeliveryState::kPending);
+  EXPECT_EQ(planRetry(20, 0, kDay - 3599999, kDay, 10000, 1.0).state, DeliveryState::kFailed);
+  EXPECT_EQ(planRetry(1, 0, kDay, kDay, 10000, 0.0).state, DeliveryState::kFailed);
 }
 
 }  // namespace

@@ -149,6 +149,7 @@ WebhooksConfig readWebhooks(ConfigReader reader) {
   webhooks.timeoutMs = reader.getInt("timeoutMs", webhooks.timeoutMs, 100, 600000);
   webhooks.concurrency = reader.getInt("concurrency", webhooks.concurrency, 1, 256);
   webhooks.retryForMs = reader.getInt("retryForMs", webhooks.retryForMs, 1000, 30 * kDay);
+  webhooks.firstRetryMs = reader.getInt("firstRetryMs", webhooks.firstRetryMs, 100, 3600000);
   webhooks.keepFinishedMs =
       reader.getInt("keepFinishedMs", webhooks.keepFinishedMs, 60000, 365 * kDay);
   reader.rejectUnknownKeys();

@@ -6,14 +6,13 @@ namespace vo::core::webhooks {
 
 namespace {
 
-constexpr int64_t kFirstDelayMs = 10000;
 constexpr int64_t kLongestDelayMs = 3600000;
 
 }  // namespace
 
 RetryPlan planRetry(int attemptsMade, int64_t eventCreatedAtMs, int64_t nowMs, int64_t retryForMs,
-                    double jitter) {
-  int64_t delayMs = kFirstDelayMs;
+                    int64_t firstRetryMs, double jitter) {
+  int64_t delayMs = firstRetryMs;
   for (int i = 1; i < attemptsMade && delayMs < kLongestDelayMs; ++i) delayMs *= 2;
   delayMs = std::min(delayMs, kLongestDelayMs);
   const double scale = 0.5 + 0.5 * std::clamp(jitter, 0.0, 1.0);

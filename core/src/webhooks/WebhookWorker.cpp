@@ -127,7 +127,7 @@ void WebhookWorker::send(const api::DueDelivery& due) {
     outcome.state = api::DeliveryState::kDelivered;
   } else {
     const RetryPlan plan = planRetry(delivery.attempts + 1, delivery.createdAtMs, endedMs,
-                                     config_.retryForMs, jitter_());
+                                     config_.retryForMs, config_.firstRetryMs, jitter_());
     outcome.state = plan.state;
     outcome.nextAttemptAtMs = plan.nextAttemptAtMs;
   }

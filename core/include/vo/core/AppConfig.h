@@ -66,6 +66,7 @@ struct WebhooksConfig {
   int64_t timeoutMs = 10000;      // one POST, connect to answer
   int64_t concurrency = 8;        // POSTs in flight at once
   int64_t retryForMs = 86400000;  // a delivery is retried this long after its event, then failed
+  int64_t firstRetryMs = 10000;   // the first retry's delay, doubled each time up to an hour
   // Delivered or failed deliveries are purged this long after their event (and with their calls).
   int64_t keepFinishedMs = 7 * 86400000LL;
 };
