@@ -145,6 +145,17 @@ Result<std::vector<vo::api::DueDelivery>> SqlCallStore::claimDueDeliveries(int64
   // lease (the next attempt moved past the send's timeout) keeps them apart after the commit.
   const std::string skipLocked =
       backend_->name() == "postgres" ? " FOR UPDATE SKIP LOCKED" : std::string();
+  // The workers poll: an idle outbox costs one index probe, not a write transaction (SQLite's
+  // writer lock is the calls' too).
+  auto anyDue = read<bool>([&](SqlRunner& sql) -> Result<bool> {
+    return !sql.query(
+                   "SELECT 1 FROM webhook_deliveries WHERE state = 'pending' AND "
+                   "next_attempt_at_ms <= ? LIMIT 1",
+                   {nowMs})
+                .empty();
+  });
+  if (!anyDue) return anyDue.error();
+  if (!anyDue.value()) return std::vector<vo::api::DueDelivery>{};
   return write<std::vector<vo::api::DueDelivery>>(
       [&](SqlRunner& sql) -> Result<std::vector<vo::api::DueDelivery>> {
         const auto rows = sql.query(
