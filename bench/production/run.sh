@@ -10,7 +10,7 @@
 #          [--tools-dir DIR] [--scale F] [--phases a,b,..] [--perf PHASE] [--out DIR]
 #          [--production-config FILE] [--local-config FILE] [--webhook-senders N]
 #          [--priority-threads N] [--connections IDLE,BUSY] [--pg-statements]
-#          [--drop-indexes "NAME ..."] [--experiment-sql "SQL"]
+#          [--drop-indexes "NAME ..."] [--experiment-sql "SQL"] [--webhooks]
 #   --build-dir   where bin/voice-orchestrator and plugins/ come from (default build/release,
 #                 built here); give an old build to compare it with the same harness
 #   --tools-dir   where bin/vo-load and bin/fake-elevenlabs come from (default build/release)
@@ -27,6 +27,9 @@
 #                 as the figures are taken on PostgreSQL's default settings
 #   --drop-indexes   an experiment, never a figure of the product: drops these indexes once the
 #                 server has migrated its database, to measure what maintaining them costs
+#   --webhooks    every phase's server has one webhook endpoint subscribed to every call event,
+#                 a loopback receiver (webhook_receiver.py) answering 204: the dispatch figures
+#                 with deliveries, to compare with a run without (docs/webhooks.md: at most 10 %)
 #   --experiment-sql the same kind of experiment: runs this SQL on each production phase's
 #                 database once the server has migrated it (e.g. a table's fillfactor)
 set -euo pipefail
@@ -49,6 +52,8 @@ busy_connections=100
 pg_statements=0
 drop_indexes=""
 experiment_sql=""
+webhooks=0
+receiver_pid=""
 original_args=("$@")
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -67,6 +72,7 @@ while [[ $# -gt 0 ]]; do
     --pg-statements) pg_statements=1; shift ;;
     --drop-indexes) drop_indexes=$2; shift 2 ;;
     --experiment-sql) experiment_sql=$2; shift 2 ;;
+    --webhooks) webhooks=1; shift ;;
     -h|--help) awk 'NR > 1 && /^#/ {print; next} NR > 1 {exit}' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -137,6 +143,7 @@ stop_pid() {  # stop_pid <pid>: SIGTERM, then SIGKILL after 10 s
   wait "$pid" 2>/dev/null || true
 }
 cleanup() {
+  stop_pid "$receiver_pid"; receiver_pid=""
   stop_pid "$server_pid"; server_pid=""
   stop_pid "$perf_pid"; perf_pid=""
   stop_pid "$fake_pid"; fake_pid=""
@@ -219,6 +226,25 @@ loopback_config() {  # loopback_config <source> <destination>
   sed -E 's/^(  host:).*/\1 127.0.0.1/' "$1" >"$2"
   grep -q '^  host: 127.0.0.1$' "$2" || { echo "run.sh: no server.host in $1" >&2; exit 1; }
   if ! grep -q '^tenants:' "$2"; then printf '%s\n' "$tenant_yaml" >>"$2"; fi
+  if [[ "$webhooks" == 1 ]]; then
+    sed -i -E 's/^( +allowPrivateTargets:).*/\1 true/' "$2"
+    grep -q 'allowPrivateTargets: true' "$2" || printf 'webhooks:\n  allowPrivateTargets: true\n' >>"$2"
+  fi
+}
+
+# --webhooks: a receiver on loopback, and the demo workspace's endpoint subscribed to every
+# call event (the config copy allows loopback targets).
+subscribe_receiver() {  # subscribe_receiver <phase dir>
+  /usr/bin/python3 "$root/bench/production/webhook_receiver.py" >"$1/receiver.log" 2>&1 &
+  receiver_pid=$!
+  wait_for 10 grep -q '^port ' "$1/receiver.log" \
+    || { echo "webhook_receiver.py did not start:" >&2; cat "$1/receiver.log" >&2; exit 1; }
+  local events='"call.initiated","call.completed","call.no_answer","call.busy","call.failed"'
+  events+=',"call.unknown","call.canceled","call.suppressed","call.expired"'
+  curl -fs -X POST "http://127.0.0.1:$port/workspaces/demo/webhooks" \
+    -H "Authorization: Bearer $admin_key" -H 'Content-Type: application/json' \
+    -d "{\"url\":\"http://127.0.0.1:$(awk '/^port /{print $2}' "$1/receiver.log")/hooks\",\"events\":[$events]}" \
+    >/dev/null || { echo "run.sh: registering the webhook endpoint failed" >&2; exit 1; }
 }
 
 # --- one server per phase -------------------------------------------------------------------
@@ -270,6 +296,7 @@ start_server() {  # start_server <stack> <phase> <concurrency>
     tail -20 "$dir/server.log" >&2
     exit 1
   fi
+  if [[ "$webhooks" == 1 ]]; then subscribe_receiver "$dir"; fi
   if [[ -n "$drop_indexes" && -n "$database_url" ]]; then
     for index in $drop_indexes; do psql "$database_url" -q -c "DROP INDEX $index"; done
   fi
@@ -325,6 +352,7 @@ stop_server() {  # stop_server <figures file>: CPU and peak RSS of the phase, th
   stop_pid "$server_pid"; server_pid=""
   stop_pid "$perf_pid"; perf_pid=""  # perf ends with the server it started, data written
   stop_pid "$fake_pid"; fake_pid=""; fake_url=""
+  stop_pid "$receiver_pid"; receiver_pid=""
 }
 
 # The phase's costliest statements by PostgreSQL's own execution time (which includes waits for

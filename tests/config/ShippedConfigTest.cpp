@@ -37,6 +37,7 @@ TEST(ShippedConfig, LocalRunsEmbeddedWithTheDemoTenantAndTheDevelopmentKey) {
   EXPECT_DOUBLE_EQ(config.provider.config["outcomes"]["completed"].as<double>(), 0.7);
   EXPECT_EQ(config.retention.name, "retention");
   EXPECT_EQ(config.retention.config["days"].as<int>(), 15);
+  EXPECT_TRUE(config.webhooks.allowPrivateTargets) << "a receiver on this machine may be used";
   ASSERT_EQ(config.tenants.size(), 1u);
   EXPECT_EQ(config.tenants[0].workspace.id, "demo");
   EXPECT_EQ(config.tenants[0].agents.at(0).id, "agent_demo");
@@ -67,6 +68,8 @@ TEST(ShippedConfig, ProductionTakesEverySecretFromTheEnvironment) {
   EXPECT_EQ(config.server.host, "0.0.0.0");
   EXPECT_EQ(config.auth.adminKey, "prod-key-0123456789abcdef0123456789");
   EXPECT_EQ(config.store.name, "postgres");
+  EXPECT_FALSE(config.webhooks.allowPrivateTargets);
+  EXPECT_EQ(config.webhooks.retryForMs, 86400000);
   EXPECT_EQ(config.store.config["url"].as<std::string>(), "postgresql://vo:pw@127.0.0.1:5432/vo");
   EXPECT_EQ(config.store.config["poolSize"].as<int>(), 16);
   EXPECT_EQ(config.queue.name, "redis");

@@ -95,6 +95,8 @@ class FakeCallStore : public api::CallStore {
     return notUsed();
   }
   api::Result<void> releaseLease(std::string_view, std::string_view) override { return notUsed(); }
+  // The dispatcher's tests deliver no webhooks.
+  api::WebhookStore* webhooks() override { return nullptr; }
 
   // Test helpers: a call as stored (with every field, e.g. an old updatedAt), and all calls.
   void putCall(const api::Call& call);

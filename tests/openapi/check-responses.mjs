@@ -87,6 +87,23 @@ export async function checkResponses({ document, baseUrl, adminKey, ajv, rebased
   await ask("GET", "/stats", "/stats", { key: key?.key, expect: 200 });
   await ask("DELETE", "/workspaces/{id}/api-keys/{keyId}", `/workspaces/acme/api-keys/${key?.id}`, { expect: 200 });
 
+  // Disabled: nothing is sent to the example host while the check runs.
+  const hookBody = { url: "https://hooks.example.com/voice", events: ["call.completed"], enabled: false };
+  const hook = await ask("POST", "/workspaces/{id}/webhooks", "/workspaces/acme/webhooks", { body: hookBody, expect: 201 });
+  await ask("POST", "/workspaces/{id}/webhooks", "/workspaces/acme/webhooks", {
+    body: { ...hookBody, events: ["call.bogus"] },
+    expect: 400,
+  });
+  await ask("GET", "/workspaces/{id}/webhooks", "/workspaces/acme/webhooks", { expect: 200 });
+  const hookPath = `/workspaces/acme/webhooks/${hook?.id}`;
+  await ask("GET", "/workspaces/{id}/webhooks/{webhookId}", hookPath, { expect: 200 });
+  await ask("PATCH", "/workspaces/{id}/webhooks/{webhookId}", hookPath, { body: { events: ["call.failed"] }, expect: 200 });
+  await ask("GET", "/workspaces/{id}/webhooks/{webhookId}/deliveries", `${hookPath}/deliveries?limit=5`, { expect: 200 });
+  await ask("POST", "/workspaces/{id}/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver",
+    `${hookPath}/deliveries/evt_none/redeliver`, { expect: 404 });
+  await ask("DELETE", "/workspaces/{id}/webhooks/{webhookId}", hookPath, { expect: 200 });
+  await ask("GET", "/workspaces/{id}/webhooks/{webhookId}", hookPath, { expect: 404 });
+
   const call = await ask("POST", "/calls/priority", "/calls/priority", { body: seedPriority });
   await ask("POST", "/calls/priority", "/calls/priority", { body: { ...seedPriority, to: "0034" }, expect: 400 });
   await ask("POST", "/calls/priority", "/calls/priority", { body: { ...seedPriority, agentId: "nobody" }, expect: 422 });

@@ -6,6 +6,7 @@
 #include "vo/api/PluginContext.h"
 #include "vo/api/RetentionPolicy.h"
 #include "vo/api/VoiceProvider.h"
+#include "vo/api/WebhookStore.h"
 
 namespace vo::api {
 
@@ -15,5 +16,6 @@ VoiceProvider::~VoiceProvider() = default;
 RetentionPolicy::~RetentionPolicy() = default;
 CallEventSink::~CallEventSink() = default;
 PluginContext::~PluginContext() = default;
+WebhookStore::~WebhookStore() = default;
 
 }  // namespace vo::api

@@ -17,6 +17,8 @@
 #include "vo/core/Metrics.h"
 #include "vo/core/PluginHost.h"
 #include "vo/core/SystemTimeSource.h"
+#include "webhooks/HttpWebhookPoster.h"
+#include "webhooks/WebhookWorker.h"
 
 namespace vo::core {
 
@@ -58,6 +60,8 @@ struct Application::State {
   std::unique_ptr<Dispatcher> dispatcher;
   std::unique_ptr<ApiServer> api;
   std::unique_ptr<RetentionTimer> retentionTimer;
+  std::shared_ptr<spdlog::logger> webhooksLogger = makeLogger("webhooks");
+  std::unique_ptr<webhooks::WebhookWorker> webhookWorker;
 
   State(AppConfig appConfig, Metrics& appMetrics)
       : config(std::move(appConfig)), metrics(appMetrics) {
@@ -99,6 +103,12 @@ struct Application::State {
       retentionTimer = std::make_unique<RetentionTimer>(*plugins.retention, *logger, clock);
       retentionTimer->start();
     }
+    // Its own threads, never the dispatcher's: an endpoint that is down only grows the outbox.
+    webhookWorker = std::make_unique<webhooks::WebhookWorker>(
+        config.webhooks, *plugins.store, clock,
+        std::make_unique<webhooks::HttpWebhookPoster>(config.webhooks.allowPrivateTargets),
+        *webhooksLogger);
+    webhookWorker->start();
     logger->info("listening on http://{}:{} (worker {}, concurrency {})", config.server.host,
                  api->port(), config.dispatcher.workerId, config.dispatcher.concurrency);
   }
@@ -110,6 +120,8 @@ struct Application::State {
     // provider about them on the next start.
     events.detach();
     if (retentionTimer) retentionTimer->stop();
+    if (webhookWorker) webhookWorker->stop();
+    webhookWorker.reset();
     api.reset();
     dispatcher.reset();
     retentionTimer.reset();

@@ -141,6 +141,21 @@ MetricsConfig readMetrics(ConfigReader reader) {
   return metrics;
 }
 
+WebhooksConfig readWebhooks(ConfigReader reader) {
+  constexpr int64_t kDay = 86400000;
+  WebhooksConfig webhooks;
+  webhooks.allowPrivateTargets =
+      reader.getBool("allowPrivateTargets", webhooks.allowPrivateTargets);
+  webhooks.timeoutMs = reader.getInt("timeoutMs", webhooks.timeoutMs, 100, 600000);
+  webhooks.concurrency = reader.getInt("concurrency", webhooks.concurrency, 1, 256);
+  webhooks.retryForMs = reader.getInt("retryForMs", webhooks.retryForMs, 1000, 30 * kDay);
+  webhooks.firstRetryMs = reader.getInt("firstRetryMs", webhooks.firstRetryMs, 100, 3600000);
+  webhooks.keepFinishedMs =
+      reader.getInt("keepFinishedMs", webhooks.keepFinishedMs, 60000, 365 * kDay);
+  reader.rejectUnknownKeys();
+  return webhooks;
+}
+
 // yaml-cpp keeps the first of two equal keys silently; a repeated section is a mistake to name.
 void rejectDuplicateKeys(const YAML::Node& node, const std::string& path) {
   if (node.IsMap()) {
@@ -196,6 +211,7 @@ AppConfig parseConfig(const std::string& yamlText, const std::string& sourceName
   config.dispatcher = readDispatcher(reader.child("dispatcher"));
   config.pacing = config::readPacing(reader.child("pacing"));
   config.metrics = readMetrics(reader.child("metrics"));
+  config.webhooks = readWebhooks(reader.child("webhooks"));
   config::readPlugins(reader.child("plugins"), root["plugins"], config);
   config.tenants = config::readTenants(reader.child("tenants"));
   reader.rejectUnknownKeys();

@@ -14,6 +14,7 @@
 #include "http/OpsRoutes.h"
 #include "http/RegistryRoutes.h"
 #include "http/Router.h"
+#include "http/WebhookRoutes.h"
 
 namespace vo::core {
 class Counter;
@@ -70,6 +71,7 @@ class ApiHandler {
   CampaignRoutes campaigns_;
   RegistryRoutes registry_;
   ApiKeyRoutes apiKeys_;
+  WebhookRoutes webhooks_;
   OpsRoutes ops_;
   DashboardRoutes dashboard_;
   std::array<Counter*, 5> answersByClass_{};

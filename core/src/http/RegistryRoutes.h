@@ -25,8 +25,10 @@ class RegistryRoutes {
 
 // The workspace of /workspaces/{id}/...: 404 when unknown or not the caller's; 403 for a write
 // to another workspace.
-std::optional<ApiError> checkWorkspaceRoute(ApiContext& context, const RouteContext& route,
-                                            bool write);
+// `allowedQuery`: the query parameters the route reads itself.
+std::optional<ApiError> checkWorkspaceRoute(
+    ApiContext& context, const RouteContext& route, bool write,
+    std::initializer_list<std::string_view> allowedQuery = {});
 // 403: only the admin key may do this.
 ApiError adminOnly();
 

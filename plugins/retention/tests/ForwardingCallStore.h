@@ -171,6 +171,7 @@ class ForwardingCallStore : public vo::api::CallStore {
   vo::api::Result<void> releaseLease(std::string_view name, std::string_view holder) override {
     return inner_.releaseLease(name, holder);
   }
+  vo::api::WebhookStore* webhooks() override { return inner_.webhooks(); }
 
  private:
   vo::api::CallStore& inner_;

@@ -343,6 +343,84 @@ Migration recipientTimeZones() {
           {}};
 }
 
+// Version 11, webhooks to the operator from an outbox: endpoints, their deliveries (one row per
+// event and endpoint) and each delivery's attempts. A trigger on a call's status change writes
+// the deliveries in the transaction of the change, so the hot path's statements stay as they
+// are and a crash loses no event. It returns at once when no endpoint is enabled anywhere (one
+// probe of a small table); otherwise it reads the call's workspace by primary key and inserts
+// a row per subscribed endpoint. `events` is kept as ",type,type," so a subscription is one
+// substring test. Deliveries are found by due time (the worker), by endpoint newest first (the
+// API) and by age (the purge).
+Migration webhookOutbox() {
+  const std::string outboxColumns =
+      "INSERT INTO webhook_deliveries (id, endpoint_id, workspace_id, event_type, subject_id, "
+      "created_at_ms, state, attempts, next_attempt_at_ms) ";
+  const std::string firingStatuses = "NEW.status NOT IN ('queued', 'dispatching')";
+  return {
+      11,
+      "webhooks to the operator from an outbox",
+      {R"(CREATE TABLE webhook_endpoints (
+  id TEXT PRIMARY KEY,
+  workspace_id TEXT NOT NULL REFERENCES workspaces (id),
+  url TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  events TEXT NOT NULL,
+  enabled INTEGER NOT NULL,
+  created_at_ms BIGINT NOT NULL,
+  updated_at_ms BIGINT NOT NULL))",
+       "CREATE INDEX webhook_endpoints_workspace ON webhook_endpoints (workspace_id, enabled)",
+       R"(CREATE TABLE webhook_deliveries (
+  id TEXT PRIMARY KEY,
+  endpoint_id TEXT NOT NULL,
+  workspace_id TEXT NOT NULL,
+  event_type TEXT NOT NULL,
+  subject_id TEXT NOT NULL,
+  created_at_ms BIGINT NOT NULL,
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  next_attempt_at_ms BIGINT NOT NULL))",
+       "CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at_ms) WHERE "
+       "state = 'pending'",
+       "CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, "
+       "created_at_ms, id)",
+       "CREATE INDEX webhook_deliveries_age ON webhook_deliveries (created_at_ms)",
+       R"(CREATE TABLE webhook_attempts (
+  delivery_id TEXT NOT NULL,
+  attempt_number INTEGER NOT NULL,
+  at_ms BIGINT NOT NULL,
+  duration_ms BIGINT NOT NULL,
+  http_status INTEGER NOT NULL,
+  error TEXT NOT NULL,
+  PRIMARY KEY (delivery_id, attempt_number)))"},
+      {R"(CREATE OR REPLACE FUNCTION vo_webhook_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  event TEXT;
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM webhook_endpoints WHERE enabled = 1) THEN
+    RETURN NULL;
+  END IF;
+  event := 'call.' || NEW.status;
+  )" + outboxColumns +
+           R"(SELECT 'evt_' || replace(gen_random_uuid()::text, '-', ''), e.id,
+    e.workspace_id, event, NEW.id, NEW.updated_at_ms, 'pending', 0, NEW.updated_at_ms
+  FROM calls c JOIN webhook_endpoints e ON e.workspace_id = c.workspace_id
+  WHERE c.id = NEW.id AND e.enabled = 1 AND strpos(e.events, ',' || event || ',') > 0;
+  RETURN NULL;
+END
+$$)",
+       "CREATE TRIGGER call_states_webhook_outbox AFTER UPDATE OF status ON call_states FOR EACH "
+       "ROW WHEN (NEW.status IS DISTINCT FROM OLD.status AND " +
+           firingStatuses + ") EXECUTE FUNCTION vo_webhook_outbox()"},
+      {"CREATE TRIGGER call_states_webhook_outbox AFTER UPDATE OF status ON call_states WHEN "
+       "NEW.status <> OLD.status AND " +
+       firingStatuses + " AND EXISTS (SELECT 1 FROM webhook_endpoints WHERE enabled = 1) BEGIN " +
+       outboxColumns +
+       "SELECT 'evt_' || lower(hex(randomblob(16))), e.id, e.workspace_id, 'call.' || "
+       "NEW.status, NEW.id, NEW.updated_at_ms, 'pending', 0, NEW.updated_at_ms FROM calls c JOIN "
+       "webhook_endpoints e ON e.workspace_id = c.workspace_id WHERE c.id = NEW.id AND e.enabled "
+       "= 1 AND instr(e.events, ',call.' || NEW.status || ',') > 0; END"}};
+}
+
 }  // namespace
 
 std::string withTextType(const std::string& ddl, const std::string& textType) {
@@ -372,7 +450,8 @@ const std::vector<Migration>& schemaMigrations() {
                                                  frozenRollUpsCountPurgedCalls(),
                                                  idempotencyRecordsByAge(),
                                                  workspaceWebhookSecrets(),
-                                                 recipientTimeZones()};
+                                                 recipientTimeZones(),
+                                                 webhookOutbox()};
   return migrations;
 }
 

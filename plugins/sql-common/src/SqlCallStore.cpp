@@ -70,6 +70,8 @@ Result<void> SqlCallStore::applyMigrations() {
       }
       if (backend_->name() == "postgres") {
         for (const std::string& statement : migration.postgresStatements) sql.execute(statement);
+      } else {
+        for (const std::string& statement : migration.sqliteStatements) sql.execute(statement);
       }
       sql.execute(
           "INSERT INTO schema_migrations (version, description, applied_at_ms) VALUES (?, ?, ?)",

@@ -59,6 +59,18 @@ struct MetricsConfig {
   int64_t maxLabelSets = 1000;
 };
 
+// Webhooks to the operator (docs/webhooks.md): how they are sent and retried.
+struct WebhooksConfig {
+  // Loopback, private and link-local targets are refused unless allowed (a test receiver).
+  bool allowPrivateTargets = false;
+  int64_t timeoutMs = 10000;      // one POST, connect to answer
+  int64_t concurrency = 8;        // POSTs in flight at once
+  int64_t retryForMs = 86400000;  // a delivery is retried this long after its event, then failed
+  int64_t firstRetryMs = 10000;   // the first retry's delay, doubled each time up to an hour
+  // Delivered or failed deliveries are purged this long after their event (and with their calls).
+  int64_t keepFinishedMs = 7 * 86400000LL;
+};
+
 // Default pacing limits per kind of key; registry objects may carry their own.
 struct PacingConfig {
   vo::api::PacingSettings phoneNumber;
@@ -87,6 +99,7 @@ struct AppConfig {
   DispatcherConfig dispatcher;
   PacingConfig pacing;
   MetricsConfig metrics;
+  WebhooksConfig webhooks;
   std::vector<std::string> pluginDirs;  // searched in order for vo-<kind>-<name>.so
   PluginSelection store;
   PluginSelection queue;

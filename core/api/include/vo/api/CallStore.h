@@ -16,6 +16,8 @@
 
 namespace vo::api {
 
+class WebhookStore;
+
 // A conditional status change: applied only while the call is in one of `from`, in one atomic
 // write, together with the optional fields and the attempt record it carries.
 struct CallTransition {
@@ -175,6 +177,10 @@ class CallStore {
   virtual Result<bool> acquireLease(std::string_view name, std::string_view holder, int64_t nowMs,
                                     int64_t ttlMs) = 0;
   virtual Result<void> releaseLease(std::string_view name, std::string_view holder) = 0;
+
+  // The store's webhook endpoints and outbox, or nullptr when it keeps none (then no events
+  // are delivered). Owned by the store, valid as long as it is.
+  virtual WebhookStore* webhooks() = 0;
 };
 
 }  // namespace vo::api

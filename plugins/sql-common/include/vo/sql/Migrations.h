@@ -13,6 +13,8 @@ struct Migration {
   std::vector<std::string> statements;
   // Run after `statements` on PostgreSQL only (planner statistics SQLite has no syntax for).
   std::vector<std::string> postgresStatements;
+  // Run after `statements` on SQLite only (what it spells differently, as triggers).
+  std::vector<std::string> sqliteStatements = {};
 };
 
 // Every version this binary knows, oldest first. Append new versions; never edit old ones.

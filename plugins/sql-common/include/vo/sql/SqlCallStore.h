@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "vo/api/CallStore.h"
+#include "vo/api/WebhookStore.h"
 #include "vo/sql/SqlBackend.h"
 #include "vo/sql/SqlQuery.h"
 #include "vo/sql/SqlSessionPool.h"
@@ -15,8 +16,9 @@
 namespace vo::sql {
 
 // The CallStore over any SQL database a SqlBackend describes. The shared SQL is written once
-// here; the backends differ only in connections, placeholders, locking and bulk inserts.
-class SqlCallStore final : public vo::api::CallStore {
+// here; the backends differ only in connections, placeholders, locking and bulk inserts. It is
+// its own WebhookStore (SqlWebhooks.cpp): the outbox lives in the calls' database.
+class SqlCallStore final : public vo::api::CallStore, public vo::api::WebhookStore {
  public:
   SqlCallStore(std::unique_ptr<SqlBackend> backend, int poolSize);
   ~SqlCallStore() override;
@@ -94,6 +96,27 @@ class SqlCallStore final : public vo::api::CallStore {
   vo::api::Result<bool> acquireLease(std::string_view name, std::string_view holder, int64_t nowMs,
                                      int64_t ttlMs) override;
   vo::api::Result<void> releaseLease(std::string_view name, std::string_view holder) override;
+  vo::api::WebhookStore* webhooks() override;
+
+  vo::api::Result<void> createWebhookEndpoint(const vo::api::WebhookEndpoint& endpoint) override;
+  vo::api::Result<vo::api::WebhookEndpoint> getWebhookEndpoint(
+      std::string_view workspaceId, std::string_view endpointId) override;
+  vo::api::Result<std::vector<vo::api::WebhookEndpoint>> listWebhookEndpoints(
+      std::string_view workspaceId) override;
+  vo::api::Result<void> updateWebhookEndpoint(const vo::api::WebhookEndpoint& endpoint) override;
+  vo::api::Result<void> deleteWebhookEndpoint(std::string_view workspaceId,
+                                              std::string_view endpointId) override;
+  vo::api::Result<std::vector<vo::api::DueDelivery>> claimDueDeliveries(int64_t nowMs,
+                                                                        int64_t leaseMs,
+                                                                        int limit) override;
+  vo::api::Result<void> recordDeliveryAttempt(const vo::api::DeliveryOutcome& outcome) override;
+  vo::api::Result<std::vector<vo::api::WebhookDelivery>> listDeliveries(
+      const vo::api::DeliveryQuery& query) override;
+  vo::api::Result<std::vector<vo::api::DeliveryAttempt>> deliveryAttempts(
+      std::string_view deliveryId) override;
+  vo::api::Result<void> redeliver(std::string_view workspaceId, std::string_view endpointId,
+                                  std::string_view deliveryId, int64_t nowMs) override;
+  vo::api::Result<int64_t> purgeDeliveries(int64_t createdBeforeMs, int limit) override;
 
  private:
   vo::api::Result<void> applyMigrations();
