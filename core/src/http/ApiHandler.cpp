@@ -40,6 +40,7 @@ ApiHandler::ApiHandler(ApiServices services)
       campaigns_(context_),
       registry_(context_),
       apiKeys_(context_, authenticator_),
+      dnc_(context_),
       ops_(context_),
       dashboard_(context_) {
   callWrites_.addTo(router_);
@@ -47,6 +48,7 @@ ApiHandler::ApiHandler(ApiServices services)
   campaigns_.addTo(router_);
   registry_.addTo(router_);
   apiKeys_.addTo(router_);
+  dnc_.addTo(router_);
   ops_.addTo(router_);
   dashboard_.addTo(router_);
   for (int i = 0; i < 5; ++i) {

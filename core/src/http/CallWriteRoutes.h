@@ -3,6 +3,8 @@
 #include "http/ApiContext.h"
 #include "http/KnownReferences.h"
 #include "http/Router.h"
+#include "vo/api/Call.h"
+#include "vo/api/CallStore.h"
 
 namespace vo::core::http {
 
@@ -21,6 +23,8 @@ class CallWriteRoutes {
   std::optional<ApiError> checkReferences(const std::string& workspaceId,
                                           const std::string& agentId,
                                           const std::string& phoneNumberId);
+  // A priority call to a listed number: stored suppressed (with the request's answer), 422.
+  ApiResponse suppressedPriority(const api::Call& call, const api::IdempotencyRecord* key);
   ApiContext& context_;
   KnownReferences knownReferences_;
 };

@@ -79,7 +79,8 @@ ApiError adminOnly() {
 }
 
 std::optional<ApiError> checkWorkspaceRoute(ApiContext& context, const RouteContext& route,
-                                            bool write) {
+                                            bool write,
+                                            std::initializer_list<std::string_view> allowedQuery) {
   const std::string& id = route.params[0];
   const std::string what = "workspace '" + id + "'";
   if (checkId(id)) return notFound(what);
@@ -87,7 +88,7 @@ std::optional<ApiError> checkWorkspaceRoute(ApiContext& context, const RouteCont
     return write ? ApiError{403, "forbidden", "this API key belongs to another workspace"}
                  : notFound(what);
   }
-  if (auto error = QueryParams(route.request.query).check({})) return error;
+  if (auto error = QueryParams(route.request.query).check(allowedQuery)) return error;
   auto workspace = context.services.store.getWorkspace(id);
   if (!workspace) return dependencyError(workspace.error(), what);
   return std::nullopt;

@@ -327,6 +327,21 @@ Migration workspaceWebhookSecrets() {
           {}};
 }
 
+// Version 10, do-not-call lists: a workspace's (list_id = its id) and the global one (list_id
+// ''). The primary key serves both the listing (a list by number) and the check a claim makes
+// for each call (two index probes: its workspace's list and the global one).
+Migration doNotCallLists() {
+  return {10,
+          "do-not-call lists",
+          {R"(CREATE TABLE dnc_numbers (
+  list_id TEXT NOT NULL,
+  number TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  created_at_ms BIGINT NOT NULL,
+  PRIMARY KEY (list_id, number)))"},
+          {}};
+}
+
 }  // namespace
 
 std::string withTextType(const std::string& ddl, const std::string& textType) {
@@ -355,7 +370,8 @@ const std::vector<Migration>& schemaMigrations() {
                                                  providerDataOverlaidInTheDatabase(),
                                                  frozenRollUpsCountPurgedCalls(),
                                                  idempotencyRecordsByAge(),
-                                                 workspaceWebhookSecrets()};
+                                                 workspaceWebhookSecrets(),
+                                                 doNotCallLists()};
   return migrations;
 }
 

@@ -6,7 +6,7 @@
 // alters a vtable, a struct layout or a documented behaviour; the host refuses plugins built
 // against another version.
 namespace vo::api {
-inline constexpr int kApiVersion = 12;
+inline constexpr int kApiVersion = 13;
 }  // namespace vo::api
 
 #define VO_STRINGIFY_DETAIL(x) #x
