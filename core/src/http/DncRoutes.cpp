@@ -135,15 +135,15 @@ ApiResponse DncRoutes::add(const RouteContext& route) {
   if (auto error = parseDncRequest(route.request.body, request)) return errorResponse(*error);
   if (request.numbers.empty()) {
     // Every number was refused: nothing to add, and the first refusal names its field.
+    const ApiError& first = request.rejected.front().second;
     std::string details;
     JsonWriter writer(details);
-    writer.beginObject();
+    writer.beginObject().key("field").string(first.field).key("reason").string(first.message);
     writeRejected(writer, request);
     writer.endObject();
-    const ApiError& first = request.rejected.front().second;
-    return errorResponse(ApiError{
-        400, "invalid", first.field + ": " + first.message + " (no number of the list is valid)",
-        std::move(details)});
+    return errorResponse(ApiError{400, "invalid_field",
+                                  first.message + " (no number of the list is valid)",
+                                  std::move(details), first.field});
   }
   auto added = context_.services.store.addDncNumbers(listId, request.numbers, request.reason,
                                                      context_.services.clock.nowMs());
