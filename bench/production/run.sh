@@ -10,7 +10,7 @@
 #          [--tools-dir DIR] [--scale F] [--phases a,b,..] [--perf PHASE] [--out DIR]
 #          [--production-config FILE] [--local-config FILE] [--webhook-senders N]
 #          [--priority-threads N] [--connections IDLE,BUSY] [--pg-statements]
-#          [--drop-indexes "NAME ..."] [--experiment-sql "SQL"] [--webhooks]
+#          [--drop-indexes "NAME ..."] [--experiment-sql "SQL"] [--webhooks] [--dnc N]
 #   --build-dir   where bin/voice-orchestrator and plugins/ come from (default build/release,
 #                 built here); give an old build to compare it with the same harness
 #   --tools-dir   where bin/vo-load and bin/fake-elevenlabs come from (default build/release)
@@ -32,6 +32,9 @@
 #                 with deliveries, to compare with a run without (docs/webhooks.md: at most 10 %)
 #   --experiment-sql the same kind of experiment: runs this SQL on each production phase's
 #                 database once the server has migrated it (e.g. a table's fillfactor)
+#   --dnc N       before each dispatch phase (dispatch*, bulk10k) puts N numbers on the global
+#                 do-not-call list (POST /dnc, 100,000 a request), none of them a number the
+#                 campaign calls (+3460…): the claim's list check at its full cost (issue 11)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -54,6 +57,7 @@ drop_indexes=""
 experiment_sql=""
 webhooks=0
 receiver_pid=""
+dnc_numbers=0
 original_args=("$@")
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -73,6 +77,7 @@ while [[ $# -gt 0 ]]; do
     --drop-indexes) drop_indexes=$2; shift 2 ;;
     --experiment-sql) experiment_sql=$2; shift 2 ;;
     --webhooks) webhooks=1; shift ;;
+    --dnc) dnc_numbers=$2; shift 2 ;;
     -h|--help) awk 'NR > 1 && /^#/ {print; next} NR > 1 {exit}' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -392,6 +397,23 @@ $(awk '$1 == "commit_p99" {print $2}' "$figures") ms"
 }
 
 # --- phases ---------------------------------------------------------------------------------
+# --dnc: N numbers (+4470 and 8 digits, disjoint from the load's +3460…) on the global list.
+load_dnc_list() {
+  local total=$1 first=0 body=$work/dnc.json
+  (( total > 0 )) || return 0
+  while (( first < total )); do
+    local count=$(( total - first > 100000 ? 100000 : total - first ))
+    python3 -c "import json, sys; f, c = int(sys.argv[1]), int(sys.argv[2]); print(json.dumps(
+        {'numbers': ['+4470%08d' % i for i in range(f, f + c)], 'reason': 'bench'}))" \
+      "$first" "$count" >"$body"
+    curl -sf -o /dev/null -X POST -H "Authorization: Bearer $admin_key" \
+      -H 'Content-Type: application/json' --data-binary @"$body" \
+      "http://127.0.0.1:$port/dnc" || { echo "run.sh: loading the DNC list failed" >&2; return 1; }
+    first=$(( first + count ))
+  done
+  echo "  $total numbers on the global do-not-call list"
+}
+
 load() { "$tools/bin/vo-load" "$@" --port "$port" --key "$admin_key" | tee -a "$work/load.log"; }
 fake_args() { if [[ -n "$fake_url" ]]; then echo --fake-url "$fake_url"; fi; }
 drain_wait() { echo $(( 120 + $1 / 100 )); }  # seconds: bounded, generous for 100 calls/s
@@ -435,12 +457,14 @@ run_phase() {
       (( base > 50000 )) && base=50000
       n=$(scaled "$base" 100)
       start_server "$stack" "$phase" "$concurrency"
+      load_dnc_list "$dnc_numbers"
       load dispatch --calls "$n" --wait "$(drain_wait "$n")" $(fake_args) --figures "$figures" \
         || true
       ;;
     bulk10k)
       n=$(scaled 10000 100)
       start_server "$stack" "$phase" 100
+      load_dnc_list "$dnc_numbers"
       load dispatch --calls "$n" --wait "$(drain_wait "$n")" $(fake_args) --figures "$figures" \
         || true
       ;;

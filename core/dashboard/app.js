@@ -215,7 +215,7 @@ async function loadReport() {
     return;
   }
   const colors = { completed: "#2e7d32", no_answer: "#f9a825", busy: "#ef6c00", failed: "#c62828",
-    unknown: "#6d4c41", canceled: "#78909c", queued: "#90caf9", dispatching: "#42a5f5",
+    unknown: "#6d4c41", canceled: "#78909c", suppressed: "#b0bec5", queued: "#90caf9", dispatching: "#42a5f5",
     initiated: "#1e88e5" };
   state.chart = new Chart($("report-chart"), {
     type: "bar",

@@ -327,6 +327,13 @@ api::Result<std::vector<api::Call>> FakeCallStore::beginDispatch(
       found->second.updatedAtMs = atMs;
       continue;
     }
+    if (listedLocked(found->second)) {
+      found->second.status = api::CallStatus::kSuppressed;
+      found->second.endReason = std::string(api::kDoNotCallEndReason);
+      found->second.updatedAtMs = atMs;
+      moved.push_back(found->second);
+      continue;
+    }
     found->second.status = api::CallStatus::kDispatching;
     found->second.updatedAtMs = atMs;
     ++found->second.attempts;
@@ -397,6 +404,40 @@ void FakeCallStore::Hold::passWhenReleased() {
 void FakeCallStore::failBatches(bool fail) {
   std::lock_guard lock(mutex_);
   failBatches_ = fail;
+}
+
+api::Result<int64_t> FakeCallStore::addDncNumbers(std::string_view listId,
+                                                  std::span<const std::string> numbers,
+                                                  std::string_view, int64_t) {
+  std::lock_guard lock(mutex_);
+  int64_t added = 0;
+  for (const std::string& number : numbers) {
+    added += doNotCall_.emplace(std::string(listId), number).second ? 1 : 0;
+  }
+  return added;
+}
+
+api::Result<bool> FakeCallStore::removeDncNumber(std::string_view listId, std::string_view number) {
+  std::lock_guard lock(mutex_);
+  return doNotCall_.erase({std::string(listId), std::string(number)}) > 0;
+}
+
+api::Result<std::vector<std::string>> FakeCallStore::dncNumbersAmong(
+    std::string_view workspaceId, std::span<const std::string> numbers) {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> listed;
+  for (const std::string& number : numbers) {
+    api::Call probe;
+    probe.workspaceId = workspaceId;
+    probe.to = number;
+    if (listedLocked(probe)) listed.push_back(number);
+  }
+  return listed;
+}
+
+bool FakeCallStore::listedLocked(const api::Call& call) const {
+  return doNotCall_.contains({call.workspaceId, call.to}) ||
+         doNotCall_.contains({std::string(api::kGlobalDncList), call.to});
 }
 
 int FakeCallStore::beginDispatchCalls() {

@@ -3,6 +3,7 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -97,6 +98,15 @@ class FakeCallStore : public api::CallStore {
   api::Result<void> releaseLease(std::string_view, std::string_view) override { return notUsed(); }
   // The dispatcher's tests deliver no webhooks.
   api::WebhookStore* webhooks() override { return nullptr; }
+  // Do-not-call lists: a set of (list, number); listing is not the dispatcher's concern.
+  api::Result<int64_t> addDncNumbers(std::string_view listId, std::span<const std::string> numbers,
+                                     std::string_view reason, int64_t atMs) override;
+  api::Result<bool> removeDncNumber(std::string_view listId, std::string_view number) override;
+  api::Result<api::DncPage> listDncNumbers(std::string_view, int, std::string_view) override {
+    return notUsed();
+  }
+  api::Result<std::vector<std::string>> dncNumbersAmong(
+      std::string_view workspaceId, std::span<const std::string> numbers) override;
 
   // Test helpers: a call as stored (with every field, e.g. an old updatedAt), and all calls.
   void putCall(const api::Call& call);
@@ -129,6 +139,8 @@ class FakeCallStore : public api::CallStore {
   api::Result<void> insertNewCalls(std::span<const api::Call> calls,
                                    const api::IdempotencyRecord* answer);
   api::Result<void> batchFailure();
+  // Under mutex_: on the workspace's list or the global one.
+  bool listedLocked(const api::Call& call) const;
 
   // A point a store method waits at while a test holds it.
   class Hold {
@@ -158,6 +170,7 @@ class FakeCallStore : public api::CallStore {
   std::map<std::string, api::Call, std::less<>> calls_;
   std::map<std::string, api::IdempotencyRecord> answers_;  // by scope, newline, key
   std::map<std::string, std::vector<api::CallAttempt>, std::less<>> attempts_;
+  std::set<std::pair<std::string, std::string>> doNotCall_;  // (list id, number)
 };
 
 }  // namespace vo::testing

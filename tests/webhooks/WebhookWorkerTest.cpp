@@ -82,7 +82,7 @@ class WebhookWorkerTest : public ::testing::Test {
     config["path"] = dir_.path() + "/store.db";
     store_ = vo::store_sqlite::createSqliteStore(config, "plugins.store.config");
     ASSERT_TRUE(store_->migrate().ok());
-    ASSERT_TRUE(store_->createWorkspace({"ws1", "Workspace", "", {}, 1, ""}).ok());
+    ASSERT_TRUE(store_->createWorkspace({"ws1", "Workspace", "", {}, 1, "", ""}).ok());
     ASSERT_TRUE(store_->createAgent({"ag1", "ws1", "Agent", {}, 2, false}).ok());
     ASSERT_TRUE(
         store_->createPhoneNumber({"ph1", "ws1", "+34601893170", "twilio", {}, 3, false}).ok());

@@ -41,12 +41,21 @@ Result<std::vector<Call>> CallStore::beginDispatch(std::span<const std::string> 
       if (campaign && campaign->status == CampaignStatus::kPaused) continue;
       campaignCanceled = campaign && campaign->status == CampaignStatus::kCanceled;
     }
+    bool doNotCall = false;
+    if (!campaignCanceled) {
+      auto listed = dncNumbersAmong(before->workspaceId, std::span(&before->to, 1));
+      if (!listed) return listed.error();
+      doNotCall = !listed->empty();
+    }
     CallTransition change;
     change.callId = id;
     change.from = {CallStatus::kQueued};
-    change.to = campaignCanceled ? CallStatus::kCanceled : CallStatus::kDispatching;
+    change.to = campaignCanceled ? CallStatus::kCanceled
+                : doNotCall      ? CallStatus::kSuppressed
+                                 : CallStatus::kDispatching;
     change.atMs = atMs;
-    change.countAttempt = !campaignCanceled;
+    change.countAttempt = !campaignCanceled && !doNotCall;
+    if (doNotCall) change.endReason = "dnc";
     auto applied = transition(change);
     if (!applied) {
       if (applied.error().code == ErrorCode::kNotFound) continue;

@@ -74,6 +74,12 @@ std::vector<DialJob> DialRoutine::begin(std::span<const api::Lease> leases) {
   std::vector<const api::Lease*> notMoved;
   for (const auto& lease : leases) {
     auto found = byId.find(lease.callId);
+    if (found != byId.end() && found->second.status == api::CallStatus::kSuppressed) {
+      // Its number is on a do-not-call list: the store ended it instead of moving it.
+      context_.metrics.of(found->second).finished(api::CallStatus::kSuppressed);
+      drop(lease);
+      continue;
+    }
     if (found != byId.end()) {
       jobs.push_back(DialJob{lease, std::move(found->second)});
       continue;

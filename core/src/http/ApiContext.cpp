@@ -84,4 +84,31 @@ std::optional<ApiError> QueryParams::optionalId(std::string_view name, std::stri
   return std::nullopt;
 }
 
+std::optional<ApiError> parseLimit(const QueryParams& query, int maxLimit, int& limit) {
+  const std::string* text = query.find("limit");
+  if (text == nullptr) return std::nullopt;
+  const std::string reason = "must be an integer from 1 to " + std::to_string(maxLimit);
+  if (text->empty() || text->size() > 4) return invalidField("limit", reason);
+  int value = 0;
+  for (char c : *text) {
+    if (c < '0' || c > '9') return invalidField("limit", reason);
+    value = value * 10 + (c - '0');
+  }
+  if (value < 1 || value > maxLimit) return invalidField("limit", reason);
+  limit = value;
+  return std::nullopt;
+}
+
+std::optional<ApiError> parseCursor(const QueryParams& query, std::string& cursor) {
+  const std::string* text = query.find("cursor");
+  if (text == nullptr) return std::nullopt;
+  if (text->empty() || text->size() > 256)
+    return invalidField("cursor", "not a cursor from nextCursor");
+  for (char c : *text) {
+    if (c <= 0x20 || c >= 0x7F) return invalidField("cursor", "not a cursor from nextCursor");
+  }
+  cursor = *text;
+  return std::nullopt;
+}
+
 }  // namespace vo::core::http

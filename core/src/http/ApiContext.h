@@ -52,6 +52,12 @@ class QueryParams {
   const std::vector<std::pair<std::string, std::string>>& query_;
 };
 
+// `limit` from the query (left as it is when absent): 400 unless an integer from 1 to maxLimit.
+std::optional<ApiError> parseLimit(const QueryParams& query, int maxLimit, int& limit);
+// `cursor` from the query (left as it is when absent): a nextCursor a list answered, read as
+// printable ASCII of at most 256 characters.
+std::optional<ApiError> parseCursor(const QueryParams& query, std::string& cursor);
+
 // The answer of a successful write: `status` with one JSON value written by `write`.
 template <typename Write>
 ApiResponse writeResponse(int status, Write&& write) {

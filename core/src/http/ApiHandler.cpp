@@ -41,6 +41,7 @@ ApiHandler::ApiHandler(ApiServices services)
       registry_(context_),
       apiKeys_(context_, authenticator_),
       webhooks_(context_),
+      dnc_(context_),
       ops_(context_),
       dashboard_(context_) {
   callWrites_.addTo(router_);
@@ -49,6 +50,7 @@ ApiHandler::ApiHandler(ApiServices services)
   registry_.addTo(router_);
   apiKeys_.addTo(router_);
   webhooks_.addTo(router_);
+  dnc_.addTo(router_);
   ops_.addTo(router_);
   dashboard_.addTo(router_);
   for (int i = 0; i < 5; ++i) {

@@ -10,6 +10,7 @@
 #include "http/CallWriteRoutes.h"
 #include "http/CampaignRoutes.h"
 #include "http/DashboardRoutes.h"
+#include "http/DncRoutes.h"
 #include "http/Idempotency.h"
 #include "http/OpsRoutes.h"
 #include "http/RegistryRoutes.h"
@@ -72,6 +73,7 @@ class ApiHandler {
   RegistryRoutes registry_;
   ApiKeyRoutes apiKeys_;
   WebhookRoutes webhooks_;
+  DncRoutes dnc_;
   OpsRoutes ops_;
   DashboardRoutes dashboard_;
   std::array<Counter*, 5> answersByClass_{};

@@ -12,6 +12,7 @@ void validateRow(const JsonValue& row, std::size_t index, const ValidationLimits
                  BulkRequest& out) {
   const std::string prefix = "calls[" + std::to_string(index) + "]";
   BulkRow parsed;
+  parsed.index = index;
   std::optional<ApiError> error = requireObject(row, prefix);
   if (!error) {
     ObjectFields fields(row, prefix + ".");

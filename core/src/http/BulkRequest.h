@@ -12,6 +12,7 @@
 namespace vo::core::http {
 
 struct BulkRow {
+  std::size_t index = 0;  // in the request's `calls`
   std::string to;
   std::string timezone;
   std::string variablesJson;

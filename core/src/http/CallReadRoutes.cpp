@@ -11,22 +11,6 @@ namespace {
 
 constexpr int64_t kMsPerDay = 86400000;
 
-std::optional<ApiError> parseLimit(const QueryParams& query, int& limit) {
-  const std::string* text = query.find("limit");
-  if (text == nullptr) return std::nullopt;
-  const std::string reason =
-      "must be an integer from 1 to " + std::to_string(CallReadRoutes::kMaxLimit);
-  if (text->empty() || text->size() > 4) return invalidField("limit", reason);
-  int value = 0;
-  for (char c : *text) {
-    if (c < '0' || c > '9') return invalidField("limit", reason);
-    value = value * 10 + (c - '0');
-  }
-  if (value < 1 || value > CallReadRoutes::kMaxLimit) return invalidField("limit", reason);
-  limit = value;
-  return std::nullopt;
-}
-
 std::optional<ApiError> parseTime(const QueryParams& query, std::string_view name,
                                   std::optional<int64_t>& out) {
   const std::string* text = query.find(name);
@@ -36,18 +20,6 @@ std::optional<ApiError> parseTime(const QueryParams& query, std::string_view nam
     return invalidField(std::string(name),
                         "must be ISO-8601 UTC, e.g. 2026-01-31 or 2026-01-31T09:00:00.000Z");
   }
-  return std::nullopt;
-}
-
-std::optional<ApiError> parseCursor(const QueryParams& query, std::string& cursor) {
-  const std::string* text = query.find("cursor");
-  if (text == nullptr) return std::nullopt;
-  if (text->empty() || text->size() > 256)
-    return invalidField("cursor", "not a cursor from nextCursor");
-  for (char c : *text) {
-    if (c <= 0x20 || c >= 0x7F) return invalidField("cursor", "not a cursor from nextCursor");
-  }
-  cursor = *text;
   return std::nullopt;
 }
 
@@ -102,7 +74,7 @@ ApiResponse CallReadRoutes::list(const RouteContext& route) {
       *filter.createdFromMs > *filter.createdToMs) {
     error = invalidField("createdFrom", "is after createdTo");
   }
-  if (!error) error = parseLimit(query, limit);
+  if (!error) error = parseLimit(query, kMaxLimit, limit);
   if (!error) error = parseCursor(query, cursor);
   if (!error) error = scopeWorkspace(route.caller, filter.workspaceId);
   if (error) return errorResponse(*error);

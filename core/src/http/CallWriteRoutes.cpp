@@ -3,12 +3,14 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <unordered_set>
 
 #include "http/BulkRequest.h"
 #include "http/Encoding.h"
 #include "http/IsoTime.h"
 #include "vo/api/CallStore.h"
 #include "vo/core/Dispatcher.h"
+#include "vo/core/Metrics.h"
 
 namespace vo::core::http {
 
@@ -62,6 +64,31 @@ ApiResponse priorityAnswer(const api::Call& call) {
     default:
       return jsonResponse(202, callJson(call));
   }
+}
+
+// Marks the calls whose number is on the workspace's or the global do-not-call list as ended
+// `suppressed` (endReason "dnc"): stored, counted and reported, never dialed. Returns how many,
+// or the store's error (then nothing is written).
+api::Result<std::size_t> suppressListed(ApiContext& context, const std::string& workspaceId,
+                                        std::span<api::Call> calls) {
+  std::vector<std::string> numbers;
+  numbers.reserve(calls.size());
+  for (const api::Call& call : calls) numbers.push_back(call.to);
+  auto listed = context.services.store.dncNumbersAmong(workspaceId, numbers);
+  if (!listed) return listed.error();
+  if (listed->empty()) return std::size_t{0};
+  const std::unordered_set<std::string> doNotCall(listed->begin(), listed->end());
+  std::size_t suppressed = 0;
+  for (api::Call& call : calls) {
+    if (!doNotCall.contains(call.to)) continue;
+    call.status = api::CallStatus::kSuppressed;
+    call.endReason = std::string(api::kDoNotCallEndReason);
+    ++suppressed;
+  }
+  context.services.metrics.perAgent()
+      .row(workspaceId, calls.front().agentId)
+      .finished(api::CallStatus::kSuppressed, suppressed);
+  return suppressed;
 }
 
 // The request's idempotency record completed with `response`.
@@ -158,9 +185,12 @@ ApiResponse CallWriteRoutes::priority(const RouteContext& route) {
   call.to = std::move(to);
   call.timezone = std::move(timezone);
   call.variablesJson = std::move(variablesJson);
+  const api::IdempotencyRecord* key = route.idempotency;
+  auto listed = suppressListed(context_, base.workspaceId, std::span(&call, 1));
+  if (!listed) return errorResponse(dependencyError(listed.error(), "do-not-call list"));
+  if (listed.value() > 0) return suppressedPriority(call, key);
   // Stored with the answer a repeat gets until the dial's own answer replaces it below, so a
   // repeat never makes a second call, whenever this process dies.
-  const api::IdempotencyRecord* key = route.idempotency;
   auto answerAsStored = [key](const api::Call& stored) -> std::optional<api::IdempotencyRecord> {
     if (key == nullptr) return std::nullopt;
     return answered(*key, priorityAnswer(stored));
@@ -176,6 +206,26 @@ ApiResponse CallWriteRoutes::priority(const RouteContext& route) {
       // The stored answer stays: a repeat hears 202 with the call as it was first stored.
       response.headers.emplace_back("Idempotency-Warning", "the first answer is replayed");
     }
+  }
+  return response;
+}
+
+ApiResponse CallWriteRoutes::suppressedPriority(const api::Call& call,
+                                                const api::IdempotencyRecord* key) {
+  // Refused like a call the provider refuses (422 with the call), and kept, so the report
+  // counts it and GET /calls shows it.
+  std::string details;
+  JsonWriter(details).beginObject().key("call").raw(callJson(call)).endObject();
+  const ApiResponse response = errorResponse(
+      ApiError{422, "do_not_call",
+               "'" + call.to + "' is on a do-not-call list: the call ended suppressed, not dialed",
+               std::move(details)});
+  std::optional<api::IdempotencyRecord> answer;
+  if (key != nullptr) answer = answered(*key, response);
+  if (auto stored =
+          context_.services.store.insertCalls(std::span(&call, 1), answer ? &*answer : nullptr);
+      !stored) {
+    return errorResponse(dependencyError(stored.error(), "storing the call"));
   }
   return response;
 }
@@ -239,16 +289,30 @@ ApiResponse CallWriteRoutes::bulk(const RouteContext& route) {
     calls.back().timezone = std::move(row.timezone);
     calls.back().variablesJson = std::move(row.variablesJson);
   }
-  std::vector<BulkRow>().swap(request.rows);  // free the rows before the store copies the calls
+  // Rows to a listed number are accepted and end at once (the answer names them): the campaign
+  // and the report count them, as an operator checking who was not called expects.
+  auto listed = suppressListed(context_, request.workspaceId, calls);
+  if (!listed) return errorResponse(dependencyError(listed.error(), "do-not-call list"));
+  auto writeSuppressed = [&](JsonWriter& writer) {
+    writer.key("suppressed").beginArray();
+    for (std::size_t i = 0; i < calls.size() && listed.value() > 0; ++i) {
+      if (calls[i].status != api::CallStatus::kSuppressed) continue;
+      writer.beginObject().key("index").integer(static_cast<int64_t>(request.rows[i].index));
+      writer.key("to").string(calls[i].to).key("reason").string(calls[i].endReason).endObject();
+    }
+    writer.endArray();
+  };
 
   // The answer is made before the write: with an Idempotency-Key it is stored in the same
   // transaction as the calls.
   ApiResponse response = writeResponse(202, [&](JsonWriter& writer) {
     writer.beginObject().key("campaignId").string(campaign.id);
     writer.key("accepted").integer(static_cast<int64_t>(calls.size()));
+    writeSuppressed(writer);
     writeRejected(writer);
     writer.endObject();
   });
+  std::vector<BulkRow>().swap(request.rows);  // free the rows before the store copies the calls
   std::optional<api::IdempotencyRecord> answer;
   if (route.idempotency != nullptr) answer = answered(*route.idempotency, response);
   if (auto created = context_.services.store.createCampaignWithCalls(campaign, calls,
@@ -259,6 +323,9 @@ ApiResponse CallWriteRoutes::bulk(const RouteContext& route) {
   // Stored is accepted: the answer does not wait for the queue (a request of 1,000 calls spent
   // a fifth of its time there, bench/RESULTS.md), and the sweeper puts in line what a crash
   // leaves out.
+  if (listed.value() > 0) {
+    std::erase_if(calls, [](const api::Call& call) { return api::isFinal(call.status); });
+  }
   context_.services.dispatcher.enqueueSoon(std::move(calls));
   return response;
 }

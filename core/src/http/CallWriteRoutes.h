@@ -5,6 +5,8 @@
 #include "http/ApiContext.h"
 #include "http/KnownReferences.h"
 #include "http/Router.h"
+#include "vo/api/Call.h"
+#include "vo/api/CallStore.h"
 
 namespace vo::core::http {
 
@@ -27,6 +29,8 @@ class CallWriteRoutes {
   // default; reads the workspace only when one of them has none.
   std::optional<ApiError> applyDefaultZone(const std::string& workspaceId,
                                            std::span<std::string* const> zones);
+  // A priority call to a listed number: stored suppressed (with the request's answer), 422.
+  ApiResponse suppressedPriority(const api::Call& call, const api::IdempotencyRecord* key);
   ApiContext& context_;
   KnownReferences knownReferences_;
 };

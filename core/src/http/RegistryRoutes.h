@@ -24,8 +24,7 @@ class RegistryRoutes {
 };
 
 // The workspace of /workspaces/{id}/...: 404 when unknown or not the caller's; 403 for a write
-// to another workspace.
-// `allowedQuery`: the query parameters the route reads itself.
+// to another workspace; 400 for a query parameter not in `allowedQuery`.
 std::optional<ApiError> checkWorkspaceRoute(
     ApiContext& context, const RouteContext& route, bool write,
     std::initializer_list<std::string_view> allowedQuery = {});

@@ -172,6 +172,22 @@ class ForwardingCallStore : public vo::api::CallStore {
     return inner_.releaseLease(name, holder);
   }
   vo::api::WebhookStore* webhooks() override { return inner_.webhooks(); }
+  vo::api::Result<int64_t> addDncNumbers(std::string_view listId,
+                                         std::span<const std::string> numbers,
+                                         std::string_view reason, int64_t atMs) override {
+    return inner_.addDncNumbers(listId, numbers, reason, atMs);
+  }
+  vo::api::Result<bool> removeDncNumber(std::string_view listId, std::string_view number) override {
+    return inner_.removeDncNumber(listId, number);
+  }
+  vo::api::Result<vo::api::DncPage> listDncNumbers(std::string_view listId, int limit,
+                                                   std::string_view afterNumber) override {
+    return inner_.listDncNumbers(listId, limit, afterNumber);
+  }
+  vo::api::Result<std::vector<std::string>> dncNumbersAmong(
+      std::string_view workspaceId, std::span<const std::string> numbers) override {
+    return inner_.dncNumbersAmong(workspaceId, numbers);
+  }
 
  private:
   vo::api::CallStore& inner_;

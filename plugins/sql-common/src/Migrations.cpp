@@ -421,6 +421,21 @@ $$)",
        "= 1 AND instr(e.events, ',call.' || NEW.status || ',') > 0; END"}};
 }
 
+// Version 12, do-not-call lists: a workspace's (list_id = its id) and the global one (list_id
+// ''). The primary key serves both the listing (a list by number) and the check a claim makes
+// for each call (two index probes: its workspace's list and the global one).
+Migration doNotCallLists() {
+  return {12,
+          "do-not-call lists",
+          {R"(CREATE TABLE dnc_numbers (
+  list_id TEXT NOT NULL,
+  number TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  created_at_ms BIGINT NOT NULL,
+  PRIMARY KEY (list_id, number)))"},
+          {}};
+}
+
 }  // namespace
 
 std::string withTextType(const std::string& ddl, const std::string& textType) {
@@ -451,7 +466,8 @@ const std::vector<Migration>& schemaMigrations() {
                                                  idempotencyRecordsByAge(),
                                                  workspaceWebhookSecrets(),
                                                  recipientTimeZones(),
-                                                 webhookOutbox()};
+                                                 webhookOutbox(),
+                                                 doNotCallLists()};
   return migrations;
 }
 

@@ -271,34 +271,52 @@ Result<std::vector<Call>> SqlCallStore::beginDispatch(std::span<const std::strin
   const SqlValue dispatching = std::string(toString(vo::api::CallStatus::kDispatching));
   const SqlValue queued = std::string(toString(vo::api::CallStatus::kQueued));
   const SqlValue canceled = std::string(toString(vo::api::CallStatus::kCanceled));
+  const SqlValue suppressed = std::string(toString(vo::api::CallStatus::kSuppressed));
+  const SqlValue doNotCall = std::string(vo::api::kDoNotCallEndReason);
+  const SqlValue globalList = std::string(vo::api::kGlobalDncList);
   const SqlValue campaignCanceled = std::string(toString(vo::api::CampaignStatus::kCanceled));
   const SqlValue campaignPaused = std::string(toString(vo::api::CampaignStatus::kPaused));
   // The store is the truth for a campaign's state, whatever the queue believes (it may have
   // lost a pause with Redis): a queued call of a paused campaign stays queued, one of a canceled
   // campaign (back in line after a retry or a reconciliation that crossed the cancel) ends
-  // canceled; neither is dialed, whichever instance claimed it.
+  // canceled; neither is dialed, whichever instance claimed it. Of the others, one whose number
+  // is on its workspace's or the global do-not-call list ends suppressed: two probes of the
+  // list's primary key per call, in the same statement, so a number listed while its calls wait
+  // stops them on any instance.
   const std::string ofCampaignsIn =
       "SELECT c.id FROM calls c JOIN campaigns p ON p.id = c.campaign_id WHERE p.status ";
+  const std::string listedNumber =
+      " AND EXISTS (SELECT 1 FROM dnc_numbers d WHERE d.list_id IN (c.workspace_id, ?) AND "
+      "d.number = c.to_number)";
   const std::string moveQueued =
       "UPDATE call_states SET status = ?, attempts = attempts + 1, updated_at_ms = ? WHERE ";
+  const std::string suppress =
+      "UPDATE call_states SET status = ?, end_reason = ?, updated_at_ms = ? WHERE ";
   if (!backend_->batchesInOneRoundTrip()) {
-    // One writer at a time (SQLite): the canceled, the move, then the moved calls, in one
-    // transaction.
+    // One writer at a time (SQLite): the canceled, the suppressed, the move, then the calls
+    // moved or suppressed, in one transaction.
     return write<std::vector<Call>>([&](SqlRunner& runner) -> Result<std::vector<Call>> {
       runner.prepared().query("UPDATE call_states SET status = ?, updated_at_ms = ? WHERE " +
                                   backend_->inJsonTextArray("id") + " AND status = ? AND id IN (" +
                                   ofCampaignsIn + "= ? AND " + backend_->inJsonTextArray("c.id") +
                                   ") RETURNING id",
                               {canceled, atMs, ids, queued, campaignCanceled, ids});
+      const std::string notPaused = " AND status = ? AND id NOT IN (" + ofCampaignsIn + "= ? AND " +
+                                    backend_->inJsonTextArray("c.id") + ")";
+      auto ended = runner.prepared().query(
+          suppress + backend_->inJsonTextArray("id") + notPaused + " AND id IN (SELECT c.id " +
+              "FROM calls c WHERE " + backend_->inJsonTextArray("c.id") + listedNumber +
+              ") RETURNING id",
+          {suppressed, doNotCall, atMs, ids, queued, campaignPaused, ids, ids, globalList});
       const auto moved = runner.prepared().query(
-          moveQueued + backend_->inJsonTextArray("id") + " AND status = ? AND id NOT IN (" +
-              ofCampaignsIn + "= ? AND " + backend_->inJsonTextArray("c.id") + ") RETURNING id",
+          moveQueued + backend_->inJsonTextArray("id") + notPaused + " RETURNING id",
           {dispatching, atMs, ids, queued, campaignPaused, ids});
-      std::vector<std::string> movedIds;
-      for (const SqlRow& row : moved) movedIds.push_back(textOf(row[0]));
-      if (movedIds.empty()) return std::vector<Call>();
+      std::vector<std::string> changedIds;
+      for (const SqlRow& row : ended) changedIds.push_back(textOf(row[0]));
+      for (const SqlRow& row : moved) changedIds.push_back(textOf(row[0]));
+      if (changedIds.empty()) return std::vector<Call>();
       return rowsToCalls(runner.prepared().query(
-          selectCalls() + " WHERE " + backend_->inJsonTextArray("id"), {jsonArrayOf(movedIds)}));
+          selectCalls() + " WHERE " + backend_->inJsonTextArray("id"), {jsonArrayOf(changedIds)}));
     });
   }
   // `locked` reads and locks the listed calls in id order; a concurrent claim of the same calls
@@ -306,25 +324,32 @@ Result<std::vector<Call>> SqlCallStore::beginDispatch(std::span<const std::strin
   // list: with a status condition too, PostgreSQL with statistics of a table still filling (a
   // bulk just accepted: "queued is rare") ran a bitmap scan of every queued entry of the status
   // index per claim, 15-80 ms each (auto_explain, bench/RESULTS.md). `stopped` are the queued
-  // ones of paused or canceled campaigns; those of canceled ones end in the same statement. The
-  // moved states come back joined with their calls: one statement, one round trip.
+  // ones of paused or canceled campaigns; those of canceled ones end in the same statement, as
+  // do the `listed` (do-not-call) ones. The moved and suppressed states come back joined with
+  // their calls: one statement, one round trip.
+  const std::string queuedNotStopped =
+      "SELECT id FROM locked WHERE status = ? EXCEPT SELECT id FROM stopped";
   const std::string sql =
       "WITH locked AS MATERIALIZED (SELECT id, status FROM call_states WHERE " +
       backend_->inJsonTextArray("id") + " ORDER BY id" + backend_->lockRowsRead() +
       "), stopped AS MATERIALIZED (SELECT c.id, p.status AS campaign_status FROM calls c JOIN "
       "campaigns p ON p.id = c.campaign_id WHERE p.status IN (?, ?) AND " +
       backend_->inSubquery("c.id", "SELECT id FROM locked WHERE status = ?") +
+      "), listed AS MATERIALIZED (SELECT c.id FROM calls c WHERE " +
+      backend_->inSubquery("c.id", queuedNotStopped) + listedNumber +
       "), ended AS (UPDATE call_states SET status = ?, updated_at_ms = ? WHERE " +
       backend_->inSubquery("id", "SELECT id FROM stopped WHERE campaign_status = ?") +
-      "), moved AS (" + moveQueued +
-      backend_->inSubquery("id",
-                           "SELECT id FROM locked WHERE status = ? EXCEPT SELECT id FROM stopped") +
+      "), suppressed AS (" + suppress + backend_->inSubquery("id", "SELECT id FROM listed") +
+      " RETURNING " + std::string(kCallStateColumns) + "), moved AS (" + moveQueued +
+      backend_->inSubquery("id", queuedNotStopped + " EXCEPT SELECT id FROM listed") +
       " RETURNING " + std::string(kCallStateColumns) + ") SELECT " +
-      std::string(kJoinedCallColumns) + " FROM moved s JOIN calls c ON c.id = s.id";
+      std::string(kJoinedCallColumns) +
+      " FROM (SELECT * FROM moved UNION ALL SELECT * FROM suppressed) s JOIN calls c ON c.id = "
+      "s.id";
   return writeOne<std::vector<Call>>([&](SqlRunner& runner) -> Result<std::vector<Call>> {
-    return rowsToCalls(
-        runner.prepared().query(sql, {ids, campaignCanceled, campaignPaused, queued, canceled, atMs,
-                                      campaignCanceled, dispatching, atMs, queued}));
+    return rowsToCalls(runner.prepared().query(
+        sql, {ids, campaignCanceled, campaignPaused, queued, queued, globalList, canceled, atMs,
+              campaignCanceled, suppressed, doNotCall, atMs, dispatching, atMs, queued}));
   });
 }
 

@@ -9,6 +9,7 @@
 
 #include "vo/api/Call.h"
 #include "vo/api/Campaign.h"
+#include "vo/api/DoNotCall.h"
 #include "vo/api/Health.h"
 #include "vo/api/Report.h"
 #include "vo/api/Result.h"
@@ -141,7 +142,10 @@ class CallStore {
   // token of this dial); calls not queued or missing are left out. Order is not significant.
   // The store, not the queue, decides whether a campaign's call may still be dialed: a queued
   // call whose campaign is paused stays queued, one whose campaign is canceled moves to
-  // `canceled`; both are left out.
+  // `canceled`; both are left out. A queued call (of a campaign not paused or canceled) whose
+  // number is on its workspace's or the global do-not-call list moves to `suppressed` with
+  // endReason "dnc" in the same write, and is returned as it is then (status `suppressed`, its
+  // attempts unchanged): never dialed, and the caller can count it.
   virtual Result<std::vector<Call>> beginDispatch(std::span<const std::string> callIds,
                                                   int64_t atMs);
   // Applies every change as transition() would, all in one transaction: applied[i] tells
@@ -155,6 +159,22 @@ class CallStore {
   virtual Result<std::vector<Call>> findByProviderCallIds(
       std::span<const std::string> providerCallIds);
   virtual Result<StatusCounts> countByStatus() = 0;
+
+  // --- do-not-call lists: `listId` is a workspace's id, or kGlobalDncList ---
+  // Puts the numbers (E.164, validated by the caller) on the list with `reason`, in one
+  // transaction (up to 100,000 at once). A number already there keeps its reason and time.
+  // Returns how many were added.
+  virtual Result<int64_t> addDncNumbers(std::string_view listId,
+                                        std::span<const std::string> numbers,
+                                        std::string_view reason, int64_t atMs) = 0;
+  // True when the number was on the list, false when it was not.
+  virtual Result<bool> removeDncNumber(std::string_view listId, std::string_view number) = 0;
+  // Up to `limit` entries after the number `afterNumber` ("" from the first), by number.
+  virtual Result<DncPage> listDncNumbers(std::string_view listId, int limit,
+                                         std::string_view afterNumber) = 0;
+  // Those of `numbers` on the workspace's list or the global one (calls being accepted).
+  virtual Result<std::vector<std::string>> dncNumbersAmong(
+      std::string_view workspaceId, std::span<const std::string> numbers) = 0;
 
   // --- reports and retention; days are UTC dates "YYYY-MM-DD" of createdAt ---
   // Per day x workspace x agent. A day that has a roll-up is read from it; other days from the

@@ -48,6 +48,9 @@ class SqlBackend {
   virtual void insertCalls(SqlRunner& sql, std::span<const vo::api::Call> calls) = 0;
   // The hot path's statement cache for a connection this backend opened.
   virtual std::unique_ptr<PreparedStatements> prepareStatements(Poco::Data::Session& session) = 0;
+  // A SELECT of the strings of the JSON array bound to its one `?`, one row each, in a column
+  // named `value` (rows to insert, given as ONE parameter whatever their number).
+  virtual std::string jsonTextArrayElements() const = 0;
   // The condition "`column` is one of the strings of the JSON array bound to its one `?`": a
   // list of ids as ONE parameter, so the statement has one shape whatever its length. Each
   // database gets the form its planner turns into index lookups (PostgreSQL: = ANY(array)).

@@ -88,6 +88,15 @@ class SqlCallStore final : public vo::api::CallStore, public vo::api::WebhookSto
       std::span<const std::string> providerCallIds) override;
   vo::api::Result<vo::api::StatusCounts> countByStatus() override;
 
+  vo::api::Result<int64_t> addDncNumbers(std::string_view listId,
+                                         std::span<const std::string> numbers,
+                                         std::string_view reason, int64_t atMs) override;
+  vo::api::Result<bool> removeDncNumber(std::string_view listId, std::string_view number) override;
+  vo::api::Result<vo::api::DncPage> listDncNumbers(std::string_view listId, int limit,
+                                                   std::string_view afterNumber) override;
+  vo::api::Result<std::vector<std::string>> dncNumbersAmong(
+      std::string_view workspaceId, std::span<const std::string> numbers) override;
+
   vo::api::Result<vo::api::Report> report(const vo::api::ReportQuery& query) override;
   vo::api::Result<std::vector<std::string>> daysWithCalls(std::string_view beforeDay) override;
   vo::api::Result<int64_t> rollUpDay(std::string_view day, int64_t nowMs) override;

@@ -29,8 +29,11 @@ class PostgresBackend final : public vo::sql::SqlBackend {
       Poco::Data::Session& session) override;
   // An array built once (an InitPlan), so each element is an index lookup; an IN (SELECT ...)
   // was planned as a merge join walking the whole index.
+  std::string jsonTextArrayElements() const override {
+    return "SELECT json_array_elements_text(CAST(? AS json)) AS value";
+  }
   std::string inJsonTextArray(std::string_view column) const override {
-    return inSubquery(column, "SELECT json_array_elements_text(CAST(? AS json))");
+    return inSubquery(column, jsonTextArrayElements());
   }
   std::string inSubquery(std::string_view column, std::string_view subquery) const override {
     return std::string(column) + " = ANY(ARRAY(" + std::string(subquery) + "))";

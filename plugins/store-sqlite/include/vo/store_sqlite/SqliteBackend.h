@@ -37,8 +37,9 @@ class SqliteBackend final : public vo::sql::SqlBackend {
   void insertCalls(vo::sql::SqlRunner& sql, std::span<const vo::api::Call> calls) override;
   std::unique_ptr<vo::sql::PreparedStatements> prepareStatements(
       Poco::Data::Session& session) override;
+  std::string jsonTextArrayElements() const override { return "SELECT value FROM json_each(?)"; }
   std::string inJsonTextArray(std::string_view column) const override {
-    return inSubquery(column, "SELECT value FROM json_each(?)");
+    return inSubquery(column, jsonTextArrayElements());
   }
   std::string inSubquery(std::string_view column, std::string_view subquery) const override {
     return std::string(column) + " IN (" + std::string(subquery) + ")";
