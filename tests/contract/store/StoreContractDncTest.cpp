@@ -17,6 +17,15 @@ std::vector<std::string> numbersFrom(int first, int count) {
   return numbers;
 }
 
+// +34601000001 on ws1's list, +34601000002 on ws2's, +34601000003 on the global one.
+void listOneNumberPerList(vo::api::CallStore& store) {
+  const std::pair<std::string_view, std::string> entries[] = {
+      {"ws1", "+34601000001"}, {"ws2", "+34601000002"}, {vo::api::kGlobalDncList, "+34601000003"}};
+  for (const auto& [list, number] : entries) {
+    ASSERT_TRUE(store.addDncNumbers(list, std::vector<std::string>{number}, "", 1).ok()) << list;
+  }
+}
+
 TEST_P(StoreContract, DncAddIsIdempotentPerNumberAndPerList) {
   const auto added = store_->addDncNumbers("ws1", numbersFrom(0, 3), "asked to stop", 100);
   ASSERT_TRUE(added.ok()) << added.error().message;
@@ -58,12 +67,7 @@ TEST_P(StoreContract, DncListPagesByNumberAndRemoveTakesOneNumberOff) {
 }
 
 TEST_P(StoreContract, DncNumbersAmongReadsTheWorkspacesListAndTheGlobalOne) {
-  ASSERT_TRUE(store_->addDncNumbers("ws1", std::vector<std::string>{"+34601000001"}, "", 1).ok());
-  ASSERT_TRUE(store_->addDncNumbers("ws2", std::vector<std::string>{"+34601000002"}, "", 1).ok());
-  ASSERT_TRUE(
-      store_
-          ->addDncNumbers(vo::api::kGlobalDncList, std::vector<std::string>{"+34601000003"}, "", 1)
-          .ok());
+  ASSERT_NO_FATAL_FAILURE(listOneNumberPerList(*store_));
   const std::vector<std::string> asked{"+34601000001", "+34601000002", "+34601000003",
                                        "+34601000004"};
   const auto listed = store_->dncNumbersAmong("ws1", asked);
@@ -91,12 +95,7 @@ TEST_P(StoreContract, BeginDispatchEndsAListedNumbersQueuedCallsSuppressed) {
   calls[3].status = CallStatus::kDispatching;  // its worker's to settle, whatever the list says
   calls[3].attempts = 1;
   insert(calls);
-  ASSERT_TRUE(store_->addDncNumbers("ws1", std::vector<std::string>{"+34601000001"}, "", 1).ok());
-  ASSERT_TRUE(store_->addDncNumbers("ws2", std::vector<std::string>{"+34601000002"}, "", 1).ok());
-  ASSERT_TRUE(
-      store_
-          ->addDncNumbers(vo::api::kGlobalDncList, std::vector<std::string>{"+34601000003"}, "", 1)
-          .ok());
+  ASSERT_NO_FATAL_FAILURE(listOneNumberPerList(*store_));
 
   const auto claimed = store_->beginDispatch(std::vector<std::string>{"c1", "c2", "c3", "c4"}, 500);
   ASSERT_TRUE(claimed.ok()) << claimed.error().message;
